@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` (set up and start the app) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup run test lint bench clean
+
+setup: $(STAMP) $(MODEL)
+
+run: setup
+	$(PY) -m writer_app $(ARGS)
+
+test: setup
+	$(PY) -m ruff check writer_app tests build
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check writer_app tests build
+	$(PY) -m ruff format --check writer_app tests build
+
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_engine.py
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed: run make PYTHON=python3.11 ..."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -c 'import llama_cpp' 2>/dev/null || echo ">>> Installing llama-cpp-python: the first time it \
+	compiles from source, which takes about 9 minutes on 2 cores (later installs reuse pip's cache)."
+	$(PY) -m pip install --progress-bar off -e '.[dev]'
+	@touch $@
+
+$(MODEL): | $(STAMP)
+	$(PY) -m writer_app.modelhub.fetch_default
+
+clean:
+	rm -rf $(VENV) build/dist build/work

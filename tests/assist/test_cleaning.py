@@ -1,0 +1,64 @@
+"""Cleaning model answers down to the rewritten text."""
+
+from __future__ import annotations
+
+import pytest
+
+from writer_app.assist.cleaning import clean_output
+
+SOURCE = "The meeting have been moved to thursday."
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Here is the rewritten text: The meeting was moved to Thursday.",
+        "Sure! Here's a clearer version:\nThe meeting was moved to Thursday.",
+        "Rewritten text:\nThe meeting was moved to Thursday.",
+        '"The meeting was moved to Thursday."',
+        "“The meeting was moved to Thursday.”",
+        "```\nThe meeting was moved to Thursday.\n```",
+        "The meeting was moved to Thursday.\n\nI hope this helps! Let me know if you need more.",
+        "The meeting was moved to Thursday.\n\nNote: I corrected the verb agreement.",
+        "  The meeting was moved to Thursday.  \n",
+    ],
+)
+def test_wrappers_and_chatter_are_removed(raw: str) -> None:
+    assert clean_output(raw, SOURCE) == "The meeting was moved to Thursday."
+
+
+def test_a_lead_in_without_text_is_empty() -> None:
+    assert clean_output("I fixed the grammar. Here is the revised sentence:", SOURCE) == ""
+    assert clean_output("The correct version:", SOURCE) == ""
+
+
+def test_text_that_looks_like_a_preamble_in_the_source_is_kept() -> None:
+    source = "Here is the plan: we leave at dawn."
+    assert clean_output("Here is the plan: we leave at sunrise.", source) == (
+        "Here is the plan: we leave at sunrise."
+    )
+
+
+def test_quotes_that_belong_to_the_text_are_kept() -> None:
+    source = '"Stop," she said. "Now."'
+    assert clean_output('"Stop," she said. "Right now."', source) == '"Stop," she said. "Right now."'
+
+
+def test_first_person_paragraphs_of_a_multi_paragraph_text_are_kept() -> None:
+    source = "We went out.\n\nI made tea."
+    raw = "We went outside.\n\nI made some tea."
+    assert clean_output(raw, source) == raw
+
+
+def test_same_shape_keeps_only_the_sources_paragraph_count() -> None:
+    raw = "The meeting was moved to Thursday.\nRewrite:\nThis sentence is now correct."
+    assert clean_output(raw, SOURCE, same_shape=True) == "The meeting was moved to Thursday."
+    two = "First one.\n\nSecond one."
+    assert clean_output("First.\n\nSecond.\n\nThis version is shorter.", two, same_shape=True) == (
+        "First.\n\nSecond."
+    )
+
+
+def test_markdown_code_fence_in_the_source_is_kept() -> None:
+    source = "```\nprint(1)\n```"
+    assert clean_output("```\nprint(2)\n```", source) == "```\nprint(2)\n```"

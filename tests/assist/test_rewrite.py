@@ -1,0 +1,138 @@
+"""Rewrite on the tiny random model: prompts, candidates, streaming, context fitting, limits."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from writer_app.assist.candidates import CandidateListener
+from writer_app.assist.cleaning import clean_output
+from writer_app.assist.rewrite import SYSTEM_PROMPT, build_rewrite_prompt, rewrite
+from writer_app.assist.text_input import InputTextError
+from writer_app.assist.types import Candidate, RewriteRequest
+from writer_app.engine.errors import ContextOverflowError
+from writer_app.engine.llama_engine import LlamaEngine
+from writer_app.engine.types import EngineConfig
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_model_path: Path):
+    engine = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
+    yield engine
+    engine.close()
+
+
+def _prompt_text(engine: LlamaEngine, request: RewriteRequest) -> str:
+    tokens, _, _ = build_rewrite_prompt(engine, request)
+    return engine.llama.detokenize(tokens, special=True).decode()
+
+
+class Recorder(CandidateListener):
+    def __init__(self) -> None:
+        self.streams: dict[int, str] = {}
+        self.finished_candidates: list[Candidate] = []
+        self.restarts: list[int] = []
+
+    def chunk(self, index: int, text: str) -> None:
+        self.streams[index] = self.streams.get(index, "") + text
+
+    def restart(self, index: int) -> None:
+        self.restarts.append(index)
+        self.streams[index] = ""
+
+    def finished(self, candidate: Candidate) -> None:
+        self.finished_candidates.append(candidate)
+
+
+def test_returns_n_distinct_candidates_in_generation_order(engine: LlamaEngine) -> None:
+    request = RewriteRequest(text="the day is good", mode="paraphrase", n_candidates=3, seed=7)
+    result = rewrite(engine, request)
+    assert result.model == "tiny-random-llama"
+    assert [c.index for c in result.candidates] == [0, 1, 2]
+    texts = [c.text for c in result.candidates]
+    assert all(texts) and len(set(texts)) == 3
+    assert len({c.seed for c in result.candidates}) == 3
+    assert result.timings.tokens_per_s > 0 and not result.cancelled
+
+
+def test_same_request_same_candidates(engine: LlamaEngine) -> None:
+    request = RewriteRequest(text="the night is short", n_candidates=2, seed=3)
+    assert rewrite(engine, request).candidates == rewrite(engine, request).candidates
+
+
+def test_streamed_chunks_add_up_to_each_candidate(engine: LlamaEngine) -> None:
+    recorder = Recorder()
+    result = rewrite(engine, RewriteRequest(text="a plain story", n_candidates=3, seed=1), listener=recorder)
+    assert recorder.finished_candidates == list(result.candidates)
+    for candidate in result.candidates:
+        assert clean_output(recorder.streams[candidate.index], "a plain story", same_shape=True) == (
+            candidate.text
+        )
+
+
+def test_greedy_duplicates_are_dropped_not_repeated(engine: LlamaEngine) -> None:
+    recorder = Recorder()
+    request = RewriteRequest(text="the house", n_candidates=3, temperature=0.0)
+    result = rewrite(engine, request, listener=recorder)
+    assert len(result.candidates) == 1  # greedy decoding gives one text whatever the seed
+    assert recorder.restarts and set(recorder.restarts) == {1}
+
+
+def test_prompt_has_guard_rails_context_then_instruction_then_text(engine: LlamaEngine) -> None:
+    request = RewriteRequest(
+        text="SELECTED", mode="formal", context_before="BEFORE-TEXT ", context_after=" AFTER-TEXT"
+    )
+    prompt = _prompt_text(engine, request)
+    assert SYSTEM_PROMPT.splitlines()[2] in prompt  # "Output only the rewritten text…"
+    assert "never answer its questions" in prompt
+    assert prompt.index("BEFORE-TEXT") < prompt.index("AFTER-TEXT") < prompt.index("formal")
+    assert prompt.index("formal") < prompt.index("SELECTED")
+
+
+def test_free_instruction_replaces_the_mode(engine: LlamaEngine) -> None:
+    prompt = _prompt_text(engine, RewriteRequest(text="x y", mode="formal", instruction="Use pirate talk."))
+    assert "Use pirate talk." in prompt and "formal" not in prompt
+
+
+def test_long_document_context_is_trimmed_to_fit(engine: LlamaEngine) -> None:
+    before = "the story of the night. " * 200
+    after = " the house of light." * 200
+    request = RewriteRequest(text="a short day", context_before=before, context_after=after)
+    tokens, max_new, trimmed = build_rewrite_prompt(engine, request)
+    assert trimmed
+    assert len(tokens) + max_new <= engine.n_ctx
+    prompt = engine.llama.detokenize(tokens, special=True).decode()
+    assert "the story of the night. [" in prompt  # the text right before the selection is kept
+    assert rewrite(engine, request).context_trimmed
+
+
+def test_selection_too_long_for_the_context_is_refused(engine: LlamaEngine) -> None:
+    with pytest.raises(ContextOverflowError, match="too long for the model.*select a shorter passage"):
+        rewrite(engine, RewriteRequest(text="the night " * 200))
+
+
+def test_empty_selection_is_refused(engine: LlamaEngine) -> None:
+    with pytest.raises(InputTextError, match="no text to rewrite"):
+        rewrite(engine, RewriteRequest(text="  \n"))
+
+
+def test_unknown_mode_lists_the_modes(engine: LlamaEngine) -> None:
+    with pytest.raises(ValueError, match="grammar, clarity"):
+        rewrite(engine, RewriteRequest(text="x", mode="shout"))
+
+
+def test_cancel_returns_what_finished(engine: LlamaEngine) -> None:
+    cancel = threading.Event()
+
+    class CancelAfterFirst(Recorder):
+        def finished(self, candidate: Candidate) -> None:
+            super().finished(candidate)
+            cancel.set()
+
+    result = rewrite(
+        engine, RewriteRequest(text="a good day", n_candidates=3), cancel=cancel, listener=CancelAfterFirst()
+    )
+    assert result.cancelled
+    assert len(result.candidates) == 1

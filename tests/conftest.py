@@ -1,0 +1,42 @@
+"""Shared fixtures: offscreen Qt, an isolated home folder, the tiny random model, the default model."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.tiny_model import write_tiny_model
+from writer_app.modelhub.default_model import PROJECT_MODELS_DIR, DefaultModelRecord
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test writes to the real home folder: every app path points below tmp_path."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("WRITER_APP_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tiny_model(tmp_path_factory.mktemp("models") / "tiny-random.gguf")
+
+
+@pytest.fixture(scope="session")
+def default_model_path() -> Path:
+    """The embedded default model; missing is a failure in CI and a skip elsewhere."""
+    record = DefaultModelRecord.load()
+    path = PROJECT_MODELS_DIR / record.file
+    if not path.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"the default model {path} is missing: `make test` fetches it")
+        pytest.skip("the default model is not fetched (run `make test`)")
+    return path

@@ -1,0 +1,178 @@
+"""The engine on the tiny random model: streaming, seeds, cancel, abort, prefix reuse, bad input."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.tiny_model import write_tiny_model
+from writer_app.engine.errors import GenerationError, ModelFileError, NotEnoughMemoryError
+from writer_app.engine.llama_engine import LlamaEngine
+from writer_app.engine.types import EngineConfig, Sampling
+
+MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hello."}]
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_model_path: Path):
+    engine = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=4096, n_threads=2))
+    yield engine
+    engine.close()
+
+
+def _text(engine: LlamaEngine, tokens: list[int], **sampling: object) -> tuple[str, object]:
+    generation = engine.stream(tokens, Sampling(**sampling))  # type: ignore[arg-type]
+    return "".join(generation), generation.stats
+
+
+def test_loads_with_the_requested_context_and_threads(engine: LlamaEngine) -> None:
+    assert engine.model_name == "tiny-random-llama"
+    assert engine.n_ctx == 4096
+    assert engine.config.n_threads == 2
+
+
+def test_chat_prompt_uses_the_models_template(engine: LlamaEngine) -> None:
+    tokens = engine.chat_tokens(MESSAGES)
+    rendered = engine.llama.detokenize(tokens, special=True).decode()
+    assert rendered.index("system") < rendered.index("Be brief.") < rendered.index("Say hello.")
+    assert rendered.rstrip().endswith("assistant")
+
+
+def test_streams_exactly_max_tokens_pieces(engine: LlamaEngine) -> None:
+    tokens = engine.chat_tokens(MESSAGES)
+    pieces = list(engine.stream(tokens, Sampling(max_tokens=40, seed=3)))
+    text, stats = _text(engine, tokens, max_tokens=40, seed=3)
+    assert "".join(pieces) == text and text
+    assert stats.generated_tokens == 40
+    assert stats.finish_reason == "length"
+    assert stats.first_token_s <= stats.total_s
+
+
+def test_same_seed_same_text_other_seed_other_text(engine: LlamaEngine) -> None:
+    tokens = engine.chat_tokens(MESSAGES)
+    first, _ = _text(engine, tokens, max_tokens=30, seed=11)
+    again, _ = _text(engine, tokens, max_tokens=30, seed=11)
+    other, _ = _text(engine, tokens, max_tokens=30, seed=12)
+    assert first == again
+    assert first != other
+
+
+def test_cancel_mid_stream_stops_within_one_token(engine: LlamaEngine) -> None:
+    cancel = threading.Event()
+    generation = engine.stream(engine.chat_tokens(MESSAGES), Sampling(max_tokens=500, seed=1), cancel)
+    for received, _piece in enumerate(generation, start=1):
+        if received == 5:
+            cancel.set()
+    assert generation.stats.finish_reason == "cancelled"
+    assert generation.stats.generated_tokens == 5
+
+
+class _SetAfterCalls(threading.Event):
+    """Reports "set" from the n-th check on: the abort callback checks once per graph node."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self.calls_left = calls
+        self.checks = 0
+
+    def is_set(self) -> bool:
+        self.checks += 1
+        self.calls_left -= 1
+        return self.calls_left < 0
+
+
+def test_abort_during_prompt_evaluation_leaves_the_engine_usable(engine: LlamaEngine) -> None:
+    tokens = engine.chat_tokens([{"role": "user", "content": "the house " * 300}])
+    assert 2000 < len(tokens) < engine.n_ctx  # several batches of 512
+    expected, _ = _text(engine, tokens, max_tokens=20, seed=5)
+    _text(engine, engine.chat_tokens(MESSAGES), max_tokens=3)  # the cache no longer holds `tokens`
+    cancel = _SetAfterCalls(20)
+    generation = engine.stream(tokens, Sampling(max_tokens=20, seed=5), cancel)
+    assert list(generation) == []
+    assert generation.stats.finish_reason == "cancelled"
+    assert cancel.checks > 20  # the callback ran inside llama_decode, node after node
+    assert engine.cached_tokens < len(tokens)
+    again, stats = _text(engine, tokens, max_tokens=20, seed=5)
+    assert again == expected
+    assert stats.generated_tokens == 20
+
+
+def test_shared_prefix_is_reused_and_gives_the_same_text(engine: LlamaEngine, tiny_model_path: Path) -> None:
+    document = "the house of light and the story of the night " * 10
+    first = engine.chat_tokens([{"role": "user", "content": document + "Task one."}])
+    second = engine.chat_tokens([{"role": "user", "content": document + "Task two, another one."}])
+    _text(engine, first, max_tokens=5, seed=1)
+    warm_text, warm = _text(engine, second, max_tokens=25, seed=9)
+    shared = next(i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b)
+    assert warm.reused_prompt_tokens == shared > 300
+    fresh = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=4096, n_threads=2))
+    try:
+        cold_text, cold = _text(fresh, second, max_tokens=25, seed=9)
+    finally:
+        fresh.close()
+    assert cold.reused_prompt_tokens == 0
+    assert warm_text == cold_text
+
+
+def test_counts_tokens(engine: LlamaEngine) -> None:
+    assert engine.count_tokens("") == 0
+    assert engine.count_tokens("the house") == 10  # the tiny vocabulary: a token per character
+    assert engine.count_tokens("the house " * 10) > engine.count_tokens("the house")
+
+
+def test_prompt_longer_than_the_context_is_refused(engine: LlamaEngine) -> None:
+    tokens = engine.chat_tokens([{"role": "user", "content": "the house " * 600}])
+    with pytest.raises(GenerationError, match="does not fit the model's context"):
+        list(engine.stream(tokens, Sampling(max_tokens=5)))
+
+
+def test_generation_stops_at_the_end_of_the_context(tiny_model_path: Path) -> None:
+    small = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=128, n_threads=2))
+    try:
+        tokens = small.chat_tokens(MESSAGES)
+        _, stats = _text(small, tokens, max_tokens=1000, seed=2)
+        n_ctx = small.n_ctx  # llama.cpp rounds the context up to a multiple of 256
+    finally:
+        small.close()
+    assert stats.finish_reason == "length"
+    assert stats.generated_tokens < 1000
+    assert len(tokens) + stats.generated_tokens == n_ctx
+
+
+def test_model_without_chat_template_gets_a_plain_one(tmp_path: Path) -> None:
+    path = write_tiny_model(tmp_path / "plain.gguf", chat_template=None)
+    engine = LlamaEngine(EngineConfig(path, n_ctx=256, n_threads=1))
+    try:
+        rendered = engine.llama.detokenize(engine.chat_tokens(MESSAGES), special=True).decode()
+    finally:
+        engine.close()
+    assert "### User:" in rendered and rendered.rstrip().endswith("### Assistant:")
+
+
+def test_truncated_model_gives_a_clear_error(tmp_path: Path, tiny_model_path: Path) -> None:
+    path = tmp_path / "cut.gguf"
+    path.write_bytes(tiny_model_path.read_bytes()[:200_000])
+    with pytest.raises(ModelFileError, match="incomplete"):
+        LlamaEngine(EngineConfig(path, n_threads=1))
+
+
+def test_garbage_after_a_valid_magic_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.gguf"
+    path.write_bytes(b"GGUF" + (3).to_bytes(4, "little") + bytes(range(256)) * 40)
+    with pytest.raises(ModelFileError):
+        LlamaEngine(EngineConfig(path, n_threads=1))
+
+
+def test_model_bigger_than_free_memory_is_refused_before_loading(tiny_model_path: Path) -> None:
+    with pytest.raises(NotEnoughMemoryError, match="free"):
+        LlamaEngine(EngineConfig(tiny_model_path, n_threads=1), available_memory=lambda: 1024)
+
+
+def test_closed_engine_says_so(tiny_model_path: Path) -> None:
+    engine = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=256, n_threads=1))
+    engine.close()
+    engine.close()
+    with pytest.raises(GenerationError, match="closed"):
+        engine.count_tokens("hello")

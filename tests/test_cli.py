@@ -1,0 +1,125 @@
+"""The command line as a user runs it: rewrite, JSON output, self-test, help and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_cli(*args: str, stdin: bytes = b"", home: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if home is not None:
+        env["WRITER_APP_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "writer_app", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_help_lists_every_command_and_option() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    out = result.stdout.decode()
+    for word in ("rewrite", "--self-test", "--model", "FILE".lower()):
+        assert word in out
+    rewrite_help = run_cli("rewrite", "--help").stdout.decode()
+    for word in ("--mode", "--instruction", "-n", "--json", "--model", "grammar", "paraphrase"):
+        assert word in rewrite_help
+
+
+def test_rewrite_json_on_the_tiny_model(tiny_model_path: Path) -> None:
+    result = run_cli(
+        "rewrite",
+        "--mode",
+        "concise",
+        "-n",
+        "2",
+        "--json",
+        "--model",
+        str(tiny_model_path),
+        stdin=b"the day is good and the night is short",
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    payload = json.loads(result.stdout)
+    assert payload["model"] == "tiny-random-llama"
+    assert [c["index"] for c in payload["candidates"]] == [0, 1]
+    assert all(c["text"] for c in payload["candidates"])
+    assert set(payload["timings"]) == {"load_s", "first_token_s", "tokens_per_s"}
+    assert payload["timings"]["tokens_per_s"] > 0
+
+
+def test_rewrite_plain_output_separates_candidates(tiny_model_path: Path) -> None:
+    result = run_cli(
+        "rewrite",
+        "--instruction",
+        "Shorter.",
+        "-n",
+        "2",
+        "--model",
+        str(tiny_model_path),
+        stdin=b"a plain text",
+    )
+    assert result.returncode == 0
+    assert b"\n---\n" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"", "no text to rewrite"),
+        (b"   \n\t ", "no text to rewrite"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"caf\xe9 au lait", "not valid UTF-8"),
+    ],
+)
+def test_bad_input_gets_one_sentence_and_a_non_zero_exit(
+    tiny_model_path: Path, stdin: bytes, message: str
+) -> None:
+    result = run_cli("rewrite", "--model", str(tiny_model_path), stdin=stdin)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert message in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
+
+
+def test_missing_and_broken_models_are_explained(tmp_path: Path, tiny_model_path: Path) -> None:
+    missing = run_cli("rewrite", "--model", str(tmp_path / "none.gguf"), stdin=b"hello")
+    assert missing.returncode == 1 and b"does not exist" in missing.stderr
+    not_gguf = tmp_path / "notes.gguf"
+    not_gguf.write_text("just some notes")
+    wrong = run_cli("rewrite", "--model", str(not_gguf), stdin=b"hello")
+    assert wrong.returncode == 1 and b"not a GGUF model file" in wrong.stderr
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(tiny_model_path.read_bytes()[:300_000])
+    truncated = run_cli("rewrite", "--model", str(cut), stdin=b"hello")
+    assert truncated.returncode == 1 and b"incomplete" in truncated.stderr
+    for result in (missing, wrong, truncated):
+        assert b"Traceback" not in result.stderr
+
+
+def test_text_beyond_the_context_is_refused(tiny_model_path: Path) -> None:
+    result = run_cli("rewrite", "--n-ctx", "256", "--model", str(tiny_model_path), stdin=b"the night " * 100)
+    assert result.returncode == 1
+    assert b"too long for the model" in result.stderr
+
+
+def test_self_test_on_the_tiny_model(tiny_model_path: Path) -> None:
+    result = run_cli("--self-test", "--model", str(tiny_model_path))
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"Self-test passed" in result.stdout and b"tokens/s" in result.stdout
+
+
+def test_unknown_mode_is_a_usage_error(tiny_model_path: Path) -> None:
+    result = run_cli("rewrite", "--mode", "shout", stdin=b"hello")
+    assert result.returncode == 2
+    assert b"invalid choice" in result.stderr
