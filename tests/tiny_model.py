@@ -52,7 +52,7 @@ def _vocabulary() -> tuple[list[str], list[float], list[int]]:
         scores.append(0.0)
         types.append(gguf.TokenType.BYTE)
     printable = ["▁"] + [chr(c) for c in range(ord("a"), ord("z") + 1)]
-    printable += [chr(c) for c in range(ord("A"), ord("Z") + 1)] + list(".,!?;:'\"-")
+    printable += [chr(c) for c in range(ord("A"), ord("Z") + 1)] + list(".,!?;'\"-")
     for index, text in enumerate(printable + _WORDS):
         tokens.append(text)
         scores.append(-float(index) if len(text) == 1 else 1.0)
@@ -71,7 +71,7 @@ def write_tiny_model(
     seed: int = 1234,
     chat_template: str | None = CHATML_TEMPLATE,
 ) -> Path:
-    """Write the model to `path` and return it; the end-of-generation tokens can never win."""
+    """Write the model to `path` and return it."""
     rng = np.random.default_rng(seed)
     tokens, scores, types = _vocabulary()
     n_vocab = len(tokens)
@@ -103,7 +103,9 @@ def write_tiny_model(
     writer.add_tensor("token_embd.weight", weights(n_vocab, n_embd))
     writer.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
     output = weights(n_vocab, n_embd, scale=2.0)
-    output[: len(_SPECIALS)] = -0.0  # no special token ever wins: streams run to max_tokens
+    # Special and byte tokens get zero logits, so sampling with top-k keeps to letters and words:
+    # no end-of-generation token ever wins (streams run to max_tokens) and output stays printable.
+    output[: len(_SPECIALS) + 256] = 0.0
     writer.add_tensor("output.weight", output)
     for layer in range(n_layer):
         prefix = f"blk.{layer}"

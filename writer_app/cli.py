@@ -61,6 +61,12 @@ def _main_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load the model, generate a few tokens, print tokens/s and exit (0 when it works)",
     )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="render the main window with a document and a candidate list to a PNG and exit",
+    )
     parser.add_argument("--version", action="version", version=f"writer-app {__version__}")
     _add_engine_options(parser)
     return parser
@@ -87,10 +93,15 @@ def _engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
     from writer_app.modelhub.default_model import require_default_model
 
     model = args.model.expanduser() if args.model else require_default_model(paths)
-    config = EngineConfig(model_path=model, n_ctx=args.n_ctx)
-    if args.threads:
-        config = EngineConfig(model_path=model, n_ctx=args.n_ctx, n_threads=max(args.threads, 1))
-    return config
+    return engine_config_for(model, args.n_ctx, args.threads)
+
+
+def engine_config_for(model: Path, n_ctx: int, threads: int | None) -> EngineConfig:
+    """The engine settings for `model`; the default model is shown under its catalogue name."""
+    from writer_app.modelhub.default_model import display_name_for
+
+    kwargs = {"n_threads": max(threads, 1)} if threads else {}
+    return EngineConfig(model_path=model, n_ctx=n_ctx, display_name=display_name_for(model), **kwargs)
 
 
 def _load_engine(config: EngineConfig):

@@ -62,3 +62,7 @@ def test_same_shape_keeps_only_the_sources_paragraph_count() -> None:
 def test_markdown_code_fence_in_the_source_is_kept() -> None:
     source = "```\nprint(1)\n```"
     assert clean_output("```\nprint(2)\n```", source) == "```\nprint(2)\n```"
+
+
+def test_control_characters_and_odd_line_breaks_are_normalised() -> None:
+    assert clean_output("One\r\nTwo\rThree\u2029Four\x07\x1b.", "a\nb") == "One\nTwo\nThree\nFour."

@@ -80,7 +80,7 @@ class LlamaEngine:
 
     @property
     def model_name(self) -> str:
-        return self.info.name
+        return self.config.display_name or self.info.name
 
     @property
     def n_ctx(self) -> int:

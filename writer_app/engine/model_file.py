@@ -176,8 +176,10 @@ def read_model_file(path: Path) -> ModelFileInfo:
             f"The model file {path} does not exist: run `make run` to fetch the default model, "
             "or pass --model with the path of a .gguf file."
         )
-    if not path.is_file():
+    if path.is_dir():
         raise ModelFileError(f"{path} is a folder, not a model file: choose a .gguf file.")
+    if not path.is_file():
+        raise ModelFileError(f"{path} is not a regular file: choose a .gguf file.")
     size = path.stat().st_size
     try:
         with path.open("rb") as handle:

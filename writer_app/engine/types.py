@@ -16,6 +16,7 @@ class EngineConfig:
     n_ctx: int = 4096
     n_threads: int = field(default_factory=physical_cores)
     n_batch: int = 512
+    display_name: str = ""  # shown instead of the name inside the file, e.g. for the default model
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,12 @@ def find_default_model(paths: AppPaths) -> Path | None:
     return None
 
 
+def display_name_for(model: Path) -> str:
+    """The default model's catalogue name when `model` is its file, else ""."""
+    record = DefaultModelRecord.load()
+    return record.name if model.name == record.file else ""
+
+
 def require_default_model(paths: AppPaths) -> Path:
     """The default model's path, or a UserError saying how to fetch it."""
     found = find_default_model(paths)

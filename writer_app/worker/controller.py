@@ -19,6 +19,7 @@ class AssistController(QObject):
     modelFailed = Signal(str)
     chunksReady = Signal(int, int, str)
     candidateRestarted = Signal(int, int)
+    generationProgress = Signal(int, int, float)
     candidateFinished = Signal(int, object)
     requestFinished = Signal(int, object)
     requestFailed = Signal(int, str)
@@ -45,6 +46,7 @@ class AssistController(QObject):
         self.worker.modelFailed.connect(self.modelFailed)
         self.worker.chunksReady.connect(self._on_chunks)
         self.worker.candidateRestarted.connect(self._on_restarted)
+        self.worker.generationProgress.connect(self._on_progress)
         self.worker.candidateFinished.connect(self._on_candidate)
         self.worker.requestFinished.connect(self._on_finished)
         self.worker.requestFailed.connect(self._on_failed)
@@ -114,6 +116,11 @@ class AssistController(QObject):
     def _on_restarted(self, request_id: int, index: int) -> None:
         if self._is_active(request_id):
             self.candidateRestarted.emit(request_id, index)
+
+    @Slot(int, int, float)
+    def _on_progress(self, request_id: int, tokens: int, rate: float) -> None:
+        if self._is_active(request_id):
+            self.generationProgress.emit(request_id, tokens, rate)
 
     @Slot(int, object)
     def _on_candidate(self, request_id: int, candidate: object) -> None:

@@ -29,15 +29,24 @@ class _BatchingListener(CandidateListener):
         self._request_id = request_id
         self._pending: dict[int, list[str]] = {}
         self._last_flush = time.monotonic()
+        self._tokens = 0
+        self._first_piece_at = 0.0
 
     def flush(self) -> None:
         for index, pieces in self._pending.items():
             if pieces:
                 self._worker.chunksReady.emit(self._request_id, index, "".join(pieces))
         self._pending.clear()
-        self._last_flush = time.monotonic()
+        now = time.monotonic()
+        self._last_flush = now
+        if self._tokens > 1 and now > self._first_piece_at:
+            rate = (self._tokens - 1) / (now - self._first_piece_at)
+            self._worker.generationProgress.emit(self._request_id, self._tokens, rate)
 
     def chunk(self, index: int, text: str) -> None:
+        self._tokens += 1
+        if self._tokens == 1:
+            self._first_piece_at = time.monotonic()
         self._pending.setdefault(index, []).append(text)
         if time.monotonic() - self._last_flush >= CHUNK_INTERVAL_S:
             self.flush()
@@ -59,6 +68,7 @@ class AssistWorker(QObject):
     modelFailed = Signal(str)  # a sentence for the user
     chunksReady = Signal(int, int, str)  # request id, candidate index, text
     candidateRestarted = Signal(int, int)  # request id, candidate index
+    generationProgress = Signal(int, int, float)  # request id, pieces so far, pieces per second
     candidateFinished = Signal(int, object)  # request id, Candidate
     requestFinished = Signal(int, object)  # request id, AssistResult
     requestFailed = Signal(int, str)  # request id, a sentence for the user

@@ -1,0 +1,89 @@
+"""UI fixtures: a main window on the real worker with the tiny model, and scripted prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from writer_app.documents.autosave import AutosaveStore
+from writer_app.engine.llama_engine import LlamaEngine
+from writer_app.engine.types import EngineConfig
+from writer_app.paths import AppPaths
+from writer_app.ui.main_window import MainWindow
+from writer_app.ui.prompts import Prompts
+from writer_app.ui.settings import AppSettings
+from writer_app.worker.controller import AssistController
+
+TIMEOUT_MS = 30_000
+
+
+class ScriptedPrompts(Prompts):
+    """Answers dialogs from `answers` and records every question asked."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, object] = {}
+        self.asked: list[str] = []
+
+    def _answer(self, question: str, default: object) -> object:
+        self.asked.append(question)
+        return self.answers.get(question, default)
+
+    def open_path(self, parent, folder=""):
+        return self._answer("open_path", None)
+
+    def save_path(self, parent, suggested=""):
+        return self._answer("save_path", None)
+
+    def unsaved_changes(self, parent, title):
+        return self._answer("unsaved_changes", "cancel")
+
+    def overwrite_conflict(self, parent, title):
+        return self._answer("overwrite_conflict", "cancel")
+
+    def recover(self, parent, snapshot):
+        return self._answer("recover", True)
+
+    def choose_font(self, parent, current):
+        return self._answer("choose_font", None)
+
+
+@pytest.fixture
+def app_paths(tmp_path: Path) -> AppPaths:
+    return AppPaths.under(tmp_path / "app")
+
+
+@pytest.fixture
+def prompts() -> ScriptedPrompts:
+    return ScriptedPrompts()
+
+
+@pytest.fixture
+def controller(qtbot, tiny_model_path: Path):
+    controller = AssistController(LlamaEngine)
+    with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
+        controller.load_model(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
+    yield controller
+    controller.shutdown()
+
+
+@pytest.fixture
+def make_window(qtbot, controller: AssistController, app_paths: AppPaths, prompts: ScriptedPrompts):
+    def make() -> MainWindow:
+        window = MainWindow(
+            controller,
+            AppSettings(app_paths.config_dir),
+            AutosaveStore(app_paths.state_dir / "autosave"),
+            app_paths.state_dir / "ai-history",
+            prompts,
+        )
+        qtbot.addWidget(window)
+        window.show()
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window) -> MainWindow:
+    return make_window()

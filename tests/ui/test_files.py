@@ -1,0 +1,147 @@
+"""Files in the window: round-trips, conflicts, failed saves, autosave and recovery, closing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.ui.test_rewrite_flow import set_text
+from writer_app.documents.autosave import AutosaveStore
+from writer_app.ui.main_window import MainWindow
+from writer_app.ui.recovery import recover_unsaved
+
+
+def test_open_edit_save_reopen_keeps_bytes_and_line_endings(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "notes.md"
+    path.write_bytes(b"\xef\xbb\xbf# Title\r\n\r\nSome text.\r\n")
+    assert window.open_path(path)
+    cursor = window.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+    qtbot.keyClicks(window.editor, "More.")
+    assert window.is_modified
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not window.is_modified
+    assert path.read_bytes() == b"\xef\xbb\xbf# Title\r\n\r\nSome text.\r\nMore."
+    assert window.open_path(path)
+    assert window.editor.toPlainText() == "# Title\n\nSome text.\nMore."
+    assert str(path.resolve()) in window.settings.recent_files
+
+
+def test_conflict_prompt_appears_when_the_file_changed_on_disk(
+    window: MainWindow, prompts, tmp_path: Path
+) -> None:
+    path = tmp_path / "shared.txt"
+    path.write_text("original")
+    window.open_path(path)
+    set_text(window, "my version")
+    path.write_text("their version")
+    prompts.answers["overwrite_conflict"] = "cancel"
+    assert not window.save()
+    assert prompts.asked == ["overwrite_conflict"]
+    assert path.read_text() == "their version"
+    assert window.is_modified
+    prompts.answers["overwrite_conflict"] = "overwrite"
+    assert window.save()
+    assert path.read_text() == "my version"
+
+
+def test_failed_save_says_so_and_keeps_the_document_dirty(window: MainWindow, tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    path = folder / "doc.md"
+    path.write_text("v1")
+    window.open_path(path)
+    set_text(window, "v2 unsaved")
+    path.unlink()
+    folder.rmdir()
+    assert not window.save()
+    assert window.is_modified
+    assert "no longer exists" in window.message_bar.text
+    assert window.editor.toPlainText() == "v2 unsaved"
+
+
+def test_save_as_for_a_new_document(window: MainWindow, prompts, tmp_path: Path) -> None:
+    set_text(window, "fresh text\n")
+    prompts.answers["save_path"] = tmp_path / "fresh.md"
+    assert window.save()
+    assert (tmp_path / "fresh.md").read_text() == "fresh text\n"
+    assert window.windowTitle().startswith("fresh.md")
+
+
+def test_autosave_writes_unsaved_work_and_a_save_removes_it(
+    window: MainWindow, prompts, tmp_path: Path
+) -> None:
+    set_text(window, "unsaved thoughts")
+    window.autosave_now()
+    snapshots = window.autosave.snapshots()
+    assert [s.text for s in snapshots] == ["unsaved thoughts"]
+    prompts.answers["save_path"] = tmp_path / "kept.md"
+    assert window.save()
+    assert window.autosave.snapshots() == []
+
+
+def test_focus_loss_autosaves(qtbot, window: MainWindow) -> None:
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, "typed")
+    window.editor.focusLost.emit()
+    assert [s.text for s in window.autosave.snapshots()] == ["typed"]
+
+
+def test_crashed_session_is_offered_for_recovery(make_window, prompts, tmp_path: Path) -> None:
+    first = make_window()
+    store: AutosaveStore = first.autosave
+    from tests.documents.test_autosave_and_diff import crash_after_autosave
+
+    crash_after_autosave(store.folder, "words I did not save")
+    prompts.answers["recover"] = True
+    extra = recover_unsaved(store, prompts, first, make_window)
+    assert extra == []
+    assert prompts.asked == ["recover"]
+    assert first.editor.toPlainText() == "words I did not save"
+    assert first.is_modified
+    assert [s.text for s in store.snapshots()] == ["words I did not save"]  # now owned by this session
+    assert store.orphaned() == []
+
+
+def test_declined_recovery_is_discarded(make_window, prompts) -> None:
+    first = make_window()
+    from tests.documents.test_autosave_and_diff import crash_after_autosave
+
+    crash_after_autosave(first.autosave.folder, "old draft")
+    prompts.answers["recover"] = False
+    recover_unsaved(first.autosave, prompts, first, make_window)
+    assert first.editor.toPlainText() == ""
+    assert first.autosave.snapshots() == []
+
+
+def test_closing_with_unsaved_changes_asks(window: MainWindow, prompts) -> None:
+    set_text(window, "precious")
+    prompts.answers["unsaved_changes"] = "cancel"
+    assert not window.close()
+    assert window.isVisible() and window.editor.toPlainText() == "precious"
+    prompts.answers["unsaved_changes"] = "discard"
+    assert window.close()
+
+
+def test_replace_all_is_one_undo_step(window: MainWindow) -> None:
+    set_text(window, "cat and cat and cat")
+    window.find_bar.open_bar(replace=True)
+    window.find_bar.find_field.setText("cat")
+    window.find_bar.replace_field.setText("dog")
+    assert window.find_bar.replace_all() == 3
+    assert window.editor.toPlainText() == "dog and dog and dog"
+    window.editor.undo()
+    assert window.editor.toPlainText() == "cat and cat and cat"
+
+
+def test_status_bar_counts_words_and_characters(qtbot, window: MainWindow) -> None:
+    set_text(window, "three little words")
+    assert window.count_label.text() == "3 words, 18 characters"
+
+
+def test_model_name_is_shown(window: MainWindow) -> None:
+    assert window.model_label.text() == "Model: tiny-random-llama"

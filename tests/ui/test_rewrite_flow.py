@@ -1,0 +1,154 @@
+"""Select text, rewrite, accept: the editor's text, one-step undo, edits elsewhere, edits inside."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from tests.ui.conftest import TIMEOUT_MS
+from writer_app.ui.main_window import MainWindow
+
+DOCUMENT = "First line stays.\nthe day is good and the night is short\nLast line stays."
+PHRASE = "the day is good"
+
+
+def set_text(window: MainWindow, text: str) -> None:
+    """Replace the whole text as a user edit (setPlainText would clear the modified flag)."""
+    cursor = window.editor.textCursor()
+    cursor.select(QTextCursor.SelectionType.Document)
+    cursor.insertText(text)
+
+
+def select(window: MainWindow, phrase: str) -> None:
+    start = window.editor.toPlainText().index(phrase)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(phrase), QTextCursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+
+
+def type_document(qtbot, window: MainWindow, text: str) -> None:
+    window.editor.setFocus()
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+        qtbot.keyClicks(window.editor, line)
+    assert window.editor.toPlainText() == text
+
+
+def rewrite_and_wait(qtbot, window: MainWindow, mode: str = "concise") -> None:
+    with qtbot.waitSignal(window.controller.requestFinished, timeout=TIMEOUT_MS):
+        assert window.request_rewrite(mode=mode) is not None
+
+
+def test_accept_replaces_the_selection_and_one_undo_restores_it(qtbot, window: MainWindow) -> None:
+    type_document(qtbot, window, DOCUMENT)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window)
+    assert len(window.candidates.cards) == 3
+    chosen = window.candidates.candidate_text(1)
+    assert chosen
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # Accept candidate 2
+    assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, chosen)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.toPlainText() == DOCUMENT
+    assert window.history.edits[-1].original == PHRASE
+    assert window.history.edits[-1].chosen == chosen
+    assert len(window.history.edits[-1].others) == 2
+
+
+def test_typing_elsewhere_during_generation_applies_to_the_right_range(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText(DOCUMENT)
+    select(window, PHRASE)
+    with qtbot.waitSignal(window.controller.requestFinished, timeout=TIMEOUT_MS):
+        window.request_rewrite(mode="formal")
+        cursor = window.editor.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        window.editor.setTextCursor(cursor)
+        qtbot.keyClicks(window.editor, "NEW ")  # typed before the range while the model works
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        window.editor.setTextCursor(cursor)
+        qtbot.keyClicks(window.editor, " END")
+    chosen = window.candidates.candidate_text(0)
+    assert window.accept_candidate(0)
+    expected = "NEW " + DOCUMENT.replace(PHRASE, chosen) + " END"
+    assert window.editor.toPlainText() == expected
+
+
+def test_editing_the_selected_text_blocks_the_apply(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText(DOCUMENT)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(DOCUMENT.index(PHRASE) + 4)
+    cursor.insertText("whole ")
+    before = window.editor.toPlainText()
+    assert not window.accept_candidate(0)
+    assert window.editor.toPlainText() == before
+    assert "was edited after the request" in window.message_bar.text
+
+
+def test_insert_after_keeps_the_original(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText(DOCUMENT)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window)
+    chosen = window.candidates.candidate_text(0)
+    assert window.insert_candidate_after(0)
+    assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, f"{PHRASE} {chosen}")
+
+
+def test_stop_cancels_and_late_results_do_not_arrive(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText("the night " * 40)
+    window.editor.selectAll()
+    finished: list[object] = []
+    window.controller.requestFinished.connect(lambda *args: finished.append(args))
+    with qtbot.waitSignal(window.controller.chunksReady, timeout=TIMEOUT_MS):
+        window.request_rewrite(mode="expand")
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.controller.active_request_id is None
+    assert "Stopped" in window.candidates.summary.text()
+    qtbot.wait(300)
+    assert finished == []
+
+
+def test_rewrite_without_a_selection_explains_what_to_do(window: MainWindow) -> None:
+    window.editor.setPlainText(DOCUMENT)
+    assert window.request_rewrite(mode="concise") is None
+    assert "Select the text to rewrite first" in window.message_bar.text
+
+
+def test_history_reverts_an_edit_after_later_edits(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText(DOCUMENT)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window)
+    assert window.accept_candidate(0)
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    cursor.insertText("Title\n")
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.insertText("\nMore text.")
+    edit_id = window.history.edits[-1].edit_id
+    assert window.revert_edit(edit_id)
+    assert window.editor.toPlainText() == "Title\n" + DOCUMENT + "\nMore text."
+    assert window.history.edits[-1].reverted
+    assert window.history_panel.list.count() == 1
+
+
+def test_history_refuses_to_revert_a_changed_edit(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText(DOCUMENT)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window)
+    assert window.accept_candidate(0)
+    chosen = window.history.edits[-1].chosen
+    text = window.editor.toPlainText()
+    cursor = window.editor.textCursor()
+    cursor.setPosition(text.index(chosen) + 1)
+    cursor.insertText("ZZ")
+    assert not window.revert_edit(window.history.edits[-1].edit_id)
+    assert "cannot be reverted" in window.message_bar.text
+
+
+def test_context_menu_offers_the_rewrites(window: MainWindow) -> None:
+    assert window.editor.assist_menu is not None
+    labels = [action.text() for action in window.editor.assist_menu.actions()]
+    assert "Fix grammar" in labels and "Paraphrase" in labels

@@ -1,0 +1,68 @@
+"""Markdown syntax highlighting: headings, emphasis, lists, quotes, code, links."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+_IN_FENCE = 1
+
+
+def _format(
+    color: QColor | None = None, *, bold: bool = False, italic: bool = False, mono: bool = False
+) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    if color is not None:
+        fmt.setForeground(color)
+    if bold:
+        fmt.setFontWeight(QFont.Weight.Bold)
+    if italic:
+        fmt.setFontItalic(True)
+    if mono:
+        fmt.setFontFamilies(["monospace"])
+    return fmt
+
+
+class MarkdownHighlighter(QSyntaxHighlighter):
+    """Line-by-line rules plus a block state for fenced code."""
+
+    def __init__(self, document: QTextDocument, palette: QPalette) -> None:
+        super().__init__(document)
+        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+        accent = QColor("#7aa2f7" if dark else "#1f4fa3")
+        muted = QColor("#8b949e" if dark else "#6a737d")
+        code = QColor("#e0af68" if dark else "#9a3e00")
+        link = QColor("#73daca" if dark else "#0b6e6e")
+        self._heading = _format(accent, bold=True)
+        self._code = _format(code, mono=True)
+        self._fence = _format(muted, mono=True)
+        self._rules: list[tuple[re.Pattern[str], QTextCharFormat]] = [
+            (re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s"), _format(accent, bold=True)),
+            (re.compile(r"^\s{0,3}>.*$"), _format(muted, italic=True)),
+            (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _format(bold=True)),
+            (re.compile(r"(?<![*\w])([*_])(?=\S)(.+?)(?<=\S)\1(?![*\w])"), _format(italic=True)),
+            (re.compile(r"`[^`\n]+`"), self._code),
+            (re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>"), _format(link)),
+            (re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,})\s*$"), _format(muted)),
+        ]
+        self._heading_rule = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
+        self._fence_rule = re.compile(r"^\s{0,3}(```|~~~)")
+
+    def highlightBlock(self, text: str) -> None:
+        in_fence = self.previousBlockState() == _IN_FENCE
+        if self._fence_rule.match(text):
+            self.setFormat(0, len(text), self._fence)
+            self.setCurrentBlockState(0 if in_fence else _IN_FENCE)
+            return
+        if in_fence:
+            self.setFormat(0, len(text), self._code)
+            self.setCurrentBlockState(_IN_FENCE)
+            return
+        self.setCurrentBlockState(0)
+        if self._heading_rule.match(text):
+            self.setFormat(0, len(text), self._heading)
+            return
+        for pattern, fmt in self._rules:
+            for match in pattern.finditer(text):
+                self.setFormat(match.start(), match.end() - match.start(), fmt)
