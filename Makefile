@@ -7,7 +7,7 @@ MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench screenshot clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -24,6 +24,10 @@ lint: $(STAMP)
 
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_engine.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_editor.py
+
+screenshot: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m writer_app --screenshot docs/screenshot.png
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

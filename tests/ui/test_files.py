@@ -140,7 +140,7 @@ def test_replace_all_is_one_undo_step(window: MainWindow) -> None:
 
 def test_status_bar_counts_words_and_characters(qtbot, window: MainWindow) -> None:
     set_text(window, "three little words")
-    assert window.count_label.text() == "3 words, 18 characters"
+    qtbot.waitUntil(lambda: window.count_label.text() == "3 words, 18 characters", timeout=2000)
 
 
 def test_model_name_is_shown(window: MainWindow) -> None:

@@ -38,6 +38,7 @@ from writer_app.worker.controller import AssistController
 
 LOGGER = logging.getLogger(__name__)
 AUTOSAVE_INTERVAL_MS = 30_000
+COUNT_DELAY_MS = 300
 
 
 @dataclass
@@ -111,6 +112,10 @@ class MainWindow(QMainWindow):
         for widget in (self.busy, self.speed_label, self.count_label, self.model_label):
             self.statusBar().addPermanentWidget(widget)
 
+        self.count_timer = QTimer(self)  # counting words in a large file costs milliseconds:
+        self.count_timer.setSingleShot(True)  # do it once typing pauses, not on every key
+        self.count_timer.setInterval(COUNT_DELAY_MS)
+        self.count_timer.timeout.connect(self._update_counts)
         self._build_actions()
         self._connect()
         self.autosave_timer = QTimer(self)
@@ -224,7 +229,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         editor, controller, panel = self.editor, self.controller, self.candidates
-        editor.textChanged.connect(self._update_counts)
+        editor.textChanged.connect(self.count_timer.start)
         editor.modificationChanged.connect(lambda _modified: self._update_title())
         editor.focusLost.connect(self.autosave_now)
         self.find_bar.messageRequested.connect(self.show_message)

@@ -37,21 +37,31 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self._heading = _format(accent, bold=True)
         self._code = _format(code, mono=True)
         self._fence = _format(muted, mono=True)
-        self._rules: list[tuple[re.Pattern[str], QTextCharFormat]] = [
+        self._line_rules: list[tuple[re.Pattern[str], QTextCharFormat]] = [
+            (re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,})\s*$"), _format(muted)),
             (re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s"), _format(accent, bold=True)),
             (re.compile(r"^\s{0,3}>.*$"), _format(muted, italic=True)),
-            (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _format(bold=True)),
-            (re.compile(r"(?<![*\w])([*_])(?=\S)(.+?)(?<=\S)\1(?![*\w])"), _format(italic=True)),
-            (re.compile(r"`[^`\n]+`"), self._code),
-            (re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>"), _format(link)),
-            (re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,})\s*$"), _format(muted)),
         ]
+        # One pass over the line for the inline rules; which group matched picks the format.
+        self._inline = re.compile(
+            r"(?P<code>`[^`\n]+`)"
+            r"|(?P<bold>(\*\*|__)(?=\S).+?(?<=\S)\3)"
+            r"|(?P<italic>(?<![*\w])([*_])(?=\S).+?(?<=\S)\5(?![*\w]))"
+            r"|(?P<link>!?\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>)"
+        )
+        self._inline_formats = {"code": self._code, "bold": _format(bold=True),
+                                "italic": _format(italic=True), "link": _format(link)}
         self._heading_rule = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
         self._fence_rule = re.compile(r"^\s{0,3}(```|~~~)")
+        self._inline_marks = set("`*_[<")
+        self._line_starts = set("-*+0123456789>_")
 
     def highlightBlock(self, text: str) -> None:
         in_fence = self.previousBlockState() == _IN_FENCE
-        if self._fence_rule.match(text):
+        if not text:
+            self.setCurrentBlockState(_IN_FENCE if in_fence else 0)
+            return
+        if (text[0] in "`~ " or in_fence) and self._fence_rule.match(text):
             self.setFormat(0, len(text), self._fence)
             self.setCurrentBlockState(0 if in_fence else _IN_FENCE)
             return
@@ -60,9 +70,20 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             self.setCurrentBlockState(_IN_FENCE)
             return
         self.setCurrentBlockState(0)
-        if self._heading_rule.match(text):
+        first = text.lstrip()[:1]
+        if first == "#" and self._heading_rule.match(text):
             self.setFormat(0, len(text), self._heading)
             return
-        for pattern, fmt in self._rules:
-            for match in pattern.finditer(text):
+        if first in self._line_starts:
+            for pattern, fmt in self._line_rules:
+                match = pattern.match(text)
+                if match:
+                    self.setFormat(match.start(), match.end() - match.start(), fmt)
+                    break
+        if self._inline_marks.isdisjoint(text):
+            return
+        for match in self._inline.finditer(text):
+            kind = match.lastgroup or ""
+            fmt = self._inline_formats.get(kind)
+            if fmt is not None:
                 self.setFormat(match.start(), match.end() - match.start(), fmt)
