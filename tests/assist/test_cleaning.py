@@ -66,3 +66,11 @@ def test_markdown_code_fence_in_the_source_is_kept() -> None:
 
 def test_control_characters_and_odd_line_breaks_are_normalised() -> None:
     assert clean_output("One\r\nTwo\rThree\u2029Four\x07\x1b.", "a\nb") == "One\nTwo\nThree\nFour."
+
+
+def test_a_lead_in_line_of_the_models_own_is_dropped() -> None:
+    raw = 'The sentence is wrong. A simple correction:\nThe meeting was moved to Thursday.'
+    assert clean_output(raw, SOURCE, same_shape=True) == "The meeting was moved to Thursday."
+    assert clean_output("It should read as follows:\n\nThe meeting was moved.", SOURCE) == (
+        "The meeting was moved."
+    )

@@ -29,9 +29,13 @@ _QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("'", "'"), ("«", "»"), ("‘", "�
 
 def _strip_preamble(text: str, source: str) -> str:
     match = _PREAMBLE.match(text)
-    if not match or _PREAMBLE.match(source):
-        return text
-    return text[match.end() :].strip()
+    if match and not _PREAMBLE.match(source):
+        text = text[match.end() :].strip()
+    first, newline, rest = text.partition("\n")
+    source_first = source.strip().partition("\n")[0]
+    if newline and rest.strip() and first.rstrip().endswith(":") and not source_first.rstrip().endswith(":"):
+        return rest.strip()  # a lead-in line of the model's own ("…A simple correction:")
+    return text
 
 
 def _strip_trailing_chatter(text: str, source: str) -> str:
@@ -85,9 +89,9 @@ def clean_output(text: str, source: str = "", *, same_shape: bool = False) -> st
     if fenced and not source.lstrip().startswith("```"):
         cleaned = fenced.group(1).strip()
     cleaned = _strip_preamble(cleaned, source)
-    if cleaned.endswith(":") and not source.rstrip().endswith(":"):
-        return ""  # only a lead-in ("Here is the revised sentence:") with nothing after it
     cleaned = _strip_trailing_chatter(cleaned, source)
     if same_shape:
         cleaned = _limit_blocks(cleaned, source)
+    if cleaned.endswith(":") and not source.rstrip().endswith(":"):
+        return ""  # only a lead-in ("Here is the revised sentence:") with nothing after it
     return _strip_wrapping_quotes(cleaned, source)
