@@ -19,11 +19,13 @@ from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.types import EngineConfig, Sampling
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
+from writer_app.reward.ranker import ScoreRequest, rank_candidates
 
 LOGGER = logging.getLogger(__name__)
-COMMANDS = ("rewrite",)
+COMMANDS = ("rewrite", "score")
 EPILOG = """commands (run `writer-app COMMAND --help` for their options):
-  rewrite     rewrite the text read from standard input, print the candidates
+  rewrite     rewrite the text read from standard input, print the candidates best first
+  score       score candidate texts given as JSON on standard input with the writing reward
 
 examples:
   writer-app notes.md                         open a file in the editor
@@ -122,7 +124,18 @@ def _configure_logging(verbose: bool) -> None:
 def _result_json(result: AssistResult) -> dict[str, object]:
     return {
         "model": result.model,
-        "candidates": [{"text": c.text, "index": c.index} for c in result.candidates],
+        "candidates": [
+            {
+                "text": c.text,
+                "index": c.index,
+                "score": c.score,
+                "rank": c.rank,
+                "breakdown": c.breakdown,
+                "explanation": c.explanation,
+                "merged_into": c.merged_into,
+            }
+            for c in result.candidates
+        ],
         "timings": {
             "load_s": round(result.timings.load_s, 4),
             "first_token_s": round(result.timings.first_token_s, 4),
@@ -154,10 +167,101 @@ def run_rewrite(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(_result_json(result), ensure_ascii=False))
     else:
-        for position, candidate in enumerate(result.candidates):
+        for position, candidate in enumerate(result.ranked()):
             if position:
                 print("\n---\n")
+            print(f"[{candidate.rank}] score {candidate.score:.1f}: {candidate.explanation}")
             print(candidate.text)
+    return 0
+
+
+def _score_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="writer-app score",
+        description='Score candidates read as JSON from standard input: {"task": "rewrite"|"free", '
+        '"source": optional text, "instruction": optional, "mode": optional preset, "style_samples": '
+        'optional list, "required_words": optional, "candidates": [texts]}.',
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the default is a table)")
+    parser.add_argument(
+        "--fluency", action="store_true", help="add the model's log-probability (loads a model)"
+    )
+    parser.add_argument(
+        "--judge", action="store_true", help="add the model as a pairwise judge (loads a model)"
+    )
+    _add_engine_options(parser)
+    return parser
+
+
+def _score_request(payload: object) -> tuple[ScoreRequest, list[str]]:
+    if not isinstance(payload, dict):
+        raise UserError('The input must be a JSON object such as {"task": "free", "candidates": ["…"]}.')
+    candidates = payload.get("candidates")
+    if not isinstance(candidates, list) or not candidates or not all(isinstance(c, str) for c in candidates):
+        raise UserError('"candidates" must be a non-empty list of texts.')
+    task = payload.get("task", "free")
+    if task not in ("rewrite", "free"):
+        raise UserError('"task" must be "rewrite" or "free".')
+    samples = payload.get("style_samples") or []
+    if not isinstance(samples, list) or not all(isinstance(s, str) for s in samples):
+        raise UserError('"style_samples" must be a list of texts.')
+    fields = {key: payload.get(key) or "" for key in ("source", "instruction", "mode")}
+    if not all(isinstance(value, str) for value in fields.values()):
+        raise UserError('"source", "instruction" and "mode" must be texts.')
+    required = payload.get("required_words") or 0
+    if not isinstance(required, int) or required < 0:
+        raise UserError('"required_words" must be a whole number.')
+    if task == "rewrite" and not fields["source"].strip():
+        raise UserError('A "rewrite" task needs the "source" text.')
+    request = ScoreRequest(task=task, style_samples=tuple(samples), required_words=required, **fields)
+    return request, candidates
+
+
+def run_score(argv: list[str]) -> int:
+    args = _score_parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    raw = decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
+    try:
+        payload = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"The input is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})."
+        ) from error
+    request, candidates = _score_request(payload)
+    scorer = None
+    if args.fluency or args.judge:
+        from writer_app.engine.scoring import TokenScorer
+
+        config = _engine_config(args, AppPaths.default(args.home))
+        scorer = TokenScorer(config.model_path, config.n_threads)
+    try:
+        scored = rank_candidates(
+            request,
+            candidates,
+            fluency=scorer.mean_logprob if scorer and args.fluency else None,
+            judge=scorer.prefer_first if scorer and args.judge else None,
+        )
+    finally:
+        if scorer is not None:
+            scorer.close()
+    rows = [
+        {
+            "score": s.score,
+            "rank": s.rank,
+            "breakdown": s.breakdown,
+            "explanation": s.explanation,
+            "merged_into": s.merged_into,
+            "spans": [
+                {"category": p.category, "start": p.start, "end": p.end, "text": p.text} for p in s.spans
+            ],
+        }
+        for s in scored
+    ]
+    if args.json:
+        print(json.dumps({"scores": rows}, ensure_ascii=False))
+    else:
+        for index, row in enumerate(rows):
+            print(f"{index}: score {row['score']:.1f}, rank {row['rank']}: {row['explanation']}")
     return 0
 
 
@@ -188,8 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     started = time.perf_counter()
     try:
-        if argv and argv[0] in COMMANDS:
+        if argv and argv[0] == "rewrite":
             return run_rewrite(argv[1:])
+        if argv and argv[0] == "score":
+            return run_score(argv[1:])
         args = _main_parser().parse_args(argv)
         _configure_logging(args.verbose)
         if args.self_test:

@@ -69,7 +69,7 @@ def test_control_characters_and_odd_line_breaks_are_normalised() -> None:
 
 
 def test_a_lead_in_line_of_the_models_own_is_dropped() -> None:
-    raw = 'The sentence is wrong. A simple correction:\nThe meeting was moved to Thursday.'
+    raw = "The sentence is wrong. A simple correction:\nThe meeting was moved to Thursday."
     assert clean_output(raw, SOURCE, same_shape=True) == "The meeting was moved to Thursday."
     assert clean_output("It should read as follows:\n\nThe meeting was moved.", SOURCE) == (
         "The meeting was moved."

@@ -65,7 +65,9 @@ def test_same_request_same_candidates(engine: LlamaEngine) -> None:
 def test_streamed_chunks_add_up_to_each_candidate(engine: LlamaEngine) -> None:
     recorder = Recorder()
     result = rewrite(engine, RewriteRequest(text="a plain story", n_candidates=3, seed=1), listener=recorder)
-    assert recorder.finished_candidates == list(result.candidates)
+    assert [(c.index, c.text) for c in recorder.finished_candidates] == [
+        (c.index, c.text) for c in result.candidates
+    ]
     for candidate in result.candidates:
         assert clean_output(recorder.streams[candidate.index], "a plain story", same_shape=True) == (
             candidate.text
@@ -136,3 +138,12 @@ def test_cancel_returns_what_finished(engine: LlamaEngine) -> None:
     )
     assert result.cancelled
     assert len(result.candidates) == 1
+
+
+def test_candidates_are_scored_and_ranked(engine: LlamaEngine) -> None:
+    result = rewrite(engine, RewriteRequest(text="the day is good", n_candidates=3, seed=5))
+    assert sorted(c.rank for c in result.candidates) == [1, 2, 3]
+    assert all(0 <= c.score <= 10 and c.explanation for c in result.candidates)
+    ranked = result.ranked()
+    assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
+    assert all("meaning_kept" in c.breakdown for c in result.candidates)

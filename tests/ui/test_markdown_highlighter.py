@@ -9,8 +9,10 @@ from writer_app.ui.editor import Editor
 
 def formats_of(editor: Editor, line: int) -> list[tuple[int, int, QFont.Weight, bool, str]]:
     block = editor.document().findBlockByNumber(line)
-    return [(r.start, r.length, r.format.fontWeight(), r.format.fontItalic(), r.format.fontFamilies() or "")
-            for r in block.layout().formats()]
+    return [
+        (r.start, r.length, r.format.fontWeight(), r.format.fontItalic(), r.format.fontFamilies() or "")
+        for r in block.layout().formats()
+    ]
 
 
 def test_headings_emphasis_code_links_and_fences(qtbot) -> None:

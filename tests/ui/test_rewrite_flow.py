@@ -46,9 +46,9 @@ def test_accept_replaces_the_selection_and_one_undo_restores_it(qtbot, window: M
     select(window, PHRASE)
     rewrite_and_wait(qtbot, window)
     assert len(window.candidates.cards) == 3
-    chosen = window.candidates.candidate_text(1)
+    chosen = window.candidates.candidate_text(window.candidates.index_at(1))
     assert chosen
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # Accept candidate 2
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # the second card shown
     assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, chosen)
     qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.editor.toPlainText() == DOCUMENT
@@ -152,3 +152,23 @@ def test_context_menu_offers_the_rewrites(window: MainWindow) -> None:
     assert window.editor.assist_menu is not None
     labels = [action.text() for action in window.editor.assist_menu.actions()]
     assert "Fix grammar" in labels and "Paraphrase" in labels
+
+
+def test_candidates_are_shown_best_first_with_scores_and_can_be_reordered(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText("It was very, very good and really a testament to the day.")
+    window.editor.selectAll()
+    rewrite_and_wait(qtbot, window)
+    result = window._last_result
+    assert result is not None
+    panel = window.candidates
+    shown = panel.displayed()
+    best = result.ranked()[0]
+    assert shown[0].index == best.index
+    assert shown[0].title.text().startswith(f"#1 · {best.score:.1f}/10 — ")
+    assert "Original" in panel.original_view.text() and "slop" in panel.original_view.text()
+    panel.set_order("generation")
+    assert [card.index for card in panel.displayed()] == list(range(len(panel.cards)))
+    assert window.settings.candidate_order == "generation"
+    panel.set_order("score")
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText() == best.text

@@ -7,6 +7,7 @@ import threading
 from writer_app.assist.candidates import CandidateListener, generate_candidates
 from writer_app.assist.cleaning import clean_output
 from writer_app.assist.modes import CUSTOM_LENGTH_FACTOR, mode_or_error
+from writer_app.assist.ranking import rank_result, score_request_for
 from writer_app.assist.text_input import check_text
 from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.context_fit import fit_context
@@ -80,7 +81,7 @@ def rewrite(
     listener: CandidateListener | None = None,
     load_s: float = 0.0,
 ) -> AssistResult:
-    """Generate `request.n_candidates` rewrites, in generation order (ranking comes later)."""
+    """Generate `request.n_candidates` rewrites (in generation order), scored and ranked."""
     if request.n_candidates < 1:
         raise ValueError("Ask for at least one candidate.")
     prompt, max_new, trimmed = build_rewrite_prompt(engine, request)
@@ -100,4 +101,7 @@ def rewrite(
             "The model returned no usable text for this request: try again, rephrase the "
             "instruction, or choose a larger model."
         )
-    return AssistResult(engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled, trimmed)
+    result = AssistResult(
+        engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled, trimmed
+    )
+    return rank_result(result, score_request_for(request))

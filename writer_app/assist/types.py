@@ -22,14 +22,27 @@ class RewriteRequest:
 
 
 @dataclass(frozen=True)
+class SlopSpan:
+    category: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Candidate:
-    """One finished suggestion; `index` is its generation order."""
+    """One finished suggestion; `index` is its generation order, `rank` 1 is the reward's best."""
 
     index: int
     text: str
     seed: int
     finish_reason: str
     generated_tokens: int
+    score: float | None = None
+    rank: int | None = None
+    breakdown: dict[str, float] = field(default_factory=dict)
+    explanation: str = ""
+    spans: tuple[SlopSpan, ...] = ()
+    merged_into: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,3 +61,9 @@ class AssistResult:
     timings: Timings = field(default_factory=Timings)
     cancelled: bool = False
     context_trimmed: bool = False
+    source_spans: tuple[SlopSpan, ...] = ()
+
+    def ranked(self) -> list[Candidate]:
+        """Best first, near-duplicates left out; generation order when nothing was scored."""
+        kept = [c for c in self.candidates if c.merged_into is None]
+        return sorted(kept, key=lambda c: (c.rank if c.rank is not None else c.index + 1, c.index))

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
 
         self.candidates = CandidatesPanel(self)
         self.candidates.count.setValue(settings.candidate_count)
+        self.candidates.set_order(settings.candidate_order)
         self.candidates.instruction.setText(settings.last_instruction)
         self.candidates_dock = self._dock("Candidates", "candidates", self.candidates)
         self.history_panel = HistoryPanel(self)
@@ -205,7 +206,7 @@ class MainWindow(QMainWindow):
                 self.assist_menu,
                 f"Accept Candidate {index + 1}",
                 f"Alt+{index + 1}",
-                lambda i=index: self.accept_candidate(i),
+                lambda i=index: self.accept_shown(i),
             )
         self.editor.assist_menu = rewrite_menu
 
@@ -251,6 +252,7 @@ class MainWindow(QMainWindow):
         panel.stopRequested.connect(self.stop)
         panel.instructionSubmitted.connect(lambda text: self.request_rewrite(instruction=text))
         panel.candidateCountChanged.connect(self._remember_count)
+        panel.orderChanged.connect(lambda order: setattr(self.settings, "candidate_order", order))
         self.history_panel.revertRequested.connect(self.revert_edit)
 
     def _restore_settings(self) -> None:
@@ -554,6 +556,7 @@ class MainWindow(QMainWindow):
 
     def _on_request_finished(self, _request_id: int, result: AssistResult) -> None:
         self._last_result = result
+        self.candidates.show_ranking([(s.start, s.end) for s in result.source_spans], result.candidates)
         self.busy.hide()
         count = len(result.candidates)
         note = " (the document around the selection was shortened to fit)" if result.context_trimmed else ""
@@ -582,6 +585,11 @@ class MainWindow(QMainWindow):
             )
             return False
         return True
+
+    def accept_shown(self, position: int) -> bool:
+        """Accept the candidate shown at `position` (0 = top of the panel)."""
+        index = self.candidates.index_at(position)
+        return index is not None and self.accept_candidate(index)
 
     def accept_candidate(self, index: int) -> bool:
         text = self.candidates.candidate_text(index)

@@ -49,8 +49,12 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             r"|(?P<italic>(?<![*\w])([*_])(?=\S).+?(?<=\S)\5(?![*\w]))"
             r"|(?P<link>!?\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>)"
         )
-        self._inline_formats = {"code": self._code, "bold": _format(bold=True),
-                                "italic": _format(italic=True), "link": _format(link)}
+        self._inline_formats = {
+            "code": self._code,
+            "bold": _format(bold=True),
+            "italic": _format(italic=True),
+            "link": _format(link),
+        }
         self._heading_rule = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
         self._fence_rule = re.compile(r"^\s{0,3}(```|~~~)")
         self._inline_marks = set("`*_[<")

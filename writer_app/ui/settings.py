@@ -84,6 +84,14 @@ class AppSettings:
         self._settings.setValue("assist/candidates", int(value))
 
     @property
+    def candidate_order(self) -> str:
+        return str(self._get("assist/order", "score", str))
+
+    @candidate_order.setter
+    def candidate_order(self, value: str) -> None:
+        self._settings.setValue("assist/order", value)
+
+    @property
     def last_instruction(self) -> str:
         return str(self._get("assist/last_instruction", "", str))
 
