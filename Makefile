@@ -7,7 +7,7 @@ MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench screenshot clean
+.PHONY: setup run test lint bench eval screenshot clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -25,6 +25,9 @@ lint: $(STAMP)
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_engine.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_editor.py
+
+eval: $(STAMP)
+	$(PY) -m writer_app.reward.fit
 
 screenshot: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m writer_app --screenshot docs/screenshot.png

@@ -123,3 +123,67 @@ def test_unknown_mode_is_a_usage_error(tiny_model_path: Path) -> None:
     result = run_cli("rewrite", "--mode", "shout", stdin=b"hello")
     assert result.returncode == 2
     assert b"invalid choice" in result.stderr
+
+
+def test_score_round_trips_in_input_order() -> None:
+    payload = {
+        "task": "rewrite",
+        "source": "It was very, very good and truly a testament to the team.",
+        "mode": "concise",
+        "candidates": [
+            "It was good work by the team.",
+            "Bananas are yellow.",
+            "It was good work by the team!",
+        ],
+    }
+    result = run_cli("score", "--json", stdin=json.dumps(payload).encode())
+    assert result.returncode == 0, result.stderr.decode()
+    scores = json.loads(result.stdout)["scores"]
+    assert len(scores) == 3
+    assert scores[0]["rank"] == 1 and scores[1]["rank"] == 2  # the duplicate is merged and ranked last
+    assert scores[2]["merged_into"] == 0
+    assert scores[0]["score"] > scores[1]["score"]
+    assert {"quality", "meaning", "direction", "total_logit"} <= set(scores[0]["breakdown"])
+    assert isinstance(scores[0]["spans"], list)
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"[]", "must be a JSON object"),
+        (b'{"candidates": []}', "non-empty list"),
+        (b'{"task": "poem", "candidates": ["x"]}', "task"),
+        (b'{"task": "rewrite", "candidates": ["x"]}', "needs the"),
+        (b'{"candidates": ["x"], "style_samples": "nope"}', "style_samples"),
+    ],
+)
+def test_score_bad_input_gets_a_sentence(stdin: bytes, message: str) -> None:
+    result = run_cli("score", "--json", stdin=stdin)
+    assert result.returncode == 1
+    assert message in result.stderr.decode() and b"Traceback" not in result.stderr
+
+
+def test_score_with_the_model_as_judge_and_fluency(tiny_model_path: Path) -> None:
+    payload = {"task": "free", "candidates": ["the day is good", "the night is short"]}
+    result = run_cli(
+        "score",
+        "--json",
+        "--fluency",
+        "--judge",
+        "--model",
+        str(tiny_model_path),
+        stdin=json.dumps(payload).encode(),
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    breakdown = json.loads(result.stdout)["scores"][0]["breakdown"]
+    assert "fluency" in breakdown and "judge" in breakdown
+
+
+def test_rewrite_json_carries_scores(tiny_model_path: Path) -> None:
+    result = run_cli(
+        "rewrite", "-n", "2", "--json", "--model", str(tiny_model_path), stdin=b"the day is good"
+    )
+    candidates = json.loads(result.stdout)["candidates"]
+    assert sorted(c["rank"] for c in candidates) == [1, 2]
+    assert all(0 <= c["score"] <= 10 and c["breakdown"] for c in candidates)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from writer_app.assist.candidates import CandidateListener
+from writer_app.assist.candidates import CandidateListener, generate_candidates
 from writer_app.assist.cleaning import clean_output
 from writer_app.assist.rewrite import SYSTEM_PROMPT, build_rewrite_prompt, rewrite
 from writer_app.assist.text_input import InputTextError
 from writer_app.assist.types import Candidate, RewriteRequest
 from writer_app.engine.errors import ContextOverflowError
 from writer_app.engine.llama_engine import LlamaEngine
-from writer_app.engine.types import EngineConfig
+from writer_app.engine.types import EngineConfig, Sampling
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_greedy_duplicates_are_dropped_not_repeated(engine: LlamaEngine) -> None
     request = RewriteRequest(text="the house", n_candidates=3, temperature=0.0)
     result = rewrite(engine, request, listener=recorder)
     assert len(result.candidates) == 1  # greedy decoding gives one text whatever the seed
-    assert recorder.restarts and set(recorder.restarts) == {1}
+    assert set(recorder.restarts) == {1, 2}  # the duplicate slots were tried again
 
 
 def test_prompt_has_guard_rails_context_then_instruction_then_text(engine: LlamaEngine) -> None:
@@ -125,7 +125,51 @@ def test_unknown_mode_lists_the_modes(engine: LlamaEngine) -> None:
         rewrite(engine, RewriteRequest(text="x", mode="shout"))
 
 
-def test_cancel_returns_what_finished(engine: LlamaEngine) -> None:
+def test_cancel_during_parallel_generation(engine: LlamaEngine) -> None:
+    cancel = threading.Event()
+
+    class CancelSoon(Recorder):
+        def chunk(self, index: int, text: str) -> None:
+            super().chunk(index, text)
+            if sum(len(t) for t in self.streams.values()) > 20:
+                cancel.set()
+
+    result = rewrite(
+        engine, RewriteRequest(text="a good day", n_candidates=3), cancel=cancel, listener=CancelSoon()
+    )
+    assert result.cancelled
+    assert result.candidates == ()
+
+
+def test_parallel_candidates_stream_side_by_side(engine: LlamaEngine) -> None:
+    order: list[int] = []
+
+    class Order(Recorder):
+        def chunk(self, index: int, text: str) -> None:
+            super().chunk(index, text)
+            order.append(index)
+
+    result = rewrite(engine, RewriteRequest(text="the day is good", n_candidates=3, seed=4), listener=Order())
+    assert len({c.text for c in result.candidates}) == 3
+    assert order[:3] == [0, 1, 2]  # one token of each sequence per step
+
+
+def _sequential(engine: LlamaEngine, n: int, **kwargs: object):
+    request = RewriteRequest(text="a good day", n_candidates=n)
+    prompt, max_new, _ = build_rewrite_prompt(engine, request)
+    sampling = Sampling(temperature=0.8, max_tokens=max_new, seed=1)
+    return generate_candidates(
+        engine, prompt, sampling, n, lambda raw: clean_output(raw, "a good day"), parallel=False, **kwargs
+    )
+
+
+def test_sequential_fallback_gives_distinct_candidates(engine: LlamaEngine) -> None:
+    run = _sequential(engine, 3)
+    assert [c.index for c in run.candidates] == [0, 1, 2]
+    assert len({c.text for c in run.candidates}) == 3
+
+
+def test_sequential_cancel_returns_what_finished(engine: LlamaEngine) -> None:
     cancel = threading.Event()
 
     class CancelAfterFirst(Recorder):
@@ -133,11 +177,9 @@ def test_cancel_returns_what_finished(engine: LlamaEngine) -> None:
             super().finished(candidate)
             cancel.set()
 
-    result = rewrite(
-        engine, RewriteRequest(text="a good day", n_candidates=3), cancel=cancel, listener=CancelAfterFirst()
-    )
-    assert result.cancelled
-    assert len(result.candidates) == 1
+    run = _sequential(engine, 3, cancel=cancel, listener=CancelAfterFirst())
+    assert run.cancelled
+    assert len(run.candidates) == 1
 
 
 def test_candidates_are_scored_and_ranked(engine: LlamaEngine) -> None:

@@ -52,37 +52,74 @@ def generate_candidates(
     cancel: threading.Event | None = None,
     listener: CandidateListener | None = None,
     max_attempts: int | None = None,
+    parallel: bool = True,
 ) -> CandidateRun:
-    """Sample until `n` non-empty, distinct cleaned candidates exist (or attempts run out)."""
+    """Fill `n` slots with non-empty, distinct cleaned candidates (or run out of attempts).
+
+    With `parallel`, and an engine that can, the first try of every slot runs as one batch of
+    sequences; empty or duplicate slots are then retried one after another with new seeds.
+    """
     listener = listener or CandidateListener()
     attempts_left = max_attempts if max_attempts is not None else n + max(2, n)
     run = CandidateRun([], [], cancelled=False)
     seen: set[str] = set()
-    seed = sampling.seed
-    restarting = False
-    while len(run.candidates) < n and attempts_left > 0:
-        index = len(run.candidates)
-        if restarting:
-            listener.restart(index)
-        generation = engine.stream(prompt_tokens, replace(sampling, seed=seed), cancel)
-        pieces: list[str] = []
-        for piece in generation:
-            pieces.append(piece)
-            listener.chunk(index, piece)
-        run.stats.append(generation.stats)
-        attempts_left -= 1
-        if generation.stats.finish_reason == "cancelled":
-            run.cancelled = True
-            break
-        text = clean("".join(pieces))
+
+    def keep(index: int, raw: str, seed: int, stats: GenerationStats) -> bool:
+        text = clean(raw)
         key = _normalised(text)
-        restarting = not key or key in seen
-        if not restarting:
-            seen.add(key)
-            candidate = Candidate(
-                index, text, seed, generation.stats.finish_reason, generation.stats.generated_tokens
-            )
-            run.candidates.append(candidate)
-            listener.finished(candidate)
-        seed += 1
+        if not key or key in seen:
+            return False
+        seen.add(key)
+        candidate = Candidate(index, text, seed, stats.finish_reason, stats.generated_tokens)
+        run.candidates.append(candidate)
+        listener.finished(candidate)
+        return True
+
+    todo = list(range(n))
+    tried: set[int] = set()  # slots whose parallel try was rejected: their retries need new seeds
+    stream_parallel = getattr(engine, "stream_parallel", None) if parallel and n > 1 else None
+    if stream_parallel is not None:
+        samplings = [replace(sampling, seed=sampling.seed + i) for i in range(n)]
+        generation = stream_parallel(prompt_tokens, samplings, cancel)
+        if generation.fits:
+            pieces: list[list[str]] = [[] for _ in range(n)]
+            for index, piece in generation:
+                pieces[index].append(piece)
+                listener.chunk(index, piece)
+            run.stats.extend(generation.stats)
+            attempts_left -= n
+            if any(s.finish_reason == "cancelled" for s in generation.stats):
+                run.cancelled = True
+                return run
+            todo = [
+                i for i in range(n) if not keep(i, "".join(pieces[i]), samplings[i].seed, generation.stats[i])
+            ]
+            for index in todo:
+                listener.restart(index)  # an empty or duplicate slot is cleared, then retried
+            tried = set(todo)
+    next_seed = sampling.seed + n
+    for index in todo:
+        seed = sampling.seed + index if index not in tried else None
+        retry = False
+        while attempts_left > 0:
+            if seed is None:
+                seed, next_seed = next_seed, next_seed + 1
+            if retry:
+                listener.restart(index)
+            retry = True
+            generation = engine.stream(prompt_tokens, replace(sampling, seed=seed), cancel)
+            pieces_one: list[str] = []
+            for piece in generation:
+                pieces_one.append(piece)
+                listener.chunk(index, piece)
+            run.stats.append(generation.stats)
+            attempts_left -= 1
+            if generation.stats.finish_reason == "cancelled":
+                run.cancelled = True
+                run.candidates.sort(key=lambda c: c.index)
+                return run
+            if keep(index, "".join(pieces_one), seed, generation.stats):
+                break
+            seed = None
+    run.candidates.sort(key=lambda c: c.index)
     return run

@@ -21,6 +21,7 @@ from writer_app.engine.model_file import (
     check_fits_in_memory,
     read_model_file,
 )
+from writer_app.engine.parallel import ParallelContext, stream_parallel
 from writer_app.engine.types import EngineConfig, GenerationStats, Sampling
 
 LOGGER = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class LlamaEngine:
         self._vocab = llama_cpp.llama_model_get_vocab(self._llama.model)
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         self._cancel: threading.Event | None = None
+        self._parallel: ParallelContext | None = None
         self._formatter = self._chat_formatter()
 
     # ----- properties -------------------------------------------------------------------------
@@ -178,6 +180,28 @@ class LlamaEngine:
         sampler.add_dist(sampling.seed & 0xFFFFFFFF)
         return sampler
 
+    def stream_parallel(
+        self,
+        prompt_tokens: Sequence[int],
+        samplings: Sequence[Sampling],
+        cancel: threading.Event | None = None,
+    ) -> ParallelGeneration:
+        """Generate one candidate per sampling at once; iterate for (candidate, text piece)."""
+        return ParallelGeneration(self, list(prompt_tokens), list(samplings), cancel)
+
+    def _parallel_context(self, n_seq: int, needed: int) -> ParallelContext | None:
+        """The cached multi-sequence context, or None when `needed` cells cannot fit."""
+        size = 2 * self.n_ctx
+        if needed > size:
+            return None
+        if self._parallel is None or self._parallel.n_seq != n_seq:
+            if self._parallel is not None:
+                self._parallel.close()
+            self._parallel = ParallelContext(
+                self.llama.model, n_seq, size, self.config.n_threads, self.config.n_batch
+            )
+        return self._parallel
+
     def clear_cache(self) -> None:
         """Forget the KV cache, so the next prompt is evaluated from scratch."""
         llama = self.llama
@@ -186,6 +210,9 @@ class LlamaEngine:
 
     def close(self) -> None:
         """Free the model and its context; safe to call twice."""
+        if self._parallel is not None:
+            self._parallel.close()
+            self._parallel = None
         if self._llama is not None:
             self._llama.close()
             self._llama = None
@@ -268,3 +295,45 @@ class Generation:
                 stats.finish_reason = "cancelled"
         if tail:
             yield tail
+
+
+class ParallelGeneration:
+    """Several candidates decoded together: iterate for (candidate, text piece), then read `stats`.
+
+    `fits` is False when the shared context cannot hold the prompt and every answer; the caller
+    then generates one candidate after another instead.
+    """
+
+    def __init__(
+        self,
+        engine: LlamaEngine,
+        prompt: list[int],
+        samplings: list[Sampling],
+        cancel: threading.Event | None,
+    ) -> None:
+        self._engine = engine
+        self._prompt = prompt
+        self._samplings = samplings
+        self._cancel = cancel
+        self.stats: list[GenerationStats] = []
+        needed = len(prompt) + sum(s.max_tokens for s in samplings) + len(samplings)
+        self._context = engine._parallel_context(len(samplings), needed) if len(samplings) > 1 else None
+
+    @property
+    def fits(self) -> bool:
+        return self._context is not None
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        if self._context is None:
+            raise GenerationError("These candidates do not fit in one shared context.")
+        engine = self._engine
+        return stream_parallel(
+            self._context,
+            engine._vocab,
+            engine.llama.n_vocab(),
+            self._prompt,
+            self._samplings,
+            self._cancel,
+            self.stats,
+            engine._piece,
+        )
