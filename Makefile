@@ -25,6 +25,7 @@ lint: $(STAMP)
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_engine.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_editor.py
+	$(PY) tests/benchmarks/bench_candidates.py
 
 eval: $(STAMP)
 	$(PY) -m writer_app.reward.fit

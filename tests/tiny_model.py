@@ -67,7 +67,9 @@ def write_tiny_model(
     n_layer: int = 2,
     n_head: int = 4,
     n_ff: int = 128,
+    n_head_kv: int | None = None,
     context_length: int = 4096,
+    dtype: type = np.float32,
     seed: int = 1234,
     chat_template: str | None = CHATML_TEMPLATE,
 ) -> Path:
@@ -82,10 +84,12 @@ def write_tiny_model(
     writer.add_block_count(n_layer)
     writer.add_feed_forward_length(n_ff)
     writer.add_head_count(n_head)
-    writer.add_head_count_kv(n_head)
+    n_head_kv = n_head_kv or n_head
+    n_embd_kv = n_embd // n_head * n_head_kv
+    writer.add_head_count_kv(n_head_kv)
     writer.add_rope_dimension_count(n_embd // n_head)
     writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32 if dtype == np.float32 else gguf.LlamaFileType.MOSTLY_F16)
     writer.add_tokenizer_model("llama")
     writer.add_token_list(tokens)
     writer.add_token_scores(scores)
@@ -98,11 +102,11 @@ def write_tiny_model(
         writer.add_chat_template(chat_template)
 
     def weights(*shape: int, scale: float = 0.5) -> np.ndarray:
-        return (rng.standard_normal(shape) * scale).astype(np.float32)
+        return (rng.standard_normal(shape, dtype=np.float32) * scale / np.sqrt(shape[-1] / 64)).astype(dtype)
 
     writer.add_tensor("token_embd.weight", weights(n_vocab, n_embd))
     writer.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
-    output = weights(n_vocab, n_embd, scale=2.0)
+    output = weights(n_vocab, n_embd, scale=2.0).astype(np.float32)
     # Special and byte tokens get zero logits, so sampling with top-k keeps to letters and words:
     # no end-of-generation token ever wins (streams run to max_tokens) and output stays printable.
     output[: len(_SPECIALS) + 256] = 0.0
@@ -111,8 +115,10 @@ def write_tiny_model(
         prefix = f"blk.{layer}"
         writer.add_tensor(f"{prefix}.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
         writer.add_tensor(f"{prefix}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
-        for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
-            writer.add_tensor(f"{prefix}.{name}.weight", weights(n_embd, n_embd))
+        writer.add_tensor(f"{prefix}.attn_q.weight", weights(n_embd, n_embd))
+        writer.add_tensor(f"{prefix}.attn_k.weight", weights(n_embd_kv, n_embd))
+        writer.add_tensor(f"{prefix}.attn_v.weight", weights(n_embd_kv, n_embd))
+        writer.add_tensor(f"{prefix}.attn_output.weight", weights(n_embd, n_embd))
         writer.add_tensor(f"{prefix}.ffn_gate.weight", weights(n_ff, n_embd))
         writer.add_tensor(f"{prefix}.ffn_up.weight", weights(n_ff, n_embd))
         writer.add_tensor(f"{prefix}.ffn_down.weight", weights(n_embd, n_ff))

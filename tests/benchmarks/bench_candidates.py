@@ -1,0 +1,141 @@
+"""Benchmark: N=4 candidates in parallel vs one after another, and ranking time vs generation time.
+
+Run with `make bench`. Models: the embedded default model, and a random-weight model shaped like
+Qwen2.5-0.5B (896 wide, 24 layers, 14 heads, 2 KV heads, FFN 4864) quantized to Q4_K_M here.
+Prints figures measured side by side in one run; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import llama_cpp
+import numpy as np
+
+from tests.tiny_model import write_tiny_model
+from writer_app.assist.rewrite import build_rewrite_prompt
+from writer_app.assist.types import RewriteRequest
+from writer_app.engine.llama_engine import LlamaEngine
+from writer_app.engine.types import EngineConfig, Sampling
+from writer_app.modelhub.default_model import require_default_model
+from writer_app.paths import AppPaths
+from writer_app.reward.ranker import ScoreRequest, rank_candidates
+
+PARAGRAPH = (
+    "The old lighthouse stood at the edge of the cliff, its paint peeling in long strips. Every "
+    "evening the keeper climbed the stairs, counted the steps, and lit the lamp, although no ship "
+    "had passed that way in years."
+)
+CACHE = Path(tempfile.gettempdir()) / "writer-app-bench"
+
+
+def half_billion_q4_k_m() -> Path:
+    """A random 0.5B-shaped model in Q4_K_M, written once and kept in the temp folder."""
+    target = CACHE / "random-0.5b-shaped.Q4_K_M.gguf"
+    if target.is_file():
+        return target
+    CACHE.mkdir(parents=True, exist_ok=True)
+    f16 = CACHE / "random-0.5b-shaped.f16.gguf"
+    write_tiny_model(f16, n_embd=896, n_layer=24, n_head=14, n_head_kv=2, n_ff=4864, dtype=np.float16)
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q4_K_M
+    params.nthread = os.cpu_count() or 2
+    code = llama_cpp.llama_model_quantize(str(f16).encode(), str(target).encode(), params)
+    f16.unlink(missing_ok=True)
+    if code != 0:
+        raise SystemExit(f"quantizing failed ({code})")
+    return target
+
+
+def in_thread(function, *args):
+    out: list[object] = []
+    thread = threading.Thread(target=lambda: out.append(function(*args)))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def parallel_vs_sequential(model: Path, threads: int, n: int, tokens: int) -> tuple[float, float, int, int]:
+    engine = LlamaEngine(EngineConfig(model, n_ctx=2048, n_threads=threads))
+    try:
+        prompt, _, _ = build_rewrite_prompt(engine, RewriteRequest(text=PARAGRAPH, mode="expand"))
+        samplings = [Sampling(max_tokens=tokens, seed=10 + i) for i in range(n)]
+        list(engine.stream_parallel(prompt, samplings))  # warm both paths' contexts once
+        engine.stream(prompt, samplings[0]).__iter__().__next__()
+        started = time.perf_counter()
+        generation = engine.stream_parallel(prompt, samplings)
+        for _ in generation:
+            pass
+        parallel_s = time.perf_counter() - started
+        parallel_tokens = sum(s.generated_tokens for s in generation.stats)
+        started = time.perf_counter()
+        sequential_tokens = 0
+        for sampling in samplings:
+            one = engine.stream(prompt, sampling)  # the shared prompt stays in the KV cache
+            for _ in one:
+                pass
+            sequential_tokens += one.stats.generated_tokens
+        return parallel_s, time.perf_counter() - started, parallel_tokens, sequential_tokens
+    finally:
+        engine.close()
+
+
+def ranking_vs_generation(model: Path, threads: int) -> tuple[float, float, list[int]]:
+    engine = LlamaEngine(EngineConfig(model, n_ctx=4096, n_threads=threads))
+    try:
+        prompt = engine.chat_tokens(
+            [{"role": "user", "content": "Write a 200-word story about a lighthouse keeper."}]
+        )
+        started = time.perf_counter()
+        generation = engine.stream_parallel(prompt, [Sampling(max_tokens=280, seed=i) for i in range(4)])
+        texts = ["", "", "", ""]
+        for index, piece in generation:
+            texts[index] += piece
+        generation_s = time.perf_counter() - started
+    finally:
+        engine.close()
+    started = time.perf_counter()
+    rank_candidates(ScoreRequest(task="free"), texts)
+    return time.perf_counter() - started, generation_s, [len(t.split()) for t in texts]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    default = require_default_model(AppPaths.default())
+    random_half_b = half_billion_q4_k_m()
+    print(f"threads: {args.threads}; N = 4 candidates of 120 tokens")
+    print(f"{'model':34} {'parallel s':>10} {'sequential s':>12} {'ratio':>6}  {'goal':7} {'ok':3} tokens")
+    for name, model in (
+        ("SmolLM2-135M Q4_1 (default)", default),
+        ("random 0.5B-shaped Q4_K_M", random_half_b),
+    ):
+        parallel_s, sequential_s, p_tokens, s_tokens = in_thread(
+            parallel_vs_sequential, model, args.threads, 4, 120
+        )
+        ratio = (parallel_s / max(p_tokens, 1)) / (sequential_s / max(s_tokens, 1))
+        print(
+            f"{name:34} {parallel_s:10.2f} {sequential_s:12.2f} {ratio:6.3f}  {'<= 0.75':7} "
+            f"{'yes' if ratio <= 0.75 else 'NO':3} {p_tokens} vs {s_tokens} (ratio is per token)"
+        )
+    ranking_s, generation_s, lengths = in_thread(ranking_vs_generation, default, args.threads)
+    share = ranking_s / generation_s
+    print(
+        f"ranking 4 candidates ({', '.join(map(str, lengths))} words), judge off: {ranking_s * 1000:.0f} ms "
+        f"= {share:.1%} of the {generation_s:.1f} s it took to generate them (goal <= 10%: "
+        f"{'yes' if share <= 0.10 else 'NO'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
