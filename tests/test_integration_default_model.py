@@ -52,3 +52,24 @@ def test_cli_rewrite_json_on_the_default_model(default_model_path: Path) -> None
     payload = json.loads(result.stdout)
     assert len(payload["candidates"]) == 2
     assert all(candidate["text"] for candidate in payload["candidates"])
+
+
+def test_fluency_prefers_natural_text_and_the_judge_answers(default_model_path: Path) -> None:
+    from writer_app.engine.scoring import TokenScorer
+
+    scorer = TokenScorer(default_model_path, n_threads=2)
+    try:
+        natural = scorer.mean_logprob("The cat sat on the mat and watched the rain.")
+        scrambled = scorer.mean_logprob("Mat the rain on watched sat the and cat the.")
+        verdict = scorer.prefer_first("The meeting moved to Thursday.", "meeting the Thursday to moved The")
+    finally:
+        scorer.close()
+    assert natural > scrambled
+    assert 0.0 < verdict < 1.0
+
+
+def test_parallel_candidates_on_the_default_model(engine: LlamaEngine) -> None:
+    result = rewrite(engine, RewriteRequest(text=SOURCE, mode="paraphrase", n_candidates=4, seed=3))
+    texts = [candidate.text for candidate in result.candidates]
+    assert len(set(texts)) == len(texts) >= 3
+    assert result.ranked()[0].score >= result.ranked()[-1].score

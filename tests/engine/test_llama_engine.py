@@ -176,3 +176,24 @@ def test_closed_engine_says_so(tiny_model_path: Path) -> None:
     engine.close()
     with pytest.raises(GenerationError, match="closed"):
         engine.count_tokens("hello")
+
+
+def test_parallel_sequences_share_the_prompt_and_differ(engine: LlamaEngine) -> None:
+    prompt = engine.chat_tokens(MESSAGES)
+    samplings = [Sampling(max_tokens=12, seed=seed) for seed in (1, 2, 3)]
+    generation = engine.stream_parallel(prompt, samplings)
+    assert generation.fits
+    texts = ["", "", ""]
+    for index, piece in generation:
+        texts[index] += piece
+    assert len(set(texts)) == 3
+    assert [s.generated_tokens for s in generation.stats] == [12, 12, 12]
+    again = engine.stream_parallel(prompt, samplings)
+    list(again)
+    assert again.stats[0].reused_prompt_tokens == len(prompt) - 1  # the cached context kept the prompt
+
+
+def test_parallel_request_too_big_for_the_shared_context_does_not_fit(engine: LlamaEngine) -> None:
+    prompt = engine.chat_tokens(MESSAGES)
+    samplings = [Sampling(max_tokens=engine.n_ctx, seed=seed) for seed in range(3)]
+    assert not engine.stream_parallel(prompt, samplings).fits

@@ -197,9 +197,14 @@ class LlamaEngine:
         if self._parallel is None or self._parallel.n_seq != n_seq:
             if self._parallel is not None:
                 self._parallel.close()
-            self._parallel = ParallelContext(
-                self.llama.model, n_seq, size, self.config.n_threads, self.config.n_batch
-            )
+                self._parallel = None
+            try:
+                self._parallel = ParallelContext(
+                    self.llama.model, n_seq, size, self.config.n_threads, self.config.n_batch
+                )
+            except GenerationError:
+                LOGGER.warning("no parallel context for %d sequences: generating one at a time", n_seq)
+                return None
         return self._parallel
 
     def clear_cache(self) -> None:
