@@ -13,9 +13,18 @@ from writer_app.modelhub.default_model import PROJECT_MODELS_DIR
 CATALOG_FILE = PROJECT_MODELS_DIR / "catalog.json"
 TIERS = ("tiny", "small", "medium", "large")
 _FIELDS: dict[str, type | tuple[type, ...]] = {
-    "id": str, "name": str, "repo_id": str, "file": str, "revision": str, "size_bytes": int,
-    "sha256": (str, type(None)), "licence": str, "commercial_use": bool, "context_length": int,
-    "memory_bytes": int, "tier": str,
+    "id": str,
+    "name": str,
+    "repo_id": str,
+    "file": str,
+    "revision": str,
+    "size_bytes": int,
+    "sha256": (str, type(None)),
+    "licence": str,
+    "commercial_use": bool,
+    "context_length": int,
+    "memory_bytes": int,
+    "tier": str,
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
@@ -45,7 +54,9 @@ def validate_entry(raw: object) -> list[str]:
     problems = [f"missing {key}" for key in _FIELDS if key not in raw]
     problems += [f"unknown field {key}" for key in raw if key not in _FIELDS]
     for key, kind in _FIELDS.items():
-        if key in raw and not isinstance(raw[key], kind) or (kind is int and isinstance(raw.get(key), bool)):
+        if (key in raw and not isinstance(raw[key], kind)) or (
+            kind is int and isinstance(raw.get(key), bool)
+        ):
             problems.append(f"{key} has the wrong type")
     if problems:
         return problems
@@ -74,7 +85,9 @@ def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
     for item in raw.get("models", []):
         problems = validate_entry(item)
         if problems:
-            raise UserError(f"The model catalog has a bad entry {item.get('id', '?')}: {'; '.join(problems)}.")
+            raise UserError(
+                f"The model catalog has a bad entry {item.get('id', '?')}: {'; '.join(problems)}."
+            )
         if item["id"] in seen:
             raise UserError(f"The model catalog lists {item['id']} twice.")
         seen.add(item["id"])
