@@ -39,6 +39,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from writer_app.cli import engine_config_for
     from writer_app.engine.llama_engine import LlamaEngine
     from writer_app.modelhub.default_model import find_default_model
+    from writer_app.modelhub.store import ModelStore
     from writer_app.ui.main_window import MainWindow
     from writer_app.ui.prompts import Prompts
     from writer_app.ui.recovery import recover_unsaved
@@ -68,7 +69,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window.restore_snapshot(SAMPLE_DOCUMENT, None)
     if not screenshot:
         windows += recover_unsaved(autosave, prompts, window, new_window)
-    model = args.model or find_default_model(paths)
+    model = args.model or ModelStore(paths).active_path() or find_default_model(paths)
     if model is None:
         window.show_message(
             "No model is installed: run `make run` to fetch the default model, or start with --model PATH."

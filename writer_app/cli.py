@@ -22,10 +22,11 @@ from writer_app.paths import AppPaths
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 
 LOGGER = logging.getLogger(__name__)
-COMMANDS = ("rewrite", "score")
+COMMANDS = ("rewrite", "score", "models")
 EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   rewrite     rewrite the text read from standard input, print the candidates best first
   score       score candidate texts given as JSON on standard input with the writing reward
+  models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
 
 examples:
   writer-app notes.md                         open a file in the editor
@@ -94,7 +95,12 @@ def _rewrite_parser() -> argparse.ArgumentParser:
 def _engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
     from writer_app.modelhub.default_model import require_default_model
 
-    model = args.model.expanduser() if args.model else require_default_model(paths)
+    if args.model:
+        model = args.model.expanduser()
+    else:
+        from writer_app.modelhub.store import ModelStore
+
+        model = ModelStore(paths).active_path() or require_default_model(paths)
     return engine_config_for(model, args.n_ctx, args.threads)
 
 
@@ -296,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_rewrite(argv[1:])
         if argv and argv[0] == "score":
             return run_score(argv[1:])
+        if argv and argv[0] == "models":
+            from writer_app.modelhub.commands import run as run_models
+
+            return run_models(argv[1:])
         args = _main_parser().parse_args(argv)
         _configure_logging(args.verbose)
         if args.self_test:

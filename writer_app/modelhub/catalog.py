@@ -52,14 +52,14 @@ def validate_entry(raw: object) -> list[str]:
     if not isinstance(raw, dict):
         return ["an entry is not an object"]
     problems = [f"missing {key}" for key in _FIELDS if key not in raw]
-    problems += [f"unknown field {key}" for key in raw if key not in _FIELDS]
     for key, kind in _FIELDS.items():
-        if (key in raw and not isinstance(raw[key], kind)) or (
-            kind is int and isinstance(raw.get(key), bool)
-        ):
+        wrong_type = key in raw and not isinstance(raw[key], kind)
+        if wrong_type or (kind is int and isinstance(raw.get(key), bool)):
             problems.append(f"{key} has the wrong type")
+    unknown = [f"unknown field {key}" for key in raw if key not in _FIELDS]
     if problems:
-        return problems
+        return problems + unknown
+    problems = unknown
     if not _ID.match(raw["id"]):
         problems.append(f"id {raw['id']!r} must be lower-case letters, digits, '.', '-' or '_'")
     if not _REPO.match(raw["repo_id"]):

@@ -8,6 +8,7 @@ continues where it stopped. The finished file is checked (size, sha256) before i
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -188,7 +189,7 @@ def download(
             raise DownloadError(
                 f"The model server refused the download ({error.code}): try again later."
             ) from error
-        except (urllib.error.URLError, OSError, TimeoutError) as error:
+        except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as error:
             stalls = 0 if done > before else stalls + 1
             if stalls >= MAX_STALLED_RETRIES:
                 raise DownloadError(
