@@ -36,8 +36,8 @@ def _log_to_file(paths: AppPaths) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     """Start the editor window (or render a screenshot); return the process exit code."""
-    from writer_app.cli import engine_config_for
     from writer_app.engine.llama_engine import LlamaEngine
+    from writer_app.model_config import engine_config_for
     from writer_app.modelhub.default_model import find_default_model
     from writer_app.modelhub.store import ModelStore
     from writer_app.ui.main_window import MainWindow
@@ -59,7 +59,9 @@ def run_gui(args: argparse.Namespace) -> int:
     screenshot = getattr(args, "screenshot", None)
 
     def new_window() -> MainWindow:
-        return MainWindow(controller, settings, autosave, paths.state_dir / "ai-history", prompts)
+        return MainWindow(
+            controller, settings, autosave, paths.state_dir / "ai-history", prompts, ModelStore(paths)
+        )
 
     window = new_window()
     windows = [window]

@@ -18,6 +18,7 @@ from writer_app.assist.text_input import check_text, decode_input
 from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.types import EngineConfig, Sampling
 from writer_app.errors import UserError
+from writer_app.model_config import engine_config_for
 from writer_app.paths import AppPaths
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 
@@ -102,14 +103,6 @@ def _engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
 
         model = ModelStore(paths).active_path() or require_default_model(paths)
     return engine_config_for(model, args.n_ctx, args.threads)
-
-
-def engine_config_for(model: Path, n_ctx: int, threads: int | None) -> EngineConfig:
-    """The engine settings for `model`; the default model is shown under its catalogue name."""
-    from writer_app.modelhub.default_model import display_name_for
-
-    kwargs = {"n_threads": max(threads, 1)} if threads else {}
-    return EngineConfig(model_path=model, n_ctx=n_ctx, display_name=display_name_for(model), **kwargs)
 
 
 def _load_engine(config: EngineConfig):

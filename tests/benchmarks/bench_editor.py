@@ -21,9 +21,9 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from writer_app.cli import engine_config_for
 from writer_app.documents.autosave import AutosaveStore
 from writer_app.engine.llama_engine import LlamaEngine
+from writer_app.model_config import engine_config_for
 from writer_app.modelhub.default_model import require_default_model
 from writer_app.paths import AppPaths
 from writer_app.ui.main_window import MainWindow

@@ -27,11 +27,14 @@ from writer_app.documents.ai_history import AiEditHistory
 from writer_app.documents.autosave import AutosaveStore, new_document_id
 from writer_app.documents.file_io import DiskState, SaveConflictError, read_document, save_document
 from writer_app.errors import UserError
+from writer_app.model_config import engine_config_for
+from writer_app.modelhub.store import ModelStore
 from writer_app.ui.candidates_panel import CandidatesPanel
 from writer_app.ui.editor import Editor, cursor_text
 from writer_app.ui.find_bar import FindBar
 from writer_app.ui.history_panel import HistoryPanel
 from writer_app.ui.message_bar import MessageBar
+from writer_app.ui.model_manager import ModelManagerDialog
 from writer_app.ui.prompts import Prompts
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         autosave: AutosaveStore,
         history_dir: Path,
         prompts: Prompts | None = None,
+        model_store: ModelStore | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
@@ -68,6 +72,7 @@ class MainWindow(QMainWindow):
         self.autosave = autosave
         self.history_dir = history_dir
         self.prompts = prompts or Prompts()
+        self.model_store = model_store
         self.path: Path | None = None
         self.line_ending = "\n"
         self.has_bom = False
@@ -200,6 +205,7 @@ class MainWindow(QMainWindow):
         self._action(self.assist_menu, "Custom &Instruction…", "Ctrl+Shift+R", self.focus_instruction)
         self._action(self.assist_menu, "Re&generate", "Ctrl+Shift+G", self.regenerate)
         self.stop_action = self._action(self.assist_menu, "&Stop", "Esc", self.stop)
+        self._action(self.assist_menu, "&Models…", "Ctrl+Shift+M", self.open_model_manager)
         self.assist_menu.addSeparator()
         for index in range(3):
             self._action(
@@ -665,6 +671,22 @@ class MainWindow(QMainWindow):
         self._edit_ranges.pop(edit_id, None)
         self.history_panel.show_edits(self.history.edits)
         return True
+
+    def open_model_manager(self) -> ModelManagerDialog | None:
+        if self.model_store is None:
+            self.show_message("The model manager is not available in this window.", "info")
+            return None
+        dialog = ModelManagerDialog(self.model_store, parent=self)
+        dialog.modelChosen.connect(self.switch_model)
+        dialog.open()
+        return dialog
+
+    def switch_model(self, path: Path | None) -> None:
+        if path is None:
+            self.show_message("No model is installed: open Assist → Models… to download one.")
+            return
+        self.stop()
+        self.controller.load_model(engine_config_for(Path(path)))
 
     # ----- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

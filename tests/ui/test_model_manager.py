@@ -1,0 +1,108 @@
+"""The model manager dialog: download with progress from a mock hub, use it, import, remove, cancel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.modelhub.mock_hub import MockHub
+from tests.ui.conftest import TIMEOUT_MS
+from writer_app.modelhub.catalog import load_catalog
+from writer_app.modelhub.store import DEFAULT_ID, ModelStore
+from writer_app.ui.model_manager import ModelManagerDialog
+
+
+@pytest.fixture
+def store(app_paths) -> ModelStore:
+    return ModelStore(app_paths)
+
+
+def make_dialog(qtbot, store: ModelStore, endpoint: str | None = None) -> ModelManagerDialog:
+    dialog = ModelManagerDialog(store, endpoint)
+    qtbot.addWidget(dialog)
+    dialog.confirm_licence = lambda entry: True  # type: ignore[method-assign]
+    dialog.show()
+    return dialog
+
+
+def test_lists_the_catalog_and_the_embedded_model(qtbot, store: ModelStore) -> None:
+    dialog = make_dialog(qtbot, store)
+    ids = [row[0] for row in dialog.rows()]
+    assert ids[0] == DEFAULT_ID and len(ids) == 1 + len(load_catalog())
+    assert dialog.rows()[0][4].startswith("active")
+    assert any("recommended" in row[4] for row in dialog.rows())
+    dialog.close()
+
+
+def test_download_with_progress_then_use_switches_the_model(
+    qtbot, store, window, tiny_model_path: Path
+) -> None:
+    entry = load_catalog()[0]
+    hub = MockHub()
+    hub.add(entry.repo_id, entry.file, tiny_model_path.read_bytes())
+    hub.start()
+    try:
+        dialog = make_dialog(qtbot, store, hub.url)
+        dialog.select(entry.id)
+        progress: list[tuple[int, int]] = []
+        dialog.downloads.progressed.connect(lambda done, total, _speed: progress.append((done, total)))
+        with qtbot.waitSignal(dialog.downloads.finished, timeout=TIMEOUT_MS):
+            dialog.download_selected()
+        assert progress and progress[-1][0] == progress[-1][1] == tiny_model_path.stat().st_size
+        assert "installed and verified" in dialog.status.text()
+        assert store.licence_accepted(entry.id)
+        dialog.modelChosen.connect(window.switch_model)
+        with qtbot.waitSignal(window.controller.modelLoaded, timeout=TIMEOUT_MS) as loaded:
+            dialog.use_selected()
+        assert loaded.args[0] == "tiny-random-llama"
+        assert store.active_id() == entry.id
+        dialog.close()
+    finally:
+        hub.stop()
+
+
+def test_cancel_keeps_no_half_model_in_the_list(qtbot, store: ModelStore) -> None:
+    entry = load_catalog()[1]
+    hub = MockHub()
+    hub.add(entry.repo_id, entry.file, os.urandom(8 * 1024 * 1024))
+    hub.start()
+    try:
+        dialog = make_dialog(qtbot, store, hub.url)
+        dialog.select(entry.id)
+        dialog.downloads.progressed.connect(lambda *_: dialog.downloads.cancel())
+        with qtbot.waitSignal(dialog.downloads.failed, timeout=TIMEOUT_MS) as failed:
+            dialog.download_selected()
+        assert failed.args[1] is True  # cancelled, not broken
+        assert "paused" in dialog.status.text()
+        assert entry.id not in [m.id for m in store.installed()]
+        assert not (store.folder / entry.file).exists()
+        dialog.close()
+    finally:
+        hub.stop()
+
+
+def test_failed_download_is_a_sentence(qtbot, store: ModelStore) -> None:
+    dialog = make_dialog(qtbot, store, "http://127.0.0.1:9")
+    dialog.select(load_catalog()[0].id)
+    with qtbot.waitSignal(dialog.downloads.failed, timeout=TIMEOUT_MS):
+        dialog.download_selected()
+    assert "Cannot reach" in dialog.status.text()
+    dialog.close()
+
+
+def test_import_validates_then_remove(
+    qtbot, store: ModelStore, tiny_model_path: Path, tmp_path: Path
+) -> None:
+    dialog = make_dialog(qtbot, store)
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"nonsense")
+    assert not dialog.import_path(bad)
+    assert "not a GGUF model file" in dialog.status.text()
+    assert dialog.import_path(tiny_model_path)
+    model_id = dialog.selected_id()
+    assert model_id and model_id.startswith("import-")
+    dialog.remove_selected()
+    assert model_id not in [row[0] for row in dialog.rows()]
+    dialog.close()
