@@ -7,7 +7,7 @@ MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench eval screenshot clean
+.PHONY: setup run test lint bench bench-package eval package frozen-self-test screenshot clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -30,6 +30,15 @@ bench: setup
 eval: $(STAMP)
 	$(PY) -m writer_app.reward.fit
 
+package: setup
+	build/package.sh
+
+bench-package: package
+	$(PY) tests/benchmarks/bench_package.py
+
+frozen-self-test: package
+	QT_QPA_PLATFORM=offscreen dist/writer-app/writer-app --self-test
+
 screenshot: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m writer_app --screenshot docs/screenshot.png
 
@@ -47,4 +56,4 @@ $(MODEL): | $(STAMP)
 	$(PY) -m writer_app.modelhub.fetch_default
 
 clean:
-	rm -rf $(VENV) build/dist build/work
+	rm -rf $(VENV) dist build/work

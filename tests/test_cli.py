@@ -187,3 +187,23 @@ def test_rewrite_json_carries_scores(tiny_model_path: Path) -> None:
     candidates = json.loads(result.stdout)["candidates"]
     assert sorted(c["rank"] for c in candidates) == [1, 2]
     assert all(0 <= c["score"] <= 10 and c["breakdown"] for c in candidates)
+
+
+def test_the_window_starts_from_the_command_line(tmp_path: Path) -> None:
+    document = tmp_path / "notes.md"
+    document.write_text("# Notes\n\nHello.\n")
+    env_home = tmp_path / "home"
+    started = run_cli(str(document), "--exit-when-ready", home=env_home)
+    assert started.returncode == 0, started.stderr.decode()
+    assert b"Traceback" not in started.stderr
+    missing = run_cli(str(tmp_path / "missing.md"), "--exit-when-ready", home=env_home)
+    assert missing.returncode == 0 and b"Traceback" not in missing.stderr  # a message bar, not a crash
+
+
+def test_icon_and_desktop_entry_are_shipped() -> None:
+    from writer_app.app import icon_path
+
+    icon = icon_path()
+    assert icon is not None and icon.read_text().startswith("<svg")
+    desktop = (Path(__file__).resolve().parents[1] / "resources" / "writer-app.desktop").read_text()
+    assert "Exec=writer-app %F" in desktop and "Icon=writer-app" in desktop

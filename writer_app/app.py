@@ -23,6 +23,20 @@ falling apart in many different ways. Every evening the keeper climbed the stair
 """
 
 
+def icon_path() -> Path | None:
+    """The app icon in a frozen bundle, a checkout, or an installed prefix."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    candidates = [
+        Path(bundle) / "resources" if bundle else None,
+        Path(__file__).resolve().parents[1] / "resources",
+    ]
+    for folder in filter(None, candidates):
+        if (folder / "icons" / "writer-app.svg").is_file():
+            return folder / "icons" / "writer-app.svg"
+    installed = Path(sys.prefix) / "share" / "icons" / "hicolor" / "scalable" / "apps" / "writer-app.svg"
+    return installed if installed.is_file() else None
+
+
 def _log_to_file(paths: AppPaths) -> None:
     try:
         paths.state_dir.mkdir(parents=True, exist_ok=True)
@@ -52,6 +66,11 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("Writer")
     app.setDesktopFileName("writer-app")
     app.setStyle("Fusion")  # follows the system's light or dark colour scheme
+    icon = icon_path()
+    if icon is not None:
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     settings = AppSettings(paths.config_dir)
     autosave = AutosaveStore(paths.state_dir / "autosave")
     controller = AssistController(LlamaEngine)
@@ -88,6 +107,10 @@ def run_gui(args: argparse.Namespace) -> int:
             return 0 if ok else 1
         for each in windows:
             each.show()
+        if getattr(args, "exit_when_ready", False):  # the window is up and editable: stop here
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, app.quit)
         return app.exec()
     finally:
         controller.shutdown()

@@ -71,6 +71,9 @@ def _main_parser() -> argparse.ArgumentParser:
         metavar="OUT.png",
         help="render the main window with a document and a candidate list to a PNG and exit",
     )
+    parser.add_argument(
+        "--exit-when-ready", action="store_true", help=argparse.SUPPRESS
+    )  # start-up benchmark
     parser.add_argument("--version", action="version", version=f"writer-app {__version__}")
     _add_engine_options(parser)
     return parser
@@ -277,6 +280,9 @@ def run_self_test(args: argparse.Namespace) -> int:
     stats = generation.stats
     if stats.generated_tokens == 0:
         raise UserError("Self-test failed: the model produced no tokens. Check the model file.")
+    scored = rank_candidates(ScoreRequest(task="free"), [text or "empty"])  # the reward's data is there
+    if not 0 <= scored[0].score <= 10:
+        raise UserError("Self-test failed: the writing reward gave an impossible score.")
     print(
         f"Self-test passed: {engine.model_name} ({config.model_path.name}), loaded in "
         f"{engine.load_seconds:.2f} s, {stats.generated_tokens} tokens at {stats.tokens_per_s:.1f} "
@@ -312,5 +318,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug: one sentence, the traceback only with --verbose
+        LOGGER.debug("unexpected failure", exc_info=True)
+        print(
+            f"error: unexpected {type(error).__name__}: {error}. Please report it; run with --verbose "
+            "for the details.",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         LOGGER.debug("command took %.2f s", time.perf_counter() - started)

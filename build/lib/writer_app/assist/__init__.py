@@ -1,0 +1,1 @@
+"""The writing features: each turns a plain-data request into candidates."""

@@ -1,0 +1,44 @@
+"""Scores and ranks finished candidates with the reward, keeping generation order in the result."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from writer_app.assist.types import AssistResult, Candidate, RewriteRequest, SlopSpan
+from writer_app.reward.ranker import Fluency, Judge, ScoreRequest, rank_candidates
+from writer_app.reward.slop import find_slop
+
+
+def score_request_for(request: RewriteRequest) -> ScoreRequest:
+    mode = "" if request.instruction.strip() else request.mode
+    return ScoreRequest(task="rewrite", source=request.text, mode=mode, instruction=request.instruction)
+
+
+def rank_result(
+    result: AssistResult,
+    request: ScoreRequest,
+    *,
+    fluency: Fluency | None = None,
+    judge: Judge | None = None,
+) -> AssistResult:
+    """The same result with score, rank, breakdown, explanation and slop spans on every candidate."""
+    if not result.candidates:
+        return result
+    scored = rank_candidates(request, [c.text for c in result.candidates], fluency=fluency, judge=judge)
+    candidates: list[Candidate] = []
+    for candidate, score in zip(result.candidates, scored, strict=True):
+        spans = tuple(SlopSpan(s.category, s.start, s.end) for s in score.spans)
+        merged = None if score.merged_into is None else result.candidates[score.merged_into].index
+        candidates.append(
+            replace(
+                candidate,
+                score=score.score,
+                rank=score.rank,
+                breakdown=score.breakdown,
+                explanation=score.explanation,
+                spans=spans,
+                merged_into=merged,
+            )
+        )
+    source_spans = tuple(SlopSpan(s.category, s.start, s.end) for s in find_slop(request.source).spans)
+    return replace(result, candidates=tuple(candidates), source_spans=source_spans)

@@ -1,0 +1,316 @@
+"""The command line: starts the GUI, or runs a headless command on the same engine and features."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from writer_app import __version__
+from writer_app.assist.modes import DEFAULT_MODE, MODES
+from writer_app.assist.rewrite import rewrite
+from writer_app.assist.text_input import check_text, decode_input
+from writer_app.assist.types import AssistResult, RewriteRequest
+from writer_app.engine.types import EngineConfig, Sampling
+from writer_app.errors import UserError
+from writer_app.model_config import engine_config_for
+from writer_app.paths import AppPaths
+from writer_app.reward.ranker import ScoreRequest, rank_candidates
+
+LOGGER = logging.getLogger(__name__)
+COMMANDS = ("rewrite", "score", "models")
+EPILOG = """commands (run `writer-app COMMAND --help` for their options):
+  rewrite     rewrite the text read from standard input, print the candidates best first
+  score       score candidate texts given as JSON on standard input with the writing reward
+  models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
+
+examples:
+  writer-app notes.md                         open a file in the editor
+  echo "Me and him goes there." | writer-app rewrite --mode grammar
+  writer-app rewrite --instruction "Make it sound like a pirate" -n 2 --json < draft.txt
+  writer-app --self-test                      load the model, generate, print tokens/s
+"""
+
+
+def ensure_std_streams() -> None:
+    """Give the process real stdout/stderr files (windowed builds start with None)."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, help="a .gguf model file (default: the embedded model)")
+    parser.add_argument("--n-ctx", type=int, default=4096, help="context size in tokens (default 4096)")
+    parser.add_argument("--threads", type=int, help="CPU threads (default: the physical cores)")
+    parser.add_argument("--home", type=Path, help="keep settings, data and state under this folder")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to standard error")
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="writer-app",
+        description="A local-first writing assistant: a text editor with a local language model.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="a text or Markdown file to open")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="load the model, generate a few tokens, print tokens/s and exit (0 when it works)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="render the main window with a document and a candidate list to a PNG and exit",
+    )
+    parser.add_argument("--version", action="version", version=f"writer-app {__version__}")
+    _add_engine_options(parser)
+    return parser
+
+
+def _rewrite_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="writer-app rewrite",
+        description="Rewrite the text read from standard input and print the candidates.",
+    )
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument(
+        "--mode", choices=list(MODES), default=DEFAULT_MODE, help=f"a preset rewrite (default {DEFAULT_MODE})"
+    )
+    how.add_argument("--instruction", help="a free instruction, e.g. 'make it sound more confident'")
+    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_engine_options(parser)
+    return parser
+
+
+def _engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
+    from writer_app.modelhub.default_model import require_default_model
+
+    if args.model:
+        model = args.model.expanduser()
+    else:
+        from writer_app.modelhub.store import ModelStore
+
+        model = ModelStore(paths).active_path() or require_default_model(paths)
+    return engine_config_for(model, args.n_ctx, args.threads)
+
+
+def _load_engine(config: EngineConfig):
+    from writer_app.engine.llama_engine import LlamaEngine
+
+    return LlamaEngine(config)
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not verbose:
+        logging.getLogger("writer_app.llama").setLevel(logging.ERROR)
+
+
+def _result_json(result: AssistResult) -> dict[str, object]:
+    return {
+        "model": result.model,
+        "candidates": [
+            {
+                "text": c.text,
+                "index": c.index,
+                "score": c.score,
+                "rank": c.rank,
+                "breakdown": c.breakdown,
+                "explanation": c.explanation,
+                "merged_into": c.merged_into,
+            }
+            for c in result.candidates
+        ],
+        "timings": {
+            "load_s": round(result.timings.load_s, 4),
+            "first_token_s": round(result.timings.first_token_s, 4),
+            "tokens_per_s": round(result.timings.tokens_per_s, 2),
+        },
+    }
+
+
+def run_rewrite(argv: list[str]) -> int:
+    args = _rewrite_parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    if args.candidates < 1 or args.candidates > 16:
+        raise UserError("Ask for between 1 and 16 candidates (-n).")
+    stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
+    text = check_text(decode_input(stdin))
+    paths = AppPaths.default(args.home)
+    engine = _load_engine(_engine_config(args, paths))
+    try:
+        request = RewriteRequest(
+            text=text,
+            mode=args.mode,
+            instruction=args.instruction or "",
+            n_candidates=args.candidates,
+            seed=args.seed,
+        )
+        result = rewrite(engine, request, load_s=engine.load_seconds)
+    finally:
+        engine.close()
+    if args.json:
+        print(json.dumps(_result_json(result), ensure_ascii=False))
+    else:
+        for position, candidate in enumerate(result.ranked()):
+            if position:
+                print("\n---\n")
+            print(f"[{candidate.rank}] score {candidate.score:.1f}: {candidate.explanation}")
+            print(candidate.text)
+    return 0
+
+
+def _score_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="writer-app score",
+        description='Score candidates read as JSON from standard input: {"task": "rewrite"|"free", '
+        '"source": optional text, "instruction": optional, "mode": optional preset, "style_samples": '
+        'optional list, "required_words": optional, "candidates": [texts]}.',
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the default is a table)")
+    parser.add_argument(
+        "--fluency", action="store_true", help="add the model's log-probability (loads a model)"
+    )
+    parser.add_argument(
+        "--judge", action="store_true", help="add the model as a pairwise judge (loads a model)"
+    )
+    _add_engine_options(parser)
+    return parser
+
+
+def _score_request(payload: object) -> tuple[ScoreRequest, list[str]]:
+    if not isinstance(payload, dict):
+        raise UserError('The input must be a JSON object such as {"task": "free", "candidates": ["…"]}.')
+    candidates = payload.get("candidates")
+    if not isinstance(candidates, list) or not candidates or not all(isinstance(c, str) for c in candidates):
+        raise UserError('"candidates" must be a non-empty list of texts.')
+    task = payload.get("task", "free")
+    if task not in ("rewrite", "free"):
+        raise UserError('"task" must be "rewrite" or "free".')
+    samples = payload.get("style_samples") or []
+    if not isinstance(samples, list) or not all(isinstance(s, str) for s in samples):
+        raise UserError('"style_samples" must be a list of texts.')
+    fields = {key: payload.get(key) or "" for key in ("source", "instruction", "mode")}
+    if not all(isinstance(value, str) for value in fields.values()):
+        raise UserError('"source", "instruction" and "mode" must be texts.')
+    required = payload.get("required_words") or 0
+    if not isinstance(required, int) or required < 0:
+        raise UserError('"required_words" must be a whole number.')
+    if task == "rewrite" and not fields["source"].strip():
+        raise UserError('A "rewrite" task needs the "source" text.')
+    request = ScoreRequest(task=task, style_samples=tuple(samples), required_words=required, **fields)
+    return request, candidates
+
+
+def run_score(argv: list[str]) -> int:
+    args = _score_parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    raw = decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
+    try:
+        payload = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"The input is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})."
+        ) from error
+    request, candidates = _score_request(payload)
+    scorer = None
+    if args.fluency or args.judge:
+        from writer_app.engine.scoring import TokenScorer
+
+        config = _engine_config(args, AppPaths.default(args.home))
+        scorer = TokenScorer(config.model_path, config.n_threads)
+    try:
+        scored = rank_candidates(
+            request,
+            candidates,
+            fluency=scorer.mean_logprob if scorer and args.fluency else None,
+            judge=scorer.prefer_first if scorer and args.judge else None,
+        )
+    finally:
+        if scorer is not None:
+            scorer.close()
+    rows = [
+        {
+            "score": s.score,
+            "rank": s.rank,
+            "breakdown": s.breakdown,
+            "explanation": s.explanation,
+            "merged_into": s.merged_into,
+            "spans": [
+                {"category": p.category, "start": p.start, "end": p.end, "text": p.text} for p in s.spans
+            ],
+        }
+        for s in scored
+    ]
+    if args.json:
+        print(json.dumps({"scores": rows}, ensure_ascii=False))
+    else:
+        for index, row in enumerate(rows):
+            print(f"{index}: score {row['score']:.1f}, rank {row['rank']}: {row['explanation']}")
+    return 0
+
+
+def run_self_test(args: argparse.Namespace) -> int:
+    paths = AppPaths.default(args.home)
+    config = _engine_config(args, paths)
+    engine = _load_engine(config)
+    try:
+        prompt = engine.chat_tokens([{"role": "user", "content": "Write one sentence about the sea."}])
+        generation = engine.stream(prompt, Sampling(temperature=0.0, max_tokens=32), threading.Event())
+        text = "".join(generation)
+    finally:
+        engine.close()
+    stats = generation.stats
+    if stats.generated_tokens == 0:
+        raise UserError("Self-test failed: the model produced no tokens. Check the model file.")
+    print(
+        f"Self-test passed: {engine.model_name} ({config.model_path.name}), loaded in "
+        f"{engine.load_seconds:.2f} s, {stats.generated_tokens} tokens at {stats.tokens_per_s:.1f} "
+        f"tokens/s on {config.n_threads} threads."
+    )
+    LOGGER.info("self-test output: %r", text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ensure_std_streams()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    started = time.perf_counter()
+    try:
+        if argv and argv[0] == "rewrite":
+            return run_rewrite(argv[1:])
+        if argv and argv[0] == "score":
+            return run_score(argv[1:])
+        if argv and argv[0] == "models":
+            from writer_app.modelhub.commands import run as run_models
+
+            return run_models(argv[1:])
+        args = _main_parser().parse_args(argv)
+        _configure_logging(args.verbose)
+        if args.self_test:
+            return run_self_test(args)
+        from writer_app.app import run_gui
+
+        return run_gui(args)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Cancelled.", file=sys.stderr)
+        return 130
+    finally:
+        LOGGER.debug("command took %.2f s", time.perf_counter() - started)

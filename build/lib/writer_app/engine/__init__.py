@@ -1,0 +1,1 @@
+"""The local language model: loading, streaming generation, cancellation and token counting."""

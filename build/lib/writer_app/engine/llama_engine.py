@@ -1,0 +1,344 @@
+"""The one owner of a `llama_cpp.Llama`: load, chat prompts, streaming generation, cancel, counting."""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+import llama_cpp
+from llama_cpp import llama_chat_format
+from llama_cpp._internals import LlamaSampler
+
+from writer_app.engine.errors import GenerationError, ModelFileError
+from writer_app.engine.llama_log import route_llama_log_to_logging
+from writer_app.engine.model_file import (
+    ModelFileInfo,
+    available_memory_bytes,
+    check_fits_in_memory,
+    read_model_file,
+)
+from writer_app.engine.parallel import ParallelContext, stream_parallel
+from writer_app.engine.types import EngineConfig, GenerationStats, Sampling
+
+LOGGER = logging.getLogger(__name__)
+# Used when a model carries no chat template of its own.
+PLAIN_CHAT_TEMPLATE = (
+    "{% for message in messages %}### {{ message['role'] | capitalize }}:\n"
+    "{{ message['content'] }}\n\n{% endfor %}"
+    "{% if add_generation_prompt %}### Assistant:\n{% endif %}"
+)
+_NO_ABORT = ctypes.cast(None, llama_cpp.ggml_abort_callback)
+
+
+class LlamaEngine:
+    """Loads one GGUF model and generates from it; use from one thread only."""
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        available_memory: Callable[[], int | None] = available_memory_bytes,
+    ) -> None:
+        self.config = config
+        self.info: ModelFileInfo = read_model_file(config.model_path)
+        trained_ctx = self.info.arch_value("context_length")
+        n_ctx = min(config.n_ctx, trained_ctx) if trained_ctx > 0 else config.n_ctx
+        check_fits_in_memory(self.info, n_ctx, available_memory())
+        route_llama_log_to_logging()
+        started = time.perf_counter()
+        try:
+            self._llama: llama_cpp.Llama | None = llama_cpp.Llama(
+                model_path=str(config.model_path),
+                n_ctx=n_ctx,
+                n_batch=config.n_batch,
+                n_threads=config.n_threads,
+                n_threads_batch=config.n_threads,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as error:
+            LOGGER.warning("llama.cpp could not load %s: %s", config.model_path, error)
+            raise ModelFileError(
+                f"The model {config.model_path.name} could not be loaded: the file is damaged or "
+                "made for a model type this version of llama.cpp does not know. Download it again "
+                "or choose another model."
+            ) from error
+        self.load_seconds = time.perf_counter() - started
+        self._vocab = llama_cpp.llama_model_get_vocab(self._llama.model)
+        self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
+        self._cancel: threading.Event | None = None
+        self._parallel: ParallelContext | None = None
+        self._formatter = self._chat_formatter()
+
+    # ----- properties -------------------------------------------------------------------------
+    @property
+    def llama(self) -> llama_cpp.Llama:
+        if self._llama is None:
+            raise GenerationError("The model has been closed: load a model first.")
+        return self._llama
+
+    @property
+    def model_name(self) -> str:
+        return self.config.display_name or self.info.name
+
+    @property
+    def n_ctx(self) -> int:
+        return self.llama.n_ctx()
+
+    @property
+    def cached_tokens(self) -> int:
+        """How many tokens of the last prompt and answer are still in the KV cache."""
+        return self.llama.n_tokens
+
+    # ----- text <-> tokens --------------------------------------------------------------------
+    def count_tokens(self, text: str) -> int:
+        if not text:
+            return 0
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def chat_tokens(self, messages: Sequence[Mapping[str, str]]) -> list[int]:
+        """Render `messages` with the model's chat template (generation prompt added) and tokenize."""
+        prompt = self._formatter(messages=[dict(message) for message in messages]).prompt
+        bos = self._piece(self.llama.token_bos(), special=True)
+        add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._vocab)) and not (
+            bos and prompt.startswith(bos.decode("utf-8", errors="replace"))
+        )
+        return self.llama.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def _piece(self, token: int, special: bool = False) -> bytes:
+        if token < 0:
+            return b""
+        buffer = ctypes.create_string_buffer(64)
+        length = llama_cpp.llama_token_to_piece(self._vocab, token, buffer, 64, 0, special)
+        if length < 0:
+            buffer = ctypes.create_string_buffer(-length)
+            length = llama_cpp.llama_token_to_piece(self._vocab, token, buffer, -length, 0, special)
+        return buffer.raw[:length]
+
+    def _chat_formatter(self) -> llama_chat_format.Jinja2ChatFormatter:
+        template = self.llama.metadata.get("tokenizer.chat_template") or PLAIN_CHAT_TEMPLATE
+        decode = lambda token: self._piece(token, special=True).decode("utf-8", "replace")  # noqa: E731
+        return llama_chat_format.Jinja2ChatFormatter(
+            template=template,
+            eos_token=decode(self.llama.token_eos()),
+            bos_token=decode(self.llama.token_bos()),
+            add_generation_prompt=True,
+        )
+
+    # ----- generation -------------------------------------------------------------------------
+    def stream(
+        self,
+        prompt_tokens: Sequence[int],
+        sampling: Sampling,
+        cancel: threading.Event | None = None,
+    ) -> Generation:
+        """Start generating after `prompt_tokens`; iterate the result for text pieces."""
+        return Generation(self, list(prompt_tokens), sampling, cancel)
+
+    def _should_abort(self, _data: ctypes.c_void_p) -> bool:
+        return self._cancel is not None and self._cancel.is_set()
+
+    def _reuse_prefix(self, tokens: Sequence[int]) -> int:
+        """Keep the KV cache's longest common prefix with `tokens`; return its length."""
+        llama = self.llama
+        cached = llama.input_ids
+        limit = min(llama.n_tokens, len(tokens) - 1)  # at least one token must be decoded
+        reused = 0
+        while reused < limit and cached[reused] == tokens[reused]:
+            reused += 1
+        memory = llama_cpp.llama_get_memory(llama.ctx)
+        if not llama_cpp.llama_memory_seq_rm(memory, -1, reused, -1):
+            llama_cpp.llama_memory_clear(memory, True)
+            reused = 0
+        llama.n_tokens = reused
+        return reused
+
+    def _eval_prompt(self, tokens: Sequence[int], cancel: threading.Event | None) -> None:
+        """Decode the prompt with the abort callback armed, so a cancel interrupts a long prompt."""
+        llama = self.llama
+        self._cancel = cancel
+        llama_cpp.llama_set_abort_callback(llama.ctx, self._abort_callback, None)
+        try:
+            llama.eval(tokens)
+        finally:
+            llama_cpp.llama_set_abort_callback(llama.ctx, _NO_ABORT, None)
+            self._cancel = None
+
+    def _sampler(self, sampling: Sampling) -> LlamaSampler:
+        sampler = LlamaSampler()
+        sampler.add_penalties(self.llama.n_vocab(), 64, sampling.repeat_penalty, 0.0, 0.0)
+        if sampling.temperature <= 0:
+            sampler.add_greedy()
+            return sampler
+        sampler.add_top_k(sampling.top_k)
+        sampler.add_top_p(sampling.top_p, 1)
+        sampler.add_min_p(sampling.min_p, 1)
+        sampler.add_temp(sampling.temperature)
+        sampler.add_dist(sampling.seed & 0xFFFFFFFF)
+        return sampler
+
+    def stream_parallel(
+        self,
+        prompt_tokens: Sequence[int],
+        samplings: Sequence[Sampling],
+        cancel: threading.Event | None = None,
+    ) -> ParallelGeneration:
+        """Generate one candidate per sampling at once; iterate for (candidate, text piece)."""
+        return ParallelGeneration(self, list(prompt_tokens), list(samplings), cancel)
+
+    def _parallel_context(self, n_seq: int, needed: int) -> ParallelContext | None:
+        """The cached multi-sequence context, or None when `needed` cells cannot fit."""
+        size = 2 * self.n_ctx
+        if needed > size:
+            return None
+        if self._parallel is None or self._parallel.n_seq != n_seq:
+            if self._parallel is not None:
+                self._parallel.close()
+                self._parallel = None
+            try:
+                self._parallel = ParallelContext(
+                    self.llama.model, n_seq, size, self.config.n_threads, self.config.n_batch
+                )
+            except GenerationError:
+                LOGGER.warning("no parallel context for %d sequences: generating one at a time", n_seq)
+                return None
+        return self._parallel
+
+    def clear_cache(self) -> None:
+        """Forget the KV cache, so the next prompt is evaluated from scratch."""
+        llama = self.llama
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llama.ctx), True)
+        llama.n_tokens = 0
+
+    def close(self) -> None:
+        """Free the model and its context; safe to call twice."""
+        if self._parallel is not None:
+            self._parallel.close()
+            self._parallel = None
+        if self._llama is not None:
+            self._llama.close()
+            self._llama = None
+
+
+class Generation:
+    """One streaming generation: iterate for decoded text pieces, then read `stats`."""
+
+    def __init__(
+        self,
+        engine: LlamaEngine,
+        prompt_tokens: list[int],
+        sampling: Sampling,
+        cancel: threading.Event | None,
+    ) -> None:
+        self._engine = engine
+        self._prompt = prompt_tokens
+        self._sampling = sampling
+        self._cancel = cancel
+        self.stats = GenerationStats(prompt_tokens=len(prompt_tokens))
+
+    def _cancelled(self) -> bool:
+        return self._cancel is not None and self._cancel.is_set()
+
+    def __iter__(self) -> Iterator[str]:
+        engine, llama, stats = self._engine, self._engine.llama, self.stats
+        started = time.perf_counter()
+        if not self._prompt:
+            raise GenerationError("There is nothing to send to the model: the prompt is empty.")
+        if len(self._prompt) >= engine.n_ctx:
+            raise GenerationError(
+                f"The prompt ({len(self._prompt)} tokens) does not fit the model's context of "
+                f"{engine.n_ctx} tokens: shorten the text."
+            )
+        try:
+            stats.reused_prompt_tokens = engine._reuse_prefix(self._prompt)
+            engine._eval_prompt(self._prompt[stats.reused_prompt_tokens :], self._cancel)
+        except RuntimeError as error:
+            stats.total_s = time.perf_counter() - started
+            if self._cancelled():
+                stats.finish_reason = "cancelled"
+                return
+            raise GenerationError(f"The model failed to read the prompt ({error}).") from error
+        sampler = engine._sampler(self._sampling)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        try:
+            while True:
+                if self._cancelled():
+                    stats.finish_reason = "cancelled"
+                    break
+                if stats.generated_tokens >= self._sampling.max_tokens:
+                    stats.finish_reason = "length"
+                    break
+                token = sampler.sample(llama._ctx, -1)
+                if llama_cpp.llama_vocab_is_eog(engine._vocab, token):
+                    stats.finish_reason = "stop"
+                    break
+                stats.generated_tokens += 1
+                if stats.generated_tokens == 1:
+                    stats.first_token_s = time.perf_counter() - started
+                text = decoder.decode(engine._piece(token))
+                if text:
+                    yield text
+                if stats.generated_tokens >= self._sampling.max_tokens or (
+                    llama.n_tokens + 1 >= engine.n_ctx
+                ):
+                    stats.finish_reason = "length"
+                    break
+                if self._cancelled():
+                    stats.finish_reason = "cancelled"
+                    break
+                llama.eval([token])
+        except RuntimeError as error:
+            raise GenerationError(f"The model failed while generating ({error}).") from error
+        finally:
+            sampler.close()
+            tail = decoder.decode(b"", final=True)
+            stats.total_s = time.perf_counter() - started
+            if not stats.finish_reason:
+                stats.finish_reason = "cancelled"
+        if tail:
+            yield tail
+
+
+class ParallelGeneration:
+    """Several candidates decoded together: iterate for (candidate, text piece), then read `stats`.
+
+    `fits` is False when the shared context cannot hold the prompt and every answer; the caller
+    then generates one candidate after another instead.
+    """
+
+    def __init__(
+        self,
+        engine: LlamaEngine,
+        prompt: list[int],
+        samplings: list[Sampling],
+        cancel: threading.Event | None,
+    ) -> None:
+        self._engine = engine
+        self._prompt = prompt
+        self._samplings = samplings
+        self._cancel = cancel
+        self.stats: list[GenerationStats] = []
+        needed = len(prompt) + sum(s.max_tokens for s in samplings) + len(samplings)
+        self._context = engine._parallel_context(len(samplings), needed) if len(samplings) > 1 else None
+
+    @property
+    def fits(self) -> bool:
+        return self._context is not None
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        if self._context is None:
+            raise GenerationError("These candidates do not fit in one shared context.")
+        engine = self._engine
+        return stream_parallel(
+            self._context,
+            engine._vocab,
+            engine.llama.n_vocab(),
+            self._prompt,
+            self._samplings,
+            self._cancel,
+            self.stats,
+            engine._piece,
+        )

@@ -1,0 +1,52 @@
+"""Plain-data settings and results of the engine: load config, sampling, generation stats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from writer_app.engine.hardware import physical_cores
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How to load a model: which file, how much context, how many threads."""
+
+    model_path: Path
+    n_ctx: int = 4096
+    n_threads: int = field(default_factory=physical_cores)
+    n_batch: int = 512
+    display_name: str = ""  # shown instead of the name inside the file, e.g. for the default model
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How to pick tokens; `seed` makes a candidate reproducible."""
+
+    temperature: float = 0.8
+    top_k: int = 40
+    top_p: float = 0.95
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    max_tokens: int = 256
+    seed: int = 0
+
+
+@dataclass
+class GenerationStats:
+    """Counts and timings of one generation; `finish_reason` is stop, length or cancelled."""
+
+    prompt_tokens: int = 0
+    reused_prompt_tokens: int = 0
+    generated_tokens: int = 0
+    first_token_s: float = 0.0
+    total_s: float = 0.0
+    finish_reason: str = ""
+
+    @property
+    def tokens_per_s(self) -> float:
+        """Decode speed after the first token (prompt evaluation excluded)."""
+        decode_s = self.total_s - self.first_token_s
+        if self.generated_tokens < 2 or decode_s <= 0:
+            return 0.0
+        return (self.generated_tokens - 1) / decode_s

@@ -1,0 +1,116 @@
+"""Task components of the reward: meaning preservation, instruction fit, length score, style match."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from writer_app.reward.text_units import content_stems, sentences, words
+
+_CONTRACTION = re.compile(r"\b\w+['’](?:t|s|re|ve|ll|d|m)\b", re.IGNORECASE)
+
+
+def meaning_preservation(source: str, candidate: str, ignore: Sequence[tuple[int, int]] = ()) -> float:
+    """Share of the source's content words (stemmed, with counts) that the candidate keeps, 0–1.
+
+    Words inside the `ignore` ranges (the source's own slop) need not survive.
+    """
+    kept_source = list(source)
+    for start, end in ignore:
+        kept_source[start:end] = " " * (end - start)
+    wanted = Counter(content_stems("".join(kept_source)))
+    if not wanted:
+        return 1.0
+    kept = Counter(content_stems(candidate))
+    return sum(min(count, kept[stem]) for stem, count in wanted.items()) / sum(wanted.values())
+
+
+def length_score(required_words: int, produced_words: int) -> float:
+    """LongWriter's S_l (0–100): full marks at the required length, falling off either side."""
+    if required_words <= 0:
+        return 100.0
+    if produced_words <= 0:
+        return 0.0
+    ratio = produced_words / required_words
+    if ratio > 1:
+        return 100.0 * max(0.0, 1 - (ratio - 1) / 3)
+    return 100.0 * max(0.0, 1 - (1 / ratio - 1) / 2)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _sentence_words(text: str) -> float:
+    return _mean([len(words(text[s:e])) for s, e in sentences(text)])
+
+
+def _word_length(text: str) -> float:
+    return _mean([len(t.text) for t in words(text)])
+
+
+def direction_fit(mode: str, source: str, candidate: str) -> tuple[float, str]:
+    """How well the candidate moves in the direction the mode asks (−1…1) and a short reason."""
+    src_words, cand_words = len(words(source)), len(words(candidate))
+    change = (cand_words - src_words) / max(src_words, 1)
+    if mode == "concise":
+        return max(-1.0, min(1.0, -change * 3)), f"{abs(change):.0%} {'shorter' if change < 0 else 'longer'}"
+    if mode == "expand":
+        return max(-1.0, min(1.0, change * 2)), f"{abs(change):.0%} {'longer' if change > 0 else 'shorter'}"
+    if mode == "simplify":
+        shorter_sentences = _sentence_words(source) - _sentence_words(candidate)
+        shorter_words = _word_length(source) - _word_length(candidate)
+        value = max(-1.0, min(1.0, shorter_sentences / 8 + shorter_words))
+        return value, "simpler sentences" if value > 0 else "not simpler"
+    if mode == "formal":
+        before = len(_CONTRACTION.findall(source)) / max(src_words, 1)
+        after = len(_CONTRACTION.findall(candidate)) / max(cand_words, 1)
+        value = max(-1.0, min(1.0, (before - after) * 20 + (_word_length(candidate) - _word_length(source))))
+        return value, "more formal" if value > 0 else "not more formal"
+    return 0.0, ""
+
+
+def _char_ngrams(text: str, low: int = 3, high: int = 5) -> Counter[str]:
+    squeezed = " ".join(text.lower().split())
+    grams: Counter[str] = Counter()
+    for n in range(low, high + 1):
+        grams.update(squeezed[i : i + n] for i in range(len(squeezed) - n + 1))
+    return grams
+
+
+def style_similarity(samples: list[str], candidate: str) -> float:
+    """Cosine of character 3–5-gram TF-IDF vectors: the candidate against the samples' centroid, 0–1."""
+    documents = [_char_ngrams(s) for s in samples if s.strip()]
+    if not documents:
+        return 0.0
+    target = _char_ngrams(candidate)
+    corpus = [*documents, target]
+    frequency: Counter[str] = Counter()
+    for document in corpus:
+        frequency.update(document.keys())
+    idf = {gram: math.log((1 + len(corpus)) / (1 + df)) + 1 for gram, df in frequency.items()}
+    centroid: Counter[str] = Counter()
+    for document in documents:
+        total = sum(document.values())
+        for gram, count in document.items():
+            centroid[gram] += count / total * idf[gram] / len(documents)
+    total = sum(target.values()) or 1
+    vector = {gram: count / total * idf[gram] for gram, count in target.items()}
+    dot = sum(weight * centroid.get(gram, 0.0) for gram, weight in vector.items())
+    norm = math.sqrt(sum(v * v for v in vector.values())) * math.sqrt(sum(v * v for v in centroid.values()))
+    return dot / norm if norm else 0.0
+
+
+def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
+    """True when two candidates share most of their word 3-grams (Jaccard ≥ threshold)."""
+
+    def grams(text: str) -> set[tuple[str, ...]]:
+        tokens = [t.lower for t in words(text)]
+        return {tuple(tokens[i : i + 3]) for i in range(max(len(tokens) - 2, 1))}
+
+    left, right = grams(a), grams(b)
+    if not left or not right:
+        return a.strip() == b.strip()
+    return len(left & right) / len(left | right) >= threshold

@@ -1,0 +1,198 @@
+"""The ranker: combines the scorers with per-task weights into a 0–10 score and explains it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from writer_app.reward.components import (
+    direction_fit,
+    length_score,
+    meaning_preservation,
+    near_duplicate,
+    style_similarity,
+)
+from writer_app.reward.quality import QualityModel, quality_features
+from writer_app.reward.slop import Span, describe
+from writer_app.reward.text_units import words
+
+# How much each component moves the logit (quality is the fitted model's own logit, weight 1).
+# meaning: (kept share − 0.75) × 4 → +1 when all content is kept, −2 when a quarter is;
+# direction: −1…1 for concise/expand/simplify/formal; length: S_l mapped to −1…1;
+# style: (similarity − 0.5) × 4; fluency: nats per token above the candidates' mean;
+# judge: (win rate − 0.5) × 2.
+TASK_WEIGHTS: dict[str, dict[str, float]] = {
+    "rewrite": {
+        "quality": 1.0,
+        "meaning": 1.5,
+        "direction": 1.0,
+        "length": 1.0,
+        "style": 1.0,
+        "fluency": 0.5,
+        "judge": 1.0,
+    },
+    "free": {
+        "quality": 1.0,
+        "meaning": 0.0,
+        "direction": 0.0,
+        "length": 1.0,
+        "style": 1.0,
+        "fluency": 0.5,
+        "judge": 1.0,
+    },
+}
+Fluency = Callable[[str], float]  # mean log-probability per token of a text
+Judge = Callable[[str, str], float]  # probability that the first text is better
+
+
+@dataclass(frozen=True)
+class ScoreRequest:
+    task: str = "rewrite"  # "rewrite" or "free"
+    source: str = ""
+    mode: str = ""
+    instruction: str = ""
+    style_samples: tuple[str, ...] = ()
+    required_words: int = 0
+
+
+@dataclass(frozen=True)
+class Scored:
+    index: int
+    text: str
+    score: float
+    rank: int
+    breakdown: dict[str, float]
+    explanation: str
+    spans: tuple[Span, ...]
+    merged_into: int | None = None
+    merged: tuple[int, ...] = field(default_factory=tuple)
+
+
+@cache
+def _model() -> QualityModel:
+    return QualityModel.load()
+
+
+def _slop_changes(source_counts: dict[str, int], counts: dict[str, int]) -> list[str]:
+    notes = []
+    for category in sorted(set(source_counts) | set(counts)):
+        delta = counts.get(category, 0) - source_counts.get(category, 0)
+        if delta < 0:
+            notes.append(f"removes {describe(category, -delta)}")
+        elif delta > 0:
+            notes.append(f"adds {describe(category, delta)}")
+    return notes
+
+
+def _explain(request: ScoreRequest, text: str, parts: dict[str, float], notes: list[str]) -> str:
+    pieces = list(notes)
+    if request.source and "meaning" in parts:
+        kept = parts["meaning_kept"]
+        if kept >= 0.8:
+            pieces.append("keeps the meaning")
+        else:
+            pieces.append(
+                f"keeps {kept:.0%} of the content" if kept >= 0.5 else f"loses meaning ({kept:.0%} kept)"
+            )
+    if request.source:
+        src, cand = len(words(request.source)), len(words(text))
+        if src and abs(cand - src) / src >= 0.05:
+            pieces.append(f"{abs(cand - src) / src:.0%} {'shorter' if cand < src else 'longer'}")
+    if "length_score" in parts:
+        pieces.append(f"length score {parts['length_score']:.0f}/100")
+    if "style_similarity" in parts:
+        pieces.append(f"style match {parts['style_similarity']:.0%}")
+    return ", ".join(pieces) if pieces else "no notable changes"
+
+
+def rank_candidates(
+    request: ScoreRequest,
+    candidates: Sequence[str],
+    *,
+    fluency: Fluency | None = None,
+    judge: Judge | None = None,
+) -> list[Scored]:
+    """Score every candidate; results are in input order with `rank` 1 = best."""
+    weights = TASK_WEIGHTS.get(request.task, TASK_WEIGHTS["free"])
+    model = _model()
+    source_features = quality_features(request.source) if request.source else None
+    fluencies = [fluency(text) for text in candidates] if fluency else []
+    mean_fluency = sum(fluencies) / len(fluencies) if fluencies else 0.0
+    drafts = []
+    for index, text in enumerate(candidates):
+        features = quality_features(text)
+        quality = model.logit(features.values)
+        if source_features is not None:
+            quality -= model.logit(source_features.values)  # improvement over the original
+        # The model was fitted on ~200-word paragraphs and modest edits; squash it to ±2 so that
+        # large rewrites of short texts cannot outweigh losing the meaning.
+        quality = 2 * math.tanh(quality / 2)
+        parts: dict[str, float] = {"quality": quality}
+        total = weights["quality"] * quality
+        notes = _slop_changes(source_features.slop.counts if source_features else {}, features.slop.counts)
+        if request.source and weights["meaning"]:
+            slop = source_features.slop.spans if source_features else ()
+            kept = meaning_preservation(request.source, text, [(span.start, span.end) for span in slop])
+            parts["meaning_kept"] = kept
+            parts["meaning"] = (kept - 0.75) * 4
+            total += weights["meaning"] * parts["meaning"]
+        if request.source and request.mode and weights["direction"]:
+            direction, reason = direction_fit(request.mode, request.source, text)
+            if reason:
+                parts["direction"] = direction
+                total += weights["direction"] * direction
+        if request.required_words:
+            parts["length_score"] = length_score(request.required_words, len(words(text)))
+            total += weights["length"] * (parts["length_score"] / 50 - 1)
+        if request.style_samples:
+            parts["style_similarity"] = style_similarity(list(request.style_samples), text)
+            total += weights["style"] * (parts["style_similarity"] - 0.5) * 4
+        if fluencies:
+            parts["fluency"] = fluencies[index] - mean_fluency
+            total += weights["fluency"] * parts["fluency"]
+        drafts.append([index, text, total, parts, notes, features.slop.spans])
+    if judge is not None and len(candidates) > 1:
+        for draft in drafts:
+            others = [d for d in drafts if d is not draft]
+            # each pair is asked both ways round, which cancels the judge's bias for a position
+            wins = sum((judge(draft[1], other[1]) + 1 - judge(other[1], draft[1])) / 2 for other in others)
+            wins /= len(others)
+            draft[3]["judge"] = (wins - 0.5) * 2
+            draft[2] += weights["judge"] * draft[3]["judge"]
+    return _finish(request, drafts)
+
+
+def _finish(request: ScoreRequest, drafts: list[list]) -> list[Scored]:  # type: ignore[type-arg]
+    order = sorted(range(len(drafts)), key=lambda i: (-drafts[i][2], i))
+    merged_into: dict[int, int] = {}
+    for position, i in enumerate(order):
+        if i in merged_into:
+            continue
+        for j in order[position + 1 :]:
+            if j not in merged_into and near_duplicate(drafts[i][1], drafts[j][1]):
+                merged_into[j] = i
+    kept = [i for i in order if i not in merged_into] + [i for i in order if i in merged_into]
+    ranks = {i: position + 1 for position, i in enumerate(kept)}
+    results = []
+    for index, text, total, parts, notes, spans in drafts:
+        score = 10 / (1 + math.exp(-total))
+        breakdown = {name: round(value, 4) for name, value in parts.items()}
+        breakdown["total_logit"] = round(total, 4)
+        explanation = _explain(request, text, parts, notes)
+        merged = tuple(j for j, target in merged_into.items() if target == index)
+        results.append(
+            Scored(
+                index,
+                text,
+                round(score, 2),
+                ranks[index],
+                breakdown,
+                explanation,
+                spans,
+                merged_into.get(index),
+                merged,
+            )
+        )
+    return results

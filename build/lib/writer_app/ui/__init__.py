@@ -1,0 +1,1 @@
+"""The Qt widgets: main window, editor, panels and dialogs."""

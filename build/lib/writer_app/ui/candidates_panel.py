@@ -1,0 +1,292 @@
+"""The candidates panel: streamed suggestions with a word diff, and Accept / Insert / Copy per card."""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from writer_app.documents.word_diff import change_summary, word_diff
+
+SLOP_STYLE = "border-bottom:2px dotted #d9822b;color:#b35c00;"
+
+
+def _marked(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` (which starts at `offset` of its document) as HTML, slop spans marked in orange."""
+    cuts = {0, len(text)}
+    for start, end in spans:
+        cuts.update(p - offset for p in (start, end) if 0 < p - offset < len(text))
+    edges = sorted(cuts)
+    out = []
+    for left, right in itertools.pairwise(edges):
+        piece = html.escape(text[left:right]).replace("\n", "<br>")
+        inside = any(start <= offset + left and offset + right <= end for start, end in spans)
+        out.append(f'<span style="{SLOP_STYLE}" title="slop">{piece}</span>' if inside else piece)
+    return "".join(out)
+
+
+def diff_html(original: str, suggestion: str, dark: bool, spans: Sequence[tuple[int, int]] = ()) -> str:
+    """The suggestion with insertions underlined in green, deletions struck through in red and
+    slop spans (positions in the suggestion) marked."""
+    insert = "background:#1e4620;color:#b7f5b9;" if dark else "background:#d4f7d4;color:#0a4d0a;"
+    delete = "background:#4d1e1e;color:#f5b7b7;" if dark else "background:#fbdada;color:#7a1010;"
+    pieces = []
+    position = 0
+    for part in word_diff(original, suggestion):
+        if part.kind == "delete":
+            text = html.escape(part.text).replace("\n", "<br>")
+            pieces.append(f'<span style="{delete}text-decoration:line-through">{text}</span>')
+            continue
+        text = _marked(part.text, position, spans)
+        position += len(part.text)
+        if part.kind == "insert":
+            pieces.append(f'<span style="{insert}text-decoration:underline">{text}</span>')
+        else:
+            pieces.append(text)
+    return "".join(pieces)
+
+
+class CandidateCard(QFrame):
+    """One candidate: title, diff view and its buttons."""
+
+    def __init__(self, index: int, panel: CandidatesPanel) -> None:
+        super().__init__(panel)
+        self.index = index
+        self.text = ""
+        self.finished = False
+        self.rank: int | None = None
+        self.score: float | None = None
+        self.spans: tuple[tuple[int, int], ...] = ()
+        self.merged = False
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(f"Candidate {index + 1} — waiting…", self)
+        self.view = QTextBrowser(self)
+        self.view.setOpenLinks(False)
+        self.view.setMinimumHeight(70)
+        self.accept_button = QPushButton("Accept", self)
+        self.insert_button = QPushButton("Insert after", self)
+        self.copy_button = QPushButton("Copy", self)
+        self.accept_button.clicked.connect(lambda: panel.acceptRequested.emit(self.index))
+        self.insert_button.clicked.connect(lambda: panel.insertRequested.emit(self.index))
+        self.copy_button.clicked.connect(lambda: panel.copyRequested.emit(self.index))
+        buttons = QHBoxLayout()
+        for button in (self.accept_button, self.insert_button, self.copy_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+        self._set_buttons(False)
+
+    def _set_buttons(self, enabled: bool) -> None:
+        for button in (self.accept_button, self.insert_button, self.copy_button):
+            button.setEnabled(enabled)
+
+
+class CandidatesPanel(QWidget):
+    """Shows the active request's candidates; all actions go out as signals to the main window."""
+
+    acceptRequested = Signal(int)
+    insertRequested = Signal(int)
+    copyRequested = Signal(int)
+    regenerateRequested = Signal()
+    stopRequested = Signal()
+    instructionSubmitted = Signal(str)
+    candidateCountChanged = Signal(int)
+    orderChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.original = ""
+        self.cards: list[CandidateCard] = []
+        self.summary = QLabel("Select text, then choose a rewrite in the Assist menu.", self)
+        self.summary.setWordWrap(True)
+        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3)
+        self.instruction = QLineEdit(self)
+        self.instruction.setPlaceholderText("Custom instruction, e.g. “make it more confident”")
+        self.instruction.setClearButtonEnabled(True)
+        self.instruction.returnPressed.connect(self._submit_instruction)
+        self.rewrite_button = QPushButton("Rewrite", self)
+        self.rewrite_button.clicked.connect(self._submit_instruction)
+        self.count = QSpinBox(self)
+        self.count.setRange(1, 8)
+        self.count.setValue(3)
+        self.count.setPrefix("N = ")
+        self.count.setToolTip("How many candidates to generate")
+        self.count.valueChanged.connect(self.candidateCountChanged)
+        self.order = QComboBox(self)
+        self.order.addItem("Best first", "score")
+        self.order.addItem("Generation order", "generation")
+        self.order.setToolTip("Sort the candidates by reward score or in the order they were written")
+        self.order.currentIndexChanged.connect(self._on_order_changed)
+        self.original_view = QLabel(self)
+        self.original_view.setWordWrap(True)
+        self.original_view.setTextFormat(Qt.TextFormat.RichText)
+        self.original_view.hide()
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.clicked.connect(self.stopRequested)
+        self.regenerate_button = QPushButton("Regenerate", self)
+        self.regenerate_button.clicked.connect(self.regenerateRequested)
+        row = QHBoxLayout()
+        row.addWidget(self.instruction, 1)
+        row.addWidget(self.rewrite_button)
+        controls = QHBoxLayout()
+        controls.addWidget(self.count)
+        controls.addWidget(self.order)
+        controls.addStretch(1)
+        controls.addWidget(self.regenerate_button)
+        controls.addWidget(self.stop_button)
+        self._cards_box = QVBoxLayout()
+        self._cards_box.addStretch(1)
+        holder = QWidget(self)
+        holder.setLayout(self._cards_box)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addLayout(controls)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.original_view)
+        layout.addWidget(scroll, 1)
+        self.set_busy(False)
+        self.regenerate_button.setEnabled(False)
+
+    def _submit_instruction(self) -> None:
+        text = self.instruction.text().strip()
+        if text:
+            self.instructionSubmitted.emit(text)
+
+    def _dark(self) -> bool:
+        return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+    def set_busy(self, busy: bool) -> None:
+        self.stop_button.setEnabled(busy)
+        self.regenerate_button.setEnabled(not busy and bool(self.original))
+
+    def start(self, original: str, title: str, count: int) -> None:
+        for card in self.cards:
+            self._cards_box.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        self.original = original
+        self.original_view.hide()
+        for index in range(count):
+            card = CandidateCard(index, self)
+            self._cards_box.insertWidget(index, card)
+            self.cards.append(card)
+        self._arrange()
+        self.summary.setText(f"{title} — generating {count} candidate{'s' if count > 1 else ''}…")
+        self.set_busy(True)
+
+    def _card(self, index: int) -> CandidateCard | None:
+        return self.cards[index] if 0 <= index < len(self.cards) else None
+
+    def _show(self, card: CandidateCard, text: str) -> None:
+        card.view.setHtml(diff_html(self.original, text, self._dark(), card.spans))
+
+    def append_stream(self, index: int, text: str) -> None:
+        card = self._card(index)
+        if card is None or card.finished:
+            return
+        card.text += text
+        card.title.setText(f"Candidate {index + 1} — writing…")
+        self._show(card, card.text.strip())
+
+    def restart(self, index: int) -> None:
+        card = self._card(index)
+        if card is not None:
+            card.text = ""
+            card.title.setText(f"Candidate {index + 1} — trying again…")
+            card.view.clear()
+
+    def finish_candidate(self, index: int, text: str) -> None:
+        card = self._card(index)
+        if card is None:
+            return
+        card.text = text
+        card.finished = True
+        parts = word_diff(self.original, text)
+        card.title.setText(f"Candidate {index + 1} — {change_summary(parts)}")
+        self._show(card, text)
+        card._set_buttons(True)
+
+    def finish(self, message: str) -> None:
+        for card in self.cards:
+            if not card.finished:
+                card.title.setText(f"Candidate {card.index + 1} — stopped")
+                card.view.setHtml(card.view.toHtml() if card.text else "<i>No text.</i>")
+        self.summary.setText(message)
+        self.set_busy(False)
+
+    def show_ranking(self, source_spans: Sequence[tuple[int, int]], ranked: Sequence[object]) -> None:
+        """Put scores, explanations and slop marks on the cards (`ranked`: assist Candidates)."""
+        for candidate in ranked:
+            card = self._card(candidate.index)  # type: ignore[attr-defined]
+            if card is None or not card.finished:
+                continue
+            card.rank, card.score = candidate.rank, candidate.score  # type: ignore[attr-defined]
+            card.spans = tuple((s.start, s.end) for s in candidate.spans)  # type: ignore[attr-defined]
+            card.merged = candidate.merged_into is not None  # type: ignore[attr-defined]
+            verdict = f"{card.score:.1f}/10 — {candidate.explanation}"  # type: ignore[attr-defined]
+            card.title.setText(f"#{card.rank} · {verdict}")
+            card.title.setToolTip(str(candidate.breakdown))  # type: ignore[attr-defined]
+            card.title.setWordWrap(True)
+            self._show(card, card.text)
+        if source_spans and self.original:
+            self.original_view.setText(
+                "<b>Original</b> (slop marked): " + _marked(self.original, 0, source_spans)
+            )
+            self.original_view.show()
+        self._arrange()
+
+    def _on_order_changed(self) -> None:
+        self._arrange()
+        self.orderChanged.emit(str(self.order.currentData()))
+
+    def set_order(self, order: str) -> None:
+        position = self.order.findData(order)
+        if position >= 0:
+            self.order.setCurrentIndex(position)
+
+    def displayed(self) -> list[CandidateCard]:
+        """Cards in the order shown: best first without merged near-duplicates, or by generation."""
+        if self.order.currentData() == "score":
+            kept = [card for card in self.cards if not card.merged]
+            return sorted(kept, key=lambda c: (c.rank if c.rank is not None else 99, c.index))
+        return list(self.cards)
+
+    def _arrange(self) -> None:
+        shown = self.displayed()
+        for card in self.cards:
+            card.setVisible(card in shown)
+        for position, card in enumerate(shown):
+            self._cards_box.removeWidget(card)
+            self._cards_box.insertWidget(position, card)
+            card.accept_button.setText(f"Accept (Alt+{position + 1})" if position < 3 else "Accept")
+
+    def index_at(self, position: int) -> int | None:
+        shown = self.displayed()
+        return shown[position].index if 0 <= position < len(shown) else None
+
+    def candidate_text(self, index: int) -> str | None:
+        card = self._card(index)
+        return card.text if card is not None and card.finished else None

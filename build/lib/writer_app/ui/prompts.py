@@ -1,0 +1,73 @@
+"""The questions the window asks the user; one object so tests can answer them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QFontDialog, QMessageBox, QWidget
+
+from writer_app.documents.autosave import Snapshot
+
+FILE_FILTER = "Markdown and text (*.md *.markdown *.txt *.text);;All files (*)"
+
+
+class Prompts:
+    """Modal dialogs; every method returns plain data."""
+
+    def open_path(self, parent: QWidget, folder: str = "") -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, "Open", folder, FILE_FILTER)
+        return Path(name) if name else None
+
+    def save_path(self, parent: QWidget, suggested: str = "") -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, "Save As", suggested, FILE_FILTER)
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix else path.with_suffix(".md")
+
+    def unsaved_changes(self, parent: QWidget, title: str) -> str:
+        """'save', 'discard' or 'cancel'."""
+        answer = QMessageBox.question(
+            parent,
+            "Unsaved changes",
+            f"Save the changes to {title} before closing?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(
+            answer, "cancel"
+        )
+
+    def overwrite_conflict(self, parent: QWidget, title: str) -> str:
+        """'overwrite', 'save_as' or 'cancel' when the file changed on disk."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "File changed on disk",
+            f"{title} was changed by another program since you opened it.",
+            parent=parent,
+        )
+        box.setInformativeText("Overwrite it with your version, or save yours under another name?")
+        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "overwrite" if clicked is overwrite else "save_as" if clicked is save_as else "cancel"
+
+    def recover(self, parent: QWidget | None, snapshot: Snapshot) -> bool:
+        """True to reopen an autosaved unsaved document left by a crash."""
+        where = snapshot.path or "a new document"
+        answer = QMessageBox.question(
+            parent,
+            "Recover unsaved work",
+            f"Writer closed without saving “{snapshot.title}” ({where}). Recover the unsaved text?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def choose_font(self, parent: QWidget, current: object) -> object | None:
+        ok, font = QFontDialog.getFont(current, parent, "Editor font")
+        return font if ok else None

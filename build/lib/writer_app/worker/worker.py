@@ -1,0 +1,140 @@
+"""The worker: a QObject in its own QThread that creates, uses and closes the engine."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from writer_app.assist.candidates import CandidateListener
+from writer_app.assist.rewrite import rewrite
+from writer_app.assist.types import Candidate, RewriteRequest
+from writer_app.engine.interface import TextEngine
+from writer_app.engine.types import EngineConfig
+from writer_app.errors import UserError
+
+LOGGER = logging.getLogger(__name__)
+CHUNK_INTERVAL_S = 0.04
+EngineFactory = Callable[[EngineConfig], TextEngine]
+
+
+class _BatchingListener(CandidateListener):
+    """Collects streamed pieces and hands them on at most every CHUNK_INTERVAL_S per request."""
+
+    def __init__(self, worker: AssistWorker, request_id: int) -> None:
+        self._worker = worker
+        self._request_id = request_id
+        self._pending: dict[int, list[str]] = {}
+        self._last_flush = time.monotonic()
+        self._tokens = 0
+        self._first_piece_at = 0.0
+
+    def flush(self) -> None:
+        for index, pieces in self._pending.items():
+            if pieces:
+                self._worker.chunksReady.emit(self._request_id, index, "".join(pieces))
+        self._pending.clear()
+        now = time.monotonic()
+        self._last_flush = now
+        if self._tokens > 1 and now > self._first_piece_at:
+            rate = (self._tokens - 1) / (now - self._first_piece_at)
+            self._worker.generationProgress.emit(self._request_id, self._tokens, rate)
+
+    def chunk(self, index: int, text: str) -> None:
+        self._tokens += 1
+        if self._tokens == 1:
+            self._first_piece_at = time.monotonic()
+        self._pending.setdefault(index, []).append(text)
+        if time.monotonic() - self._last_flush >= CHUNK_INTERVAL_S:
+            self.flush()
+
+    def restart(self, index: int) -> None:
+        self._pending.pop(index, None)
+        self._worker.candidateRestarted.emit(self._request_id, index)
+
+    def finished(self, candidate: Candidate) -> None:
+        self.flush()
+        self._worker.candidateFinished.emit(self._request_id, candidate)
+
+
+class AssistWorker(QObject):
+    """Runs model loads and assistant requests one at a time in its thread."""
+
+    modelLoading = Signal(str)  # model path
+    modelLoaded = Signal(str, float)  # model name, load seconds
+    modelFailed = Signal(str)  # a sentence for the user
+    chunksReady = Signal(int, int, str)  # request id, candidate index, text
+    candidateRestarted = Signal(int, int)  # request id, candidate index
+    generationProgress = Signal(int, int, float)  # request id, pieces so far, pieces per second
+    candidateFinished = Signal(int, object)  # request id, Candidate
+    requestFinished = Signal(int, object)  # request id, AssistResult
+    requestFailed = Signal(int, str)  # request id, a sentence for the user
+
+    def __init__(self, engine_factory: EngineFactory) -> None:
+        super().__init__()
+        self._engine_factory = engine_factory
+        self._engine: TextEngine | None = None
+        self._load_s = 0.0
+
+    @property
+    def engine(self) -> TextEngine | None:
+        return self._engine
+
+    @Slot(object)
+    def load_model(self, config: EngineConfig) -> None:
+        self._close_engine()
+        self.modelLoading.emit(str(config.model_path))
+        started = time.perf_counter()
+        try:
+            self._engine = self._engine_factory(config)
+        except UserError as error:
+            self.modelFailed.emit(str(error))
+            return
+        except Exception as error:  # a crash here must reach the user as a message
+            LOGGER.exception("Model load failed")
+            self.modelFailed.emit(f"The model could not be loaded ({error}): choose another model file.")
+            return
+        self._load_s = time.perf_counter() - started
+        self.modelLoaded.emit(self._engine.model_name, self._load_s)
+
+    @Slot(int, object, object)
+    def run_request(self, request_id: int, request: object, cancel: threading.Event) -> None:
+        if cancel.is_set():
+            self.requestFailed.emit(request_id, "Cancelled.")
+            return
+        if self._engine is None:
+            self.requestFailed.emit(request_id, "No model is loaded: choose a model first.")
+            return
+        listener = _BatchingListener(self, request_id)
+        try:
+            if isinstance(request, RewriteRequest):
+                result = rewrite(self._engine, request, cancel=cancel, listener=listener, load_s=self._load_s)
+            else:
+                raise TypeError(f"unknown request type {type(request).__name__}")
+        except UserError as error:
+            listener.flush()
+            self.requestFailed.emit(request_id, str(error))
+            return
+        except Exception as error:
+            LOGGER.exception("Request %s failed", request_id)
+            listener.flush()
+            self.requestFailed.emit(request_id, f"The assistant failed ({error}); details are in the log.")
+            return
+        listener.flush()
+        self.requestFinished.emit(request_id, result)
+
+    def _close_engine(self) -> None:
+        if self._engine is not None:
+            close = getattr(self._engine, "close", None)
+            if close is not None:
+                close()
+            self._engine = None
+
+    @Slot()
+    def close(self) -> None:
+        """Free the model in this thread, then end the thread's event loop."""
+        self._close_engine()
+        QThread.currentThread().quit()
