@@ -11,6 +11,7 @@ import hashlib
 import http.client
 import json
 import os
+import queue
 import shutil
 import threading
 import time
@@ -96,6 +97,40 @@ def _metadata(remote: RemoteFile, endpoint: str) -> tuple[str, int | None, str |
     return location, meta.size, meta.etag, meta.commit_hash
 
 
+class _BackgroundHasher:
+    """Hashes chunks on another thread (hashlib releases the GIL), so hashing overlaps the network."""
+
+    def __init__(self, digest: hashlib._Hash) -> None:
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
+        self._start(digest)
+
+    def _start(self, digest: hashlib._Hash) -> None:
+        self.digest = digest
+        self._thread = threading.Thread(target=self._run, name="download-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            self.digest.update(chunk)
+
+    def update(self, chunk: bytes) -> None:
+        self._queue.put(chunk)
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def restart(self) -> None:
+        """Forget everything hashed so far (the server sent the whole file again)."""
+        self.stop()
+        self._start(hashlib.sha256())
+
+    def hexdigest(self) -> str:
+        self.stop()
+        return self.digest.hexdigest()
+
+
 def _state_file(part: Path) -> Path:
     return part.with_name(part.name + ".json")
 
@@ -123,34 +158,18 @@ def _discard(part: Path) -> None:
     _state_file(part).unlink(missing_ok=True)
 
 
-def download(
-    remote: RemoteFile,
-    folder: Path,
-    *,
-    endpoint: str | None = None,
-    progress: Callable[[Progress], None] | None = None,
-    cancel: threading.Event | None = None,
-    disk_free: Callable[[Path], int] = lambda p: shutil.disk_usage(p).free,
-    timeout: float = 30.0,
-) -> Downloaded:
-    """Download `remote` into `folder`, resuming a previous partial download of the same file."""
-    endpoint = (endpoint or default_endpoint()).rstrip("/")
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / remote.file
-    part = folder / (remote.file + ".part")
-    url, size, etag, commit = _metadata(remote, endpoint)
-    total = size or remote.expected_size or 0
-    state = _read_state(part)
-    if state.get("etag") != etag or state.get("size") != total:
-        _discard(part)  # a different file (or version) than the one started before
-    _state_file(part).write_text(json.dumps({"etag": etag, "size": total, "commit": commit, "url": url}))
-    digest, done = _hash_existing(part)
-    if total and disk_free(folder) < total - done + DISK_MARGIN:
-        needed = (total - done + DISK_MARGIN) / 2**30
-        raise DownloadError(
-            f"Not enough disk space for {remote.file}: it needs about {needed:.1f} GB free in {folder}. "
-            "Free some space or remove a model first."
-        )
+def _fetch(
+    url: str,
+    part: Path,
+    done: int,
+    total: int,
+    digest: _BackgroundHasher,
+    file: str,
+    progress: Callable[[Progress], None] | None,
+    cancel: threading.Event | None,
+    timeout: float,
+) -> tuple[int, int]:
+    """Ranged GETs into `part` until the file is complete; a dropped connection is resumed."""
     started, started_done, last_report, stalls = time.monotonic(), done, 0.0, 0
     while not total or done < total:
         request = urllib.request.Request(
@@ -161,12 +180,12 @@ def download(
             with urllib.request.urlopen(request, timeout=timeout) as response, part.open("ab") as out:
                 if done and response.status != 206:  # the server ignored the range: start again
                     out.truncate(0)
-                    digest, done = hashlib.sha256(), 0
+                    digest.restart()
+                    done = 0
                 while True:
                     if cancel is not None and cancel.is_set():
                         raise DownloadCancelled(
-                            f"Download of {remote.file} paused at {done / 2**20:.0f} MB: "
-                            "start it again to resume."
+                            f"Download of {file} paused at {done / 2**20:.0f} MB: start it again to resume."
                         )
                     chunk = response.read(CHUNK)
                     if not chunk:
@@ -193,10 +212,46 @@ def download(
             stalls = 0 if done > before else stalls + 1
             if stalls >= MAX_STALLED_RETRIES:
                 raise DownloadError(
-                    f"The connection keeps dropping while downloading {remote.file} ({error}); the part "
+                    f"The connection keeps dropping while downloading {file} ({error}); the part "
                     "downloaded so far is kept: try again to resume."
                 ) from error
             time.sleep(min(0.2 * 2**stalls, 5))
+    return done, total
+
+
+def download(
+    remote: RemoteFile,
+    folder: Path,
+    *,
+    endpoint: str | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    disk_free: Callable[[Path], int] = lambda p: shutil.disk_usage(p).free,
+    timeout: float = 30.0,
+) -> Downloaded:
+    """Download `remote` into `folder`, resuming a previous partial download of the same file."""
+    endpoint = (endpoint or default_endpoint()).rstrip("/")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / remote.file
+    part = folder / (remote.file + ".part")
+    url, size, etag, commit = _metadata(remote, endpoint)
+    total = size or remote.expected_size or 0
+    state = _read_state(part)
+    if state.get("etag") != etag or state.get("size") != total:
+        _discard(part)  # a different file (or version) than the one started before
+    _state_file(part).write_text(json.dumps({"etag": etag, "size": total, "commit": commit, "url": url}))
+    existing, done = _hash_existing(part)
+    digest = _BackgroundHasher(existing)
+    if total and disk_free(folder) < total - done + DISK_MARGIN:
+        needed = (total - done + DISK_MARGIN) / 2**30
+        raise DownloadError(
+            f"Not enough disk space for {remote.file}: it needs about {needed:.1f} GB free in {folder}. "
+            "Free some space or remove a model first."
+        )
+    try:
+        done, total = _fetch(url, part, done, total, digest, remote.file, progress, cancel, timeout)
+    finally:
+        digest.stop()
     if done != total:
         raise DownloadError(f"{remote.file} arrived incomplete ({done:,} of {total:,} bytes): try again.")
     sha = digest.hexdigest()
