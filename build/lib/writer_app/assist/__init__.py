@@ -1,1 +1,0 @@
-"""The writing features: each turns a plain-data request into candidates."""

@@ -1,1 +1,0 @@
-"""Files and document data without Qt: atomic saves, autosave and recovery, diffs, AI-edit history."""

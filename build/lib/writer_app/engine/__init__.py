@@ -1,1 +1,0 @@
-"""The local language model: loading, streaming generation, cancellation and token counting."""

@@ -1,1 +1,0 @@
-"""The Qt widgets: main window, editor, panels and dialogs."""
