@@ -21,7 +21,7 @@ from writer_app.engine.model_file import (
     check_fits_in_memory,
     read_model_file,
 )
-from writer_app.engine.parallel import ParallelContext, stream_parallel
+from writer_app.engine.parallel import ParallelContext, build_sampler, stream_parallel
 from writer_app.engine.types import EngineConfig, GenerationStats, Sampling
 
 LOGGER = logging.getLogger(__name__)
@@ -168,17 +168,7 @@ class LlamaEngine:
             self._cancel = None
 
     def _sampler(self, sampling: Sampling) -> LlamaSampler:
-        sampler = LlamaSampler()
-        sampler.add_penalties(self.llama.n_vocab(), 64, sampling.repeat_penalty, 0.0, 0.0)
-        if sampling.temperature <= 0:
-            sampler.add_greedy()
-            return sampler
-        sampler.add_top_k(sampling.top_k)
-        sampler.add_top_p(sampling.top_p, 1)
-        sampler.add_min_p(sampling.min_p, 1)
-        sampler.add_temp(sampling.temperature)
-        sampler.add_dist(sampling.seed & 0xFFFFFFFF)
-        return sampler
+        return build_sampler(self.llama.n_vocab(), sampling)
 
     def stream_parallel(
         self,
@@ -190,13 +180,15 @@ class LlamaEngine:
         return ParallelGeneration(self, list(prompt_tokens), list(samplings), cancel)
 
     def _parallel_context(self, n_seq: int, needed: int) -> ParallelContext | None:
-        """The cached multi-sequence context, or None when `needed` cells cannot fit."""
-        size = 2 * self.n_ctx
-        if needed > size:
+        """The cached multi-sequence context, grown (in steps of 1,024 cells, up to twice the main
+        context) when `needed` cells do not fit; None when they never can."""
+        if needed > 2 * self.n_ctx:
             return None
-        if self._parallel is None or self._parallel.n_seq != n_seq:
-            if self._parallel is not None:
-                self._parallel.close()
+        size = min(-(-needed // 1024) * 1024, 2 * self.n_ctx)
+        current = self._parallel
+        if current is None or current.n_seq != n_seq or current.n_ctx < needed:
+            if current is not None:
+                current.close()
                 self._parallel = None
             try:
                 self._parallel = ParallelContext(

@@ -20,7 +20,8 @@ from writer_app.engine.errors import GenerationError
 from writer_app.engine.types import GenerationStats, Sampling
 
 
-def _sampler(n_vocab: int, sampling: Sampling) -> LlamaSampler:
+def build_sampler(n_vocab: int, sampling: Sampling) -> LlamaSampler:
+    """The sampler chain for one sequence: penalties, top-k, top-p, min-p, temperature, seeded draw."""
     sampler = LlamaSampler()
     sampler.add_penalties(n_vocab, 64, sampling.repeat_penalty, 0.0, 0.0)
     if sampling.temperature <= 0:
@@ -143,7 +144,7 @@ def stream_parallel(
         raise GenerationError(f"The model failed to read the prompt ({error}).") from error
     for s in stats:
         s.reused_prompt_tokens = reused
-    samplers = [_sampler(n_vocab, sampling) for sampling in samplings]
+    samplers = [build_sampler(n_vocab, sampling) for sampling in samplings]
     decoders = [codecs.getincrementaldecoder("utf-8")(errors="replace") for _ in range(n)]
     positions = [len(prompt)] * n
     logit_index = [context.batch.n_tokens - 1] * n  # all start from the prompt's last logits
