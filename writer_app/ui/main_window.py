@@ -552,10 +552,13 @@ class MainWindow(QMainWindow):
         self._submit(request, pending.range_cursor, pending.title)
 
     def stop(self) -> None:
+        """Esc: stop the assistant if it is writing, else close the find bar."""
         if self.controller.active_request_id is not None:
             self.controller.cancel()
             self.candidates.finish("Stopped.")
             self.busy.hide()
+        elif self.find_bar.isVisible():
+            self.find_bar.close_bar()
 
     def _on_candidate(self, _request_id: int, candidate: Candidate) -> None:
         self.candidates.finish_candidate(candidate.index, candidate.text)
