@@ -140,3 +140,14 @@ def test_shipped_weights_rank_the_experts_choice_higher(lamp) -> None:
 
     assert pairwise_accuracy(QualityModel.load(), lamp.pairs) >= 0.8
     assert cross_validated_accuracy(lamp, folds=10, repeats=1) >= 0.75
+
+
+def test_an_unchanged_text_is_marked_and_only_grammar_accepts_it() -> None:
+    source = "The meeting moved to Thursday because the room was busy."
+    concise = rank_candidates(
+        ScoreRequest(task="rewrite", source=source, mode="concise"),
+        [source, "The meeting moved to Thursday: the room was busy."],
+    )
+    assert concise[0].explanation.startswith("no change") and concise[0].rank == 2
+    grammar = rank_candidates(ScoreRequest(task="rewrite", source=source, mode="grammar"), [source])
+    assert grammar[0].explanation.startswith("no change") and "unchanged" not in grammar[0].breakdown

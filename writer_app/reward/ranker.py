@@ -43,6 +43,7 @@ TASK_WEIGHTS: dict[str, dict[str, float]] = {
         "judge": 1.0,
     },
 }
+UNCHANGED_PENALTY = -1.0  # a rewrite that returns the text as it was did not do the task
 Fluency = Callable[[str], float]  # mean log-probability per token of a text
 Judge = Callable[[str, str], float]  # probability that the first text is better
 
@@ -132,6 +133,11 @@ def rank_candidates(
         parts: dict[str, float] = {"quality": quality}
         total = weights["quality"] * quality
         notes = _slop_changes(source_features.slop.counts if source_features else {}, features.slop.counts)
+        if request.source and " ".join(text.split()) == " ".join(request.source.split()):
+            notes.insert(0, "no change")
+            if request.mode != "grammar":  # for grammar, "already correct" is a fair answer
+                parts["unchanged"] = -1.0
+                total += UNCHANGED_PENALTY
         if request.source and weights["meaning"]:
             slop = source_features.slop.spans if source_features else ()
             kept = meaning_preservation(request.source, text, [(span.start, span.end) for span in slop])

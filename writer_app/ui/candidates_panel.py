@@ -161,6 +161,7 @@ class CandidatesPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addLayout(controls)
@@ -282,6 +283,7 @@ class CandidatesPanel(QWidget):
             self._cards_box.removeWidget(card)
             self._cards_box.insertWidget(position, card)
             card.accept_button.setText(f"Accept (Alt+{position + 1})" if position < 3 else "Accept")
+        self.scroll.verticalScrollBar().setValue(0)  # the best candidate is the one in view
 
     def index_at(self, position: int) -> int | None:
         shown = self.displayed()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QTextCursor
 
 from writer_app.ui.main_window import MainWindow
@@ -46,4 +46,5 @@ def take_screenshot(window: MainWindow, output: str, model_expected: bool) -> bo
     if window.controller.model_name and select_first_sentence(window):
         window.request_rewrite(mode="concise")
         _wait_for(window, window.controller.requestFinished, window.controller.requestFailed)
+    QCoreApplication.sendPostedEvents()  # apply pending layout changes (the ranked order) first
     return window.grab().save(output)
