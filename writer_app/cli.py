@@ -23,7 +23,6 @@ from writer_app.paths import AppPaths
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 
 LOGGER = logging.getLogger(__name__)
-COMMANDS = ("rewrite", "score", "models")
 EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   rewrite     rewrite the text read from standard input, print the candidates best first
   score       score candidate texts given as JSON on standard input with the writing reward
@@ -297,11 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     started = time.perf_counter()
     try:
-        if argv and argv[0] == "rewrite":
+        command = argv[0] if argv else ""
+        if command == "rewrite":
             return run_rewrite(argv[1:])
-        if argv and argv[0] == "score":
+        if command == "score":
             return run_score(argv[1:])
-        if argv and argv[0] == "models":
+        if command == "models":
             from writer_app.modelhub.commands import run as run_models
 
             return run_models(argv[1:])

@@ -152,3 +152,12 @@ def test_escape_closes_the_find_bar_when_nothing_is_generating(qtbot, window: Ma
     assert window.find_bar.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.find_bar.isVisible()
+
+
+def test_zoom_is_remembered(qtbot, window: MainWindow, make_window) -> None:
+    size = window.editor.font().pointSize()
+    qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.font().pointSize() == size + 2
+    again = make_window()  # the next window opens with the same zoom
+    assert again.editor.font().pointSize() == size + 2

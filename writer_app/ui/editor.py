@@ -43,12 +43,10 @@ class Editor(QPlainTextEdit):
         font.setPointSize(max(self._base_point_size + self._zoom_steps, 6))
         self.setFont(font)
 
-    def zoom(self, steps: int) -> None:
+    def zoom(self, steps: int) -> int:
+        """Zoom in (+) or out (−) by `steps` points, or reset with 0; returns the zoom level."""
         self._zoom_steps = max(-6, min(self._zoom_steps + steps, 30)) if steps else 0
         self._apply_zoom()
-
-    @property
-    def zoom_steps(self) -> int:
         return self._zoom_steps
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:

@@ -185,9 +185,9 @@ class MainWindow(QMainWindow):
         self._action(edit, "Find &Previous", "Shift+F3", self.find_bar.find_previous)
 
         view = bar.addMenu("&View")
-        self._action(view, "Zoom &In", "Ctrl++", lambda: self.editor.zoom(1))
-        self._action(view, "Zoom &Out", "Ctrl+-", lambda: self.editor.zoom(-1))
-        self._action(view, "&Reset Zoom", "Ctrl+0", lambda: self.editor.zoom(0))
+        self._action(view, "Zoom &In", "Ctrl++", lambda: self.zoom(1))
+        self._action(view, "Zoom &Out", "Ctrl+-", lambda: self.zoom(-1))
+        self._action(view, "&Reset Zoom", "Ctrl+0", lambda: self.zoom(0))
         self._action(view, "&Font…", "Ctrl+Shift+T", self.choose_font)
         view.addSeparator()
         self._action(view, "&Candidates Panel", "Ctrl+Shift+C", lambda: self._show_dock(self.candidates_dock))
@@ -273,6 +273,8 @@ class MainWindow(QMainWindow):
             font.setFamily(self.settings.font_family)
             font.setPointSize(self.settings.font_size)
             self.editor.set_base_font(font)
+        if self.settings.zoom:
+            self.editor.zoom(self.settings.zoom)
 
     def _show_dock(self, dock: QDockWidget) -> None:
         dock.show()
@@ -471,6 +473,9 @@ class MainWindow(QMainWindow):
             self.autosave.save(self.document_id, self.path, self.title, self.editor.toPlainText())
         except UserError as error:
             self.statusBar().showMessage(f"Autosave failed: {error}", 8000)
+
+    def zoom(self, steps: int) -> None:
+        self.settings.zoom = self.editor.zoom(steps)
 
     def choose_font(self) -> None:
         font = self.prompts.choose_font(self, self.editor.font())

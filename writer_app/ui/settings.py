@@ -76,6 +76,14 @@ class AppSettings:
         self._settings.setValue("editor/font_size", int(value))
 
     @property
+    def zoom(self) -> int:
+        return int(self._get("editor/zoom", 0, int))  # type: ignore[arg-type]
+
+    @zoom.setter
+    def zoom(self, value: int) -> None:
+        self._settings.setValue("editor/zoom", int(value))
+
+    @property
     def candidate_count(self) -> int:
         return max(1, min(8, int(self._get("assist/candidates", 3, int))))  # type: ignore[arg-type]
 
