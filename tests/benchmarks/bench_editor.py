@@ -21,6 +21,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from tests.benchmarks.table import print_table
 from writer_app.documents.autosave import AutosaveStore
 from writer_app.engine.llama_engine import LlamaEngine
 from writer_app.model_config import engine_config_for
@@ -177,9 +178,7 @@ def main() -> int:
         ),
     ]
     print(f"model: {model.name}, threads: {args.threads}")
-    print(f"{'measure':40} {'value':>8}  {'goal':6} {'ok':4} detail")
-    for name, value, goal, ok, detail in rows:
-        print(f"{name:40} {value:8.3f}  {goal:6} {'yes' if ok else 'NO':4} {detail}")
+    print_table(rows)
     return 0
 
 

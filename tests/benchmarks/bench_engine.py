@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import llama_cpp
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QTimer
 
+from tests.benchmarks.table import print_table
 from writer_app.assist.rewrite import build_rewrite_prompt
 from writer_app.assist.types import RewriteRequest
 from writer_app.engine.llama_engine import LlamaEngine
@@ -240,9 +241,7 @@ def main() -> int:
         ),
     ]
     print(f"model: {model.name}, threads: {args.threads}, rounds: {args.rounds} (medians)")
-    print(f"{'measure':44} {'value':>8}  {'goal':8} {'ok':4} detail")
-    for name, value, goal, ok, detail in rows:
-        print(f"{name:44} {value:8.3f}  {goal:8} {'yes' if ok else 'NO':4} {detail}")
+    print_table(rows)
     return 0
 
 

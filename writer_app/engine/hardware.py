@@ -33,3 +33,11 @@ def physical_cores() -> int:
     if not cores:
         return logical
     return max(min(len(cores), logical), 1)
+
+
+def total_memory_bytes() -> int:
+    """Physical memory of the machine (8 GiB when it cannot be read)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30

@@ -68,6 +68,7 @@ class LlamaEngine:
             ) from error
         self.load_seconds = time.perf_counter() - started
         self._vocab = llama_cpp.llama_model_get_vocab(self._llama.model)
+        self._piece_buffer = ctypes.create_string_buffer(64)
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         self._cancel: threading.Event | None = None
         self._parallel: ParallelContext | None = None
@@ -111,8 +112,8 @@ class LlamaEngine:
     def _piece(self, token: int, special: bool = False) -> bytes:
         if token < 0:
             return b""
-        buffer = ctypes.create_string_buffer(64)
-        length = llama_cpp.llama_token_to_piece(self._vocab, token, buffer, 64, 0, special)
+        buffer = self._piece_buffer  # reused: this runs once per generated token
+        length = llama_cpp.llama_token_to_piece(self._vocab, token, buffer, len(buffer), 0, special)
         if length < 0:
             buffer = ctypes.create_string_buffer(-length)
             length = llama_cpp.llama_token_to_piece(self._vocab, token, buffer, -length, 0, special)

@@ -31,6 +31,11 @@ _REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
+def format_size(n: int) -> str:
+    """Bytes as a short human size: "469 MB", "1.04 GB"."""
+    return f"{n / 2**30:.2f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     id: str

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import threading
 from pathlib import Path
 
-from writer_app.engine.hardware import physical_cores
+from writer_app.engine.hardware import physical_cores, total_memory_bytes
 from writer_app.errors import UserError
-from writer_app.modelhub.catalog import find_entry, load_catalog, recommend
+from writer_app.modelhub.catalog import find_entry, format_size, load_catalog, recommend
 from writer_app.modelhub.download import DownloadCancelled, Progress, RemoteFile, default_endpoint, download
 from writer_app.modelhub.store import DEFAULT_ID, InstalledModel, ModelStore
 from writer_app.paths import AppPaths
-
-
-def total_memory_bytes() -> int:
-    try:
-        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 8 * 2**30
-
-
-def _size(n: int) -> str:
-    return f"{n / 2**30:.2f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -61,7 +49,7 @@ def _print_progress(progress: Progress) -> None:
     eta = f", {progress.eta_s:.0f} s left" if progress.eta_s is not None else ""
     share = progress.done / progress.total if progress.total else 0
     print(
-        f"\r  {share:6.1%}  {_size(progress.done)} of {_size(progress.total)} at "
+        f"\r  {share:6.1%}  {format_size(progress.done)} of {format_size(progress.total)} at "
         f"{progress.bytes_per_s / 2**20:.1f} MB/s{eta}   ",
         end="",
         file=sys.stderr,
@@ -83,12 +71,14 @@ def run(argv: list[str]) -> int:
         for model in installed.values():
             if model.id == DEFAULT_ID or model.id.startswith("import-"):
                 mark = "*" if model.id == active else " "
-                print(f"{mark} {model.id:32} {_size(model.size_bytes):>9}  {model.licence:28} installed")
+                print(
+                    f"{mark} {model.id:32} {format_size(model.size_bytes):>9}  {model.licence:28} installed"
+                )
         for entry in catalog:
             mark = "*" if entry.id == active else " "
             status = "installed" if entry.id in installed else "available"
             status += ", recommended for this machine" if best and entry.id == best.id else ""
-            print(f"{mark} {entry.id:32} {_size(entry.size_bytes):>9}  {entry.licence:28} {status}")
+            print(f"{mark} {entry.id:32} {format_size(entry.size_bytes):>9}  {entry.licence:28} {status}")
         print("\n* = active.  Download one with `writer-app models download ID`.")
         return 0
     if args.action == "download":
@@ -104,7 +94,9 @@ def run(argv: list[str]) -> int:
             store.accept_licence(entry.id)
         cancel = threading.Event()
         remote = RemoteFile(entry.repo_id, entry.file, entry.revision, entry.sha256, entry.size_bytes)
-        print(f"Downloading {entry.file} ({_size(entry.size_bytes)}) into {store.folder}", file=sys.stderr)
+        print(
+            f"Downloading {entry.file} ({format_size(entry.size_bytes)}) into {store.folder}", file=sys.stderr
+        )
         try:
             done = download(
                 remote, store.folder, endpoint=args.endpoint, progress=_print_progress, cancel=cancel
@@ -127,7 +119,7 @@ def run(argv: list[str]) -> int:
         if args.use:
             store.set_active(entry.id)
         print(
-            f"Installed {entry.id} ({_size(done.size)}, sha256 {done.sha256[:12]}…)"
+            f"Installed {entry.id} ({format_size(done.size)}, sha256 {done.sha256[:12]}…)"
             + (" and made it the active model." if args.use else f": `writer-app models use {entry.id}`.")
         )
         return 0

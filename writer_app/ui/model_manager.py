@@ -19,18 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer_app.engine.hardware import physical_cores
+from writer_app.engine.hardware import physical_cores, total_memory_bytes
 from writer_app.engine.model_file import read_model_file
 from writer_app.errors import UserError
-from writer_app.modelhub.catalog import CatalogEntry, load_catalog, recommend
-from writer_app.modelhub.commands import total_memory_bytes
+from writer_app.modelhub.catalog import CatalogEntry, format_size, load_catalog, recommend
 from writer_app.modelhub.download import Downloaded, RemoteFile
 from writer_app.modelhub.store import DEFAULT_ID, InstalledModel, ModelStore
 from writer_app.worker.download_worker import DownloadController
-
-
-def _size(n: int) -> str:
-    return f"{n / 2**30:.2f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
 
 
 class ModelManagerDialog(QDialog):
@@ -113,7 +108,7 @@ class ModelManagerDialog(QDialog):
         rows = self.rows()
         self.table.setRowCount(len(rows))
         for row, (model_id, name, size, licence, status) in enumerate(rows):
-            for column, text in enumerate((name, _size(size), licence, status)):
+            for column, text in enumerate((name, format_size(size), licence, status)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, model_id)
                 self.table.setItem(row, column, item)
@@ -176,7 +171,7 @@ class ModelManagerDialog(QDialog):
         if total:
             self.progress.setValue(int(1000 * done / total))
         left = f", {(total - done) / speed:.0f} s left" if speed > 0 and total else ""
-        self.status.setText(f"{_size(done)} of {_size(total)} at {speed / 2**20:.1f} MB/s{left}")
+        self.status.setText(f"{format_size(done)} of {format_size(total)} at {speed / 2**20:.1f} MB/s{left}")
 
     def _on_downloaded(self, result: Downloaded) -> None:
         entry = self._downloading

@@ -9,8 +9,51 @@ from PySide6.QtCore import QByteArray, QSettings
 MAX_RECENT = 9
 
 
+class _Setting:
+    """A typed value stored under `key`; reading falls back to `default` when missing or malformed."""
+
+    def __init__(self, key: str, default: object, kind: type, clamp: tuple[int, int] | None = None) -> None:
+        self.key, self.default, self.kind, self.clamp = key, default, kind, clamp
+
+    def __get__(self, settings: AppSettings, owner: type) -> object:
+        value = settings._settings.value(self.key, self.default)
+        try:
+            value = self.kind(value) if value is not None else self.default
+        except (TypeError, ValueError):
+            value = self.default
+        if self.clamp is not None:
+            value = max(self.clamp[0], min(self.clamp[1], value))  # type: ignore[type-var]
+        return value
+
+    def __set__(self, settings: AppSettings, value: object) -> None:
+        settings._settings.setValue(self.key, self.kind(value))
+
+
+class _Bytes:
+    """A QByteArray value (window geometry and state), or None."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __get__(self, settings: AppSettings, owner: type) -> QByteArray | None:
+        value = settings._settings.value(self.key)
+        return value if isinstance(value, QByteArray) else None
+
+    def __set__(self, settings: AppSettings, value: QByteArray) -> None:
+        settings._settings.setValue(self.key, value)
+
+
 class AppSettings:
     """A thin typed layer over an INI file; pass one instance to whoever needs it."""
+
+    geometry = _Bytes("window/geometry")
+    window_state = _Bytes("window/state")
+    font_family = _Setting("editor/font_family", "", str)
+    font_size = _Setting("editor/font_size", 12, int)
+    zoom = _Setting("editor/zoom", 0, int)
+    candidate_count = _Setting("assist/candidates", 3, int, clamp=(1, 8))
+    candidate_order = _Setting("assist/order", "score", str)
+    last_instruction = _Setting("assist/last_instruction", "", str)
 
     def __init__(self, config_dir: Path) -> None:
         config_dir.mkdir(parents=True, exist_ok=True)
@@ -18,31 +61,6 @@ class AppSettings:
 
     def sync(self) -> None:
         self._settings.sync()
-
-    def _get(self, key: str, default: object, kind: type) -> object:
-        value = self._settings.value(key, default)
-        try:
-            return kind(value) if value is not None else default
-        except (TypeError, ValueError):
-            return default
-
-    @property
-    def geometry(self) -> QByteArray | None:
-        value = self._settings.value("window/geometry")
-        return value if isinstance(value, QByteArray) else None
-
-    @geometry.setter
-    def geometry(self, value: QByteArray) -> None:
-        self._settings.setValue("window/geometry", value)
-
-    @property
-    def window_state(self) -> QByteArray | None:
-        value = self._settings.value("window/state")
-        return value if isinstance(value, QByteArray) else None
-
-    @window_state.setter
-    def window_state(self, value: QByteArray) -> None:
-        self._settings.setValue("window/state", value)
 
     @property
     def recent_files(self) -> list[str]:
@@ -58,51 +76,3 @@ class AppSettings:
 
     def clear_recent(self) -> None:
         self._settings.setValue("files/recent", [])
-
-    @property
-    def font_family(self) -> str:
-        return str(self._get("editor/font_family", "", str))
-
-    @font_family.setter
-    def font_family(self, value: str) -> None:
-        self._settings.setValue("editor/font_family", value)
-
-    @property
-    def font_size(self) -> int:
-        return int(self._get("editor/font_size", 12, int))  # type: ignore[arg-type]
-
-    @font_size.setter
-    def font_size(self, value: int) -> None:
-        self._settings.setValue("editor/font_size", int(value))
-
-    @property
-    def zoom(self) -> int:
-        return int(self._get("editor/zoom", 0, int))  # type: ignore[arg-type]
-
-    @zoom.setter
-    def zoom(self, value: int) -> None:
-        self._settings.setValue("editor/zoom", int(value))
-
-    @property
-    def candidate_count(self) -> int:
-        return max(1, min(8, int(self._get("assist/candidates", 3, int))))  # type: ignore[arg-type]
-
-    @candidate_count.setter
-    def candidate_count(self, value: int) -> None:
-        self._settings.setValue("assist/candidates", int(value))
-
-    @property
-    def candidate_order(self) -> str:
-        return str(self._get("assist/order", "score", str))
-
-    @candidate_order.setter
-    def candidate_order(self, value: str) -> None:
-        self._settings.setValue("assist/order", value)
-
-    @property
-    def last_instruction(self) -> str:
-        return str(self._get("assist/last_instruction", "", str))
-
-    @last_instruction.setter
-    def last_instruction(self, value: str) -> None:
-        self._settings.setValue("assist/last_instruction", value)
