@@ -6,7 +6,7 @@ import html
 import itertools
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from writer_app.documents.word_diff import change_summary, word_diff
 
+STREAM_RENDER_MS = 100  # streamed text is redrawn at most ten times a second
 SLOP_STYLE = "border-bottom:2px dotted #d9822b;color:#b35c00;"
 
 
@@ -116,6 +117,11 @@ class CandidatesPanel(QWidget):
         super().__init__(parent)
         self.original = ""
         self.cards: list[CandidateCard] = []
+        self._dirty: set[CandidateCard] = set()
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(STREAM_RENDER_MS)
+        self._render_timer.timeout.connect(self._render_streams)
         self.summary = QLabel("Select text, then choose a rewrite in the Assist menu.", self)
         self.summary.setWordWrap(True)
         self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3)
@@ -188,6 +194,7 @@ class CandidatesPanel(QWidget):
             self._cards_box.removeWidget(card)
             card.deleteLater()
         self.cards = []
+        self._dirty.clear()
         self.original = original
         self.original_view.hide()
         for index in range(count):
@@ -210,7 +217,16 @@ class CandidatesPanel(QWidget):
             return
         card.text += text
         card.title.setText(f"Candidate {index + 1} — writing…")
-        self._show(card, card.text.strip())
+        self._dirty.add(card)
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def _render_streams(self) -> None:
+        """Redraw the diffs of streaming cards; batched so typing never waits behind N diffs."""
+        for card in self._dirty:
+            if not card.finished:
+                self._show(card, card.text.strip())
+        self._dirty.clear()
 
     def restart(self, index: int) -> None:
         card = self._card(index)
