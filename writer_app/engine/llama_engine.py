@@ -21,7 +21,8 @@ from writer_app.engine.model_file import (
     check_fits_in_memory,
     read_model_file,
 )
-from writer_app.engine.parallel import ParallelContext, build_sampler, stream_parallel
+from writer_app.engine.parallel import ParallelContext, stream_parallel
+from writer_app.engine.sampling import build_sampler
 from writer_app.engine.types import EngineConfig, GenerationStats, Sampling
 
 LOGGER = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class LlamaEngine:
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         self._cancel: threading.Event | None = None
         self._parallel: ParallelContext | None = None
+        self._end_token_ids: list[int] | None = None
         self._formatter = self._chat_formatter()
 
     # ----- properties -------------------------------------------------------------------------
@@ -168,8 +170,17 @@ class LlamaEngine:
             llama_cpp.llama_set_abort_callback(llama.ctx, _NO_ABORT, None)
             self._cancel = None
 
+    def _end_tokens(self, samplings: Sequence[Sampling]) -> list[int]:
+        """The model's end-of-generation tokens, looked up once and only when a sampling bans them."""
+        if all(sampling.stop_at_end for sampling in samplings):
+            return []
+        if self._end_token_ids is None:
+            n_vocab = self.llama.n_vocab()
+            self._end_token_ids = [t for t in range(n_vocab) if llama_cpp.llama_vocab_is_eog(self._vocab, t)]
+        return self._end_token_ids
+
     def _sampler(self, sampling: Sampling) -> LlamaSampler:
-        return build_sampler(self.llama.n_vocab(), sampling)
+        return build_sampler(self.llama.n_vocab(), sampling, self._end_tokens([sampling]))
 
     def stream_parallel(
         self,
@@ -334,4 +345,5 @@ class ParallelGeneration:
             self._cancel,
             self.stats,
             engine._piece,
+            engine._end_tokens(self._samplings),
         )

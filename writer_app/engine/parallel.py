@@ -14,25 +14,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 
 import llama_cpp
-from llama_cpp._internals import LlamaSampler
 
 from writer_app.engine.errors import GenerationError
+from writer_app.engine.sampling import build_sampler
 from writer_app.engine.types import GenerationStats, Sampling
-
-
-def build_sampler(n_vocab: int, sampling: Sampling) -> LlamaSampler:
-    """The sampler chain for one sequence: penalties, top-k, top-p, min-p, temperature, seeded draw."""
-    sampler = LlamaSampler()
-    sampler.add_penalties(n_vocab, 64, sampling.repeat_penalty, 0.0, 0.0)
-    if sampling.temperature <= 0:
-        sampler.add_greedy()
-        return sampler
-    sampler.add_top_k(sampling.top_k)
-    sampler.add_top_p(sampling.top_p, 1)
-    sampler.add_min_p(sampling.min_p, 1)
-    sampler.add_temp(sampling.temperature)
-    sampler.add_dist(sampling.seed & 0xFFFFFFFF)
-    return sampler
 
 
 class ParallelContext:
@@ -47,6 +32,9 @@ class ParallelContext:
         params.n_ubatch = max(n_batch, n_seq)
         params.n_seq_max = n_seq
         params.kv_unified = True
+        # Flash attention runs each of the N queries over the whole unified cache on its own; the
+        # plain path multiplies them together and is 10-30 % faster per step here.
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         params.n_threads = n_threads
         params.n_threads_batch = n_threads
         self.ctx = llama_cpp.llama_init_from_model(model, params)
@@ -128,6 +116,7 @@ def stream_parallel(
     cancel: threading.Event | None,
     stats: list[GenerationStats],
     piece: Callable[[int], bytes],
+    end_tokens: Sequence[int] = (),
 ) -> Iterator[tuple[int, str]]:
     """Yield (sequence, text piece) as the sequences advance together; fill `stats` per sequence."""
     n = len(samplings)
@@ -144,7 +133,7 @@ def stream_parallel(
         raise GenerationError(f"The model failed to read the prompt ({error}).") from error
     for s in stats:
         s.reused_prompt_tokens = reused
-    samplers = [build_sampler(n_vocab, sampling) for sampling in samplings]
+    samplers = [build_sampler(n_vocab, sampling, end_tokens) for sampling in samplings]
     decoders = [codecs.getincrementaldecoder("utf-8")(errors="replace") for _ in range(n)]
     positions = [len(prompt)] * n
     logit_index = [context.batch.n_tokens - 1] * n  # all start from the prompt's last logits

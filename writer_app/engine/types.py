@@ -30,6 +30,7 @@ class Sampling:
     repeat_penalty: float = 1.1
     max_tokens: int = 256
     seed: int = 0
+    stop_at_end: bool = True  # False bans end-of-text tokens, so exactly max_tokens come (benchmarks)
 
 
 @dataclass

@@ -1,0 +1,39 @@
+"""The llama.cpp sampler chain for one sequence: penalties, top-k, top-p, min-p, temperature, seeded draw."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from llama_cpp._internals import LlamaSampler
+
+from writer_app.engine.types import Sampling
+
+# The repeat penalty looks at this many of the last generated tokens.
+PENALTY_LAST_N = 64
+
+
+def build_sampler(n_vocab: int, sampling: Sampling, end_tokens: Sequence[int] = ()) -> LlamaSampler:
+    """The chain for `sampling`; `end_tokens` are banned when `sampling.stop_at_end` is False.
+
+    Penalties only lower the logits of at most PENALTY_LAST_N distinct tokens, so the k best tokens
+    after them are among the k + PENALTY_LAST_N best before them. Cutting to those first draws exactly
+    the same token while sparing the penalty sampler a hash lookup per vocabulary entry (about 0.15 ms
+    a token with a 49k vocabulary, more with Qwen's 152k).
+    """
+    sampler = LlamaSampler()
+    if not sampling.stop_at_end and end_tokens:
+        sampler.add_logit_bias(n_vocab, {token: -math.inf for token in end_tokens})
+    keep = 1 if sampling.temperature <= 0 else sampling.top_k
+    if keep > 0:
+        sampler.add_top_k(keep + PENALTY_LAST_N)
+    sampler.add_penalties(n_vocab, PENALTY_LAST_N, sampling.repeat_penalty, 0.0, 0.0)
+    if sampling.temperature <= 0:
+        sampler.add_greedy()
+        return sampler
+    sampler.add_top_k(sampling.top_k)
+    sampler.add_top_p(sampling.top_p, 1)
+    sampler.add_min_p(sampling.min_p, 1)
+    sampler.add_temp(sampling.temperature)
+    sampler.add_dist(sampling.seed & 0xFFFFFFFF)
+    return sampler
