@@ -82,6 +82,26 @@ def test_greedy_duplicates_are_dropped_not_repeated(engine: LlamaEngine) -> None
     assert set(recorder.restarts) == {1, 2}  # the duplicate slots were tried again
 
 
+def test_retries_run_together_in_the_shared_context_on_its_cached_prompt(engine: LlamaEngine) -> None:
+    request = RewriteRequest(text="the house", n_candidates=3)
+    prompt, max_new, _ = build_rewrite_prompt(engine, request)
+    engine.clear_cache()  # the main context holds nothing: a retry there would read the whole prompt
+    recorder = Recorder()
+    run = generate_candidates(
+        engine,
+        prompt,
+        Sampling(temperature=0.0, max_tokens=max_new),
+        3,
+        lambda raw: raw.strip(),
+        listener=recorder,
+        max_attempts=5,
+    )
+    assert len(run.candidates) == 1 and len(run.stats) == 5  # rounds of 3, 2 (both retried at once)
+    assert recorder.restarts == [1, 2]
+    assert [s.reused_prompt_tokens for s in run.stats[3:]] == [len(prompt) - 1] * 2
+    assert engine.cached_tokens == 0
+
+
 def test_prompt_has_guard_rails_context_then_instruction_then_text(engine: LlamaEngine) -> None:
     request = RewriteRequest(
         text="SELECTED", mode="formal", context_before="BEFORE-TEXT ", context_after=" AFTER-TEXT"

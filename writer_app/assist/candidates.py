@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from writer_app.assist.types import Candidate, Timings
@@ -56,8 +56,10 @@ def generate_candidates(
 ) -> CandidateRun:
     """Fill `n` slots with non-empty, distinct cleaned candidates (or run out of attempts).
 
-    With `parallel`, and an engine that can, the first try of every slot runs as one batch of
-    sequences; empty or duplicate slots are then retried one after another with new seeds.
+    Slots are tried in rounds: the first round tries every slot with seed `sampling.seed + slot`,
+    later rounds retry the empty or duplicate slots with fresh seeds. With `parallel`, and an engine
+    that can, each round runs as one batch of sequences in the shared context, whose cached prompt
+    the retries reuse; otherwise the slots of a round run one after another.
     """
     listener = listener or CandidateListener()
     attempts_left = max_attempts if max_attempts is not None else n + max(2, n)
@@ -75,51 +77,63 @@ def generate_candidates(
         listener.finished(candidate)
         return True
 
-    todo = list(range(n))
-    tried: set[int] = set()  # slots whose parallel try was rejected: their retries need new seeds
     stream_parallel = getattr(engine, "stream_parallel", None) if parallel and n > 1 else None
-    if stream_parallel is not None:
-        samplings = [replace(sampling, seed=sampling.seed + i) for i in range(n)]
-        generation = stream_parallel(prompt_tokens, samplings, cancel)
-        if generation.fits:
-            pieces: list[list[str]] = [[] for _ in range(n)]
-            for index, piece in generation:
-                pieces[index].append(piece)
-                listener.chunk(index, piece)
-            run.stats.extend(generation.stats)
-            attempts_left -= n
-            if any(s.finish_reason == "cancelled" for s in generation.stats):
-                run.cancelled = True
-                return run
-            todo = [
-                i for i in range(n) if not keep(i, "".join(pieces[i]), samplings[i].seed, generation.stats[i])
-            ]
-            for index in todo:
-                listener.restart(index)  # an empty or duplicate slot is cleared, then retried
-            tried = set(todo)
+    todo = list(range(n))
     next_seed = sampling.seed + n
-    for index in todo:
-        seed = sampling.seed + index if index not in tried else None
-        retry = False
-        while attempts_left > 0:
-            if seed is None:
-                seed, next_seed = next_seed, next_seed + 1
-            if retry:
-                listener.restart(index)
-            retry = True
-            generation = engine.stream(prompt_tokens, replace(sampling, seed=seed), cancel)
-            pieces_one: list[str] = []
-            for piece in generation:
-                pieces_one.append(piece)
-                listener.chunk(index, piece)
-            run.stats.append(generation.stats)
+    first_round = True
+    while todo and attempts_left > 0:
+        slots = todo[:attempts_left]
+        if first_round:
+            seeds = [sampling.seed + index for index in slots]
+        else:
+            seeds = list(range(next_seed, next_seed + len(slots)))
+            next_seed += len(slots)
+            for index in slots:
+                listener.restart(index)  # the rejected try is cleared before the retry streams
+        samplings = [replace(sampling, seed=seed) for seed in seeds]
+        tries = _run_round(engine, stream_parallel, prompt_tokens, slots, samplings, cancel, listener)
+        for position, raw, stats in tries:
+            run.stats.append(stats)
             attempts_left -= 1
-            if generation.stats.finish_reason == "cancelled":
+            if stats.finish_reason == "cancelled":
                 run.cancelled = True
-                run.candidates.sort(key=lambda c: c.index)
-                return run
-            if keep(index, "".join(pieces_one), seed, generation.stats):
-                break
-            seed = None
+            elif keep(slots[position], raw, seeds[position], stats):
+                todo.remove(slots[position])
+        if run.cancelled or (cancel is not None and cancel.is_set()):
+            run.cancelled = True
+            break
+        first_round = False
     run.candidates.sort(key=lambda c: c.index)
     return run
+
+
+def _run_round(
+    engine: TextEngine,
+    stream_parallel: Callable | None,
+    prompt_tokens: Sequence[int],
+    slots: list[int],
+    samplings: list[Sampling],
+    cancel: threading.Event | None,
+    listener: CandidateListener,
+) -> Iterator[tuple[int, str, GenerationStats]]:
+    """Yield (position in `slots`, raw text, stats) as each try ends, streaming chunks meanwhile;
+    one after another, a cancel (also one set while a finished try is handled) ends the round."""
+    if stream_parallel is not None:
+        generation = stream_parallel(prompt_tokens, samplings, cancel)
+        if generation.fits:
+            pieces: list[list[str]] = [[] for _ in slots]
+            for position, piece in generation:
+                pieces[position].append(piece)
+                listener.chunk(slots[position], piece)
+            for position, stats in enumerate(generation.stats):
+                yield position, "".join(pieces[position]), stats
+            return
+    for position, one_sampling in enumerate(samplings):
+        if position and cancel is not None and cancel.is_set():
+            return
+        generation = engine.stream(prompt_tokens, one_sampling, cancel)
+        one_pieces: list[str] = []
+        for piece in generation:
+            one_pieces.append(piece)
+            listener.chunk(slots[position], piece)
+        yield position, "".join(one_pieces), generation.stats

@@ -198,8 +198,9 @@ class LlamaEngine:
             return None
         size = min(-(-needed // 1024) * 1024, 2 * self.n_ctx)
         current = self._parallel
-        if current is None or current.n_seq != n_seq or current.n_ctx < needed:
+        if current is None or current.n_seq < n_seq or current.n_ctx < needed:
             if current is not None:
+                n_seq = max(n_seq, current.n_seq)
                 current.close()
                 self._parallel = None
             try:
@@ -326,7 +327,7 @@ class ParallelGeneration:
         self._cancel = cancel
         self.stats: list[GenerationStats] = []
         needed = len(prompt) + sum(s.max_tokens for s in samplings) + len(samplings)
-        self._context = engine._parallel_context(len(samplings), needed) if len(samplings) > 1 else None
+        self._context = engine._parallel_context(len(samplings), needed) if samplings else None
 
     @property
     def fits(self) -> bool:
