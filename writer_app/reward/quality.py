@@ -81,5 +81,6 @@ class QualityModel:
         z = self.standardised(values)
         return {name: self.weights.get(name, 0.0) * z[name] for name in FEATURES}
 
-    def logit(self, values: dict[str, float]) -> float:
-        return sum(self.contributions(values).values())
+    def logit(self, values: dict[str, float], ignore: tuple[str, ...] = ()) -> float:
+        """The model's log-odds for the text, leaving out the features named in `ignore`."""
+        return sum(v for name, v in self.contributions(values).items() if name not in ignore)

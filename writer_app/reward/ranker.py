@@ -43,6 +43,7 @@ TASK_WEIGHTS: dict[str, dict[str, float]] = {
         "judge": 1.0,
     },
 }
+LENGTH_MODES = frozenset({"concise", "expand"})
 UNCHANGED_PENALTY = -1.0  # a rewrite that returns the text as it was did not do the task
 Fluency = Callable[[str], float]  # mean log-probability per token of a text
 Judge = Callable[[str, str], float]  # probability that the first text is better
@@ -122,14 +123,21 @@ def rank_candidates(
     fluencies = [fluency(text) for text in candidates] if fluency else []
     mean_fluency = sum(fluencies) / len(fluencies) if fluencies else 0.0
     drafts = []
+    # When the user asked for a length (or to shorten or expand), that instruction alone judges length,
+    # not the model's general preference for shorter paragraphs.
+    ignore = ("log_words",) if request.required_words or request.mode in LENGTH_MODES else ()
+    baseline = model.logit(source_features.values, ignore) if source_features is not None else 0.0
+    all_features = [quality_features(text) for text in candidates]
+    # The model's logit: over the original for a rewrite (the improvement), absolute otherwise.
+    logits = [model.logit(features.values, ignore) - baseline for features in all_features]
+    # Without an original, good paragraphs all sit far above LAMP's average and one squash would make
+    # them equal: the candidates' common level and each one's lead over it are squashed apart.
+    level = sum(logits) / len(logits) if logits and source_features is None else 0.0
     for index, text in enumerate(candidates):
-        features = quality_features(text)
-        quality = model.logit(features.values)
-        if source_features is not None:
-            quality -= model.logit(source_features.values)  # improvement over the original
+        features = all_features[index]
         # The model was fitted on ~200-word paragraphs and modest edits; squash it to ±2 so that
         # large rewrites of short texts cannot outweigh losing the meaning.
-        quality = 2 * math.tanh(quality / 2)
+        quality = 2 * math.tanh(level / 2) + 2 * math.tanh((logits[index] - level) / 2)
         parts: dict[str, float] = {"quality": quality}
         total = weights["quality"] * quality
         notes = _slop_changes(source_features.slop.counts if source_features else {}, features.slop.counts)
