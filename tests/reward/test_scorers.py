@@ -178,3 +178,21 @@ def test_an_unchanged_text_is_marked_and_only_grammar_accepts_it() -> None:
     assert concise[0].explanation.startswith("no change") and concise[0].rank == 2
     grammar = rank_candidates(ScoreRequest(task="rewrite", source=source, mode="grammar"), [source])
     assert grammar[0].explanation.startswith("no change") and "unchanged" not in grammar[0].breakdown
+
+
+def test_a_concise_rewrite_beats_one_that_only_shuffles_words() -> None:
+    # Candidates SmolLM2 gave for "Make concise" in the app, plus a real concise rewrite.
+    source = (
+        "The bustling market was a testament to the rich tapestry of the town, and it was truly, deeply "
+        "beautiful. In that moment, she realized that something had changed forever."
+    )
+    shuffled = (
+        "The bustling market was a testament to the rich tapestry of the town, and it had been forever "
+        "changed. In that moment, she realized that something had changed everything."
+    )
+    concise = "The market was busy and beautiful. She felt something had changed."
+    ranked = rank_candidates(
+        ScoreRequest(task="rewrite", source=source, mode="concise"), [shuffled, source, concise]
+    )
+    assert [r.rank for r in ranked] == [2, 3, 1]
+    assert ranked[0].breakdown["direction"] < 0  # not shorter: the task was not done

@@ -55,10 +55,13 @@ def direction_fit(mode: str, source: str, candidate: str) -> tuple[float, str]:
     """How well the candidate moves in the direction the mode asks (−1…1) and a short reason."""
     src_words, cand_words = len(words(source)), len(words(candidate))
     change = (cand_words - src_words) / max(src_words, 1)
+    # Shortening or expanding by less than a tenth has not done what was asked: it scores below 0.
     if mode == "concise":
-        return max(-1.0, min(1.0, -change * 3)), f"{abs(change):.0%} {'shorter' if change < 0 else 'longer'}"
+        value = max(-1.0, min(1.0, (-change - 0.1) * 3))
+        return value, f"{abs(change):.0%} {'shorter' if change < 0 else 'longer'}"
     if mode == "expand":
-        return max(-1.0, min(1.0, change * 2)), f"{abs(change):.0%} {'longer' if change > 0 else 'shorter'}"
+        value = max(-1.0, min(1.0, (change - 0.1) * 2))
+        return value, f"{abs(change):.0%} {'longer' if change > 0 else 'shorter'}"
     if mode == "simplify":
         shorter_sentences = _sentence_words(source) - _sentence_words(candidate)
         shorter_words = _word_length(source) - _word_length(candidate)

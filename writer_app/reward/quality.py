@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from writer_app.reward.slop import SlopReport, find_slop
+from writer_app.reward.slop import MIN_DENSITY_WORDS, SlopReport, find_slop
 from writer_app.reward.text_units import sentences, words
 
 WEIGHTS_FILE = Path(__file__).with_name("quality_weights.json")
@@ -54,7 +54,9 @@ def quality_features(text: str) -> QualityFeatures:
         "tense": per100("tense_inconsistency"),
         "repetition": per100("repetition"),
         "mean_sentence_words": n_words / n_sentences,
-        "ly_adverbs": 100.0 * sum(1 for w in lowered if w.endswith("ly") and len(w) > 4) / n_words,
+        "ly_adverbs": 100.0
+        * sum(1 for w in lowered if w.endswith("ly") and len(w) > 4)
+        / max(n_words, MIN_DENSITY_WORDS),
         "commas_per_sentence": text.count(",") / n_sentences,
         "type_token_ratio": len(set(window)) / max(len(window), 1),
     }

@@ -10,6 +10,9 @@ from functools import cache
 from writer_app.reward.lexicon import CATEGORIES, LABELS
 from writer_app.reward.text_units import STOP_WORDS, sentences, stem, words
 
+# Densities of texts shorter than this are taken over this many words (see `per_100_words`).
+MIN_DENSITY_WORDS = 100
+
 _PAST = re.compile(r"\b(was|were|had|did|went|said|thought|felt|knew|came|saw)\b", re.IGNORECASE)
 _PRESENT = re.compile(r"\b(is|are|has|does|goes|says|thinks|feels|knows|comes|sees)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
@@ -30,8 +33,10 @@ class SlopReport:
     counts: dict[str, int] = field(default_factory=dict)
 
     def per_100_words(self, *categories: str) -> float:
+        """Hits per 100 words, counting a text shorter than 100 words as 100 words long: one cliché
+        in a ten-word sentence is one cliché, not the ten per 100 words no LAMP paragraph has."""
         total = sum(self.counts.get(c, 0) for c in categories) if categories else len(self.spans)
-        return 100.0 * total / max(self.word_count, 1)
+        return 100.0 * total / max(self.word_count, MIN_DENSITY_WORDS)
 
 
 @cache
