@@ -209,3 +209,12 @@ def test_candidates_are_scored_and_ranked(engine: LlamaEngine) -> None:
     ranked = result.ranked()
     assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
     assert all("meaning_kept" in c.breakdown for c in result.candidates)
+
+
+def test_speed_counts_the_tokens_of_all_candidates_decoded_together(engine: LlamaEngine) -> None:
+    request = RewriteRequest(text="the day is good", n_candidates=3, seed=9)
+    prompt, _, _ = build_rewrite_prompt(engine, request)
+    sampling = Sampling(max_tokens=24, seed=9, stop_at_end=False)
+    run = generate_candidates(engine, prompt, sampling, 3, lambda raw: raw.strip())
+    per_sequence = max(s.tokens_per_s for s in run.stats[:3])
+    assert run.timings().tokens_per_s > 2 * per_sequence  # three tokens arrive per step, not one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -29,13 +30,15 @@ class CandidateRun:
     candidates: list[Candidate]
     stats: list[GenerationStats]
     cancelled: bool
+    wall_s: float = 0.0  # from the request to the last token, every round included
 
     def timings(self, load_s: float = 0.0) -> Timings:
-        generated = [s for s in self.stats if s.generated_tokens > 1]
-        decode_s = sum(s.total_s - s.first_token_s for s in generated)
-        tokens = sum(s.generated_tokens - 1 for s in generated)
+        """Time to the first token, and tokens per second of wall time after it over all candidates
+        (sequences decoded together count together, as the user sees them arrive)."""
         first = next((s.first_token_s for s in self.stats if s.generated_tokens), 0.0)
-        return Timings(load_s, first, tokens / decode_s if decode_s > 0 else 0.0)
+        tokens = sum(s.generated_tokens for s in self.stats)
+        decode_s = self.wall_s - first
+        return Timings(load_s, first, (tokens - 1) / decode_s if tokens > 1 and decode_s > 0 else 0.0)
 
 
 def _normalised(text: str) -> str:
@@ -61,6 +64,7 @@ def generate_candidates(
     that can, each round runs as one batch of sequences in the shared context, whose cached prompt
     the retries reuse; otherwise the slots of a round run one after another.
     """
+    started = time.perf_counter()
     listener = listener or CandidateListener()
     attempts_left = max_attempts if max_attempts is not None else n + max(2, n)
     run = CandidateRun([], [], cancelled=False)
@@ -104,6 +108,7 @@ def generate_candidates(
             break
         first_round = False
     run.candidates.sort(key=lambda c: c.index)
+    run.wall_s = time.perf_counter() - started
     return run
 
 
