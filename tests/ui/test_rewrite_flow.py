@@ -172,3 +172,18 @@ def test_candidates_are_shown_best_first_with_scores_and_can_be_reordered(qtbot,
     panel.set_order("score")
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert window.editor.toPlainText() == best.text
+
+
+def test_a_paragraph_selected_with_its_line_break_keeps_the_break(qtbot, window: MainWindow) -> None:
+    text = "Title\n\nthe day is good and the night is short\n\nNext paragraph."
+    window.editor.setPlainText(text)
+    start = text.index("the day")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(text.index("Next"), QTextCursor.MoveMode.KeepAnchor)  # as a triple-click takes it
+    window.editor.setTextCursor(cursor)
+    rewrite_and_wait(qtbot, window)
+    chosen = window.candidates.candidate_text(window.candidates.index_at(0))
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText() == f"Title\n\n{chosen.strip()}\n\nNext paragraph."
+    assert window.candidates.summary.text().startswith("Applied #1.")

@@ -95,3 +95,11 @@ def clean_output(text: str, source: str = "", *, same_shape: bool = False) -> st
     if cleaned.endswith(":") and not source.rstrip().endswith(":"):
         return ""  # only a lead-in ("Here is the revised sentence:") with nothing after it
     return _strip_wrapping_quotes(cleaned, source)
+
+
+def with_margins_of(original: str, replacement: str) -> str:
+    """`replacement` wearing the whitespace around `original`: a selection that took in a line or
+    paragraph break keeps it, so accepting a rewrite never joins two paragraphs."""
+    lead = original[: len(original) - len(original.lstrip())]
+    trail = original[len(original.rstrip()) :]
+    return lead + replacement.strip() + trail if replacement.strip() else replacement

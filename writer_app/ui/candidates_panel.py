@@ -205,14 +205,14 @@ class CandidatesPanel(QWidget):
         self.summary.setText(f"{title} — generating {count} candidate{'s' if count > 1 else ''}…")
         self.set_busy(True)
 
-    def _card(self, index: int) -> CandidateCard | None:
+    def card(self, index: int) -> CandidateCard | None:
         return self.cards[index] if 0 <= index < len(self.cards) else None
 
     def _show(self, card: CandidateCard, text: str) -> None:
         card.view.setHtml(diff_html(self.original, text, self._dark(), card.spans))
 
     def append_stream(self, index: int, text: str) -> None:
-        card = self._card(index)
+        card = self.card(index)
         if card is None or card.finished:
             return
         card.text += text
@@ -229,14 +229,14 @@ class CandidatesPanel(QWidget):
         self._dirty.clear()
 
     def restart(self, index: int) -> None:
-        card = self._card(index)
+        card = self.card(index)
         if card is not None:
             card.text = ""
             card.title.setText(f"Candidate {index + 1} — trying again…")
             card.view.clear()
 
     def finish_candidate(self, index: int, text: str) -> None:
-        card = self._card(index)
+        card = self.card(index)
         if card is None:
             return
         card.text = text
@@ -257,7 +257,7 @@ class CandidatesPanel(QWidget):
     def show_ranking(self, source_spans: Sequence[tuple[int, int]], ranked: Sequence[object]) -> None:
         """Put scores, explanations and slop marks on the cards (`ranked`: assist Candidates)."""
         for candidate in ranked:
-            card = self._card(candidate.index)  # type: ignore[attr-defined]
+            card = self.card(candidate.index)  # type: ignore[attr-defined]
             if card is None or not card.finished:
                 continue
             card.rank, card.score = candidate.rank, candidate.score  # type: ignore[attr-defined]
@@ -306,5 +306,5 @@ class CandidatesPanel(QWidget):
         return shown[position].index if 0 <= position < len(shown) else None
 
     def candidate_text(self, index: int) -> str | None:
-        card = self._card(index)
+        card = self.card(index)
         return card.text if card is not None and card.finished else None

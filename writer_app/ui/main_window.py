@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from writer_app.assist.cleaning import with_margins_of
 from writer_app.assist.modes import MODES
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.documents.ai_history import AiEditHistory
@@ -611,13 +612,16 @@ class MainWindow(QMainWindow):
             return False
         pending = self._pending
         cursor = pending.range_cursor
+        text = with_margins_of(pending.request.text, text)
         start = cursor.selectionStart()
         cursor.beginEditBlock()
         cursor.insertText(text)
         cursor.endEditBlock()
         self._remember_edit(pending.title, pending.request.text, text, self._other_candidates(index), start)
         self._pending = None
-        self.candidates.finish(f"Applied candidate {index + 1}. Ctrl+Z undoes it.")
+        card = self.candidates.card(index)
+        name = f"#{card.rank}" if card is not None and card.rank is not None else f"candidate {index + 1}"
+        self.candidates.finish(f"Applied {name}. Ctrl+Z undoes it.")
         for card in self.candidates.cards:
             card._set_buttons(False)
         return True
