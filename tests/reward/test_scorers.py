@@ -196,3 +196,10 @@ def test_a_concise_rewrite_beats_one_that_only_shuffles_words() -> None:
     )
     assert [r.rank for r in ranked] == [2, 3, 1]
     assert ranked[0].breakdown["direction"] < 0  # not shorter: the task was not done
+
+
+def test_without_an_original_the_explanation_says_what_the_text_has() -> None:
+    plain, clichéd = rank_candidates(ScoreRequest(task="free"), [PLAIN, CLICHED])
+    assert plain.explanation == "no slop found"
+    assert clichéd.explanation.startswith("has ") and "clichés" in clichéd.explanation
+    assert "adds" not in clichéd.explanation and plain.rank == 1

@@ -77,7 +77,11 @@ def _model() -> QualityModel:
     return QualityModel.load()
 
 
-def _slop_changes(source_counts: dict[str, int], counts: dict[str, int]) -> list[str]:
+def _slop_changes(source_counts: dict[str, int] | None, counts: dict[str, int]) -> list[str]:
+    """What a rewrite removes or adds against its original; without one, what the text has."""
+    if source_counts is None:
+        found = [describe(category, n) for category, n in sorted(counts.items()) if n > 0]
+        return [f"has {', '.join(found)}"] if found else ["no slop found"]
     notes = []
     for category in sorted(set(source_counts) | set(counts)):
         delta = counts.get(category, 0) - source_counts.get(category, 0)
@@ -106,6 +110,12 @@ def _explain(request: ScoreRequest, text: str, parts: dict[str, float], notes: l
         pieces.append(f"length score {parts['length_score']:.0f}/100")
     if "style_similarity" in parts:
         pieces.append(f"style match {parts['style_similarity']:.0%}")
+    if parts.get("fluency", 0.0) >= 0.3 or parts.get("fluency", 0.0) <= -0.3:
+        pieces.append(f"reads {'more' if parts['fluency'] > 0 else 'less'} naturally to the model")
+    if parts.get("judge", 0.0) >= 0.3 or parts.get("judge", 0.0) <= -0.3:
+        pieces.append(
+            "the model judge prefers it" if parts["judge"] > 0 else "the model judge prefers another"
+        )
     return ", ".join(pieces) if pieces else "no notable changes"
 
 
@@ -140,7 +150,7 @@ def rank_candidates(
         quality = 2 * math.tanh(level / 2) + 2 * math.tanh((logits[index] - level) / 2)
         parts: dict[str, float] = {"quality": quality}
         total = weights["quality"] * quality
-        notes = _slop_changes(source_features.slop.counts if source_features else {}, features.slop.counts)
+        notes = _slop_changes(source_features.slop.counts if source_features else None, features.slop.counts)
         if request.source and " ".join(text.split()) == " ".join(request.source.split()):
             notes.insert(0, "no change")
             if request.mode != "grammar":  # for grammar, "already correct" is a fair answer
