@@ -15,6 +15,9 @@ SOURCE = "The meeting have been moved to thursday."
         "Here is the rewritten text: The meeting was moved to Thursday.",
         "Sure! Here's a clearer version:\nThe meeting was moved to Thursday.",
         "Rewritten text:\nThe meeting was moved to Thursday.",
+        "The correct version: The meeting was moved to Thursday.",  # SmolLM2, grammar mode
+        "Correction: The meeting was moved to Thursday.",
+        "Polished sentence: The meeting was moved to Thursday.",
         '"The meeting was moved to Thursday."',
         "“The meeting was moved to Thursday.”",
         "```\nThe meeting was moved to Thursday.\n```",

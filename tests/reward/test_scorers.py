@@ -203,3 +203,39 @@ def test_without_an_original_the_explanation_says_what_the_text_has() -> None:
     assert plain.explanation == "no slop found"
     assert clichéd.explanation.startswith("has ") and "clichés" in clichéd.explanation
     assert "adds" not in clichéd.explanation and plain.rank == 1
+
+
+def test_a_grammar_fix_is_judged_by_what_it_keeps_and_a_cut_off_one_ranks_low() -> None:
+    # Candidates SmolLM2 gave for "Fix grammar" from the command line, plus the ideal fix.
+    source = (
+        "The meeting have been moved to thursday because the room was not available, so everyone "
+        "need to update there calendars."
+    )
+    cut_off = (
+        "The meeting has been moved to Thursday, as the room is not available. To ensure everyone's "
+        "calendars are updated, it's recommended to update"
+    )
+    loose = (
+        "The meeting was moved to Thursday because of the room's availability, so everyone needs to "
+        "update their calendars tomorrow."
+    )
+    dropped = "The meeting has been moved to Thursday because the room is not available."
+    ideal = (
+        "The meeting has been moved to Thursday because the room was not available, so everyone needs "
+        "to update their calendars."
+    )
+    ranked = rank_candidates(
+        ScoreRequest(task="rewrite", source=source, mode="grammar"), [cut_off, loose, dropped, ideal]
+    )
+    assert [r.rank for r in ranked] == [3, 2, 4, 1]
+    assert ranked[0].explanation.startswith("ends mid-sentence")
+
+
+def test_ends_mid_sentence() -> None:
+    from writer_app.reward.components import ends_mid_sentence
+
+    assert ends_mid_sentence("It rained.", "It rained all night and the")
+    assert not ends_mid_sentence("It rained.", "It rained all night.")
+    assert not ends_mid_sentence("a list item", "a list entry")  # the source has no full stop either
+    assert not ends_mid_sentence("", "One line without a stop")
+    assert ends_mid_sentence("", "The first sentence ends. The second one trails")

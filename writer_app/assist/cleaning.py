@@ -7,9 +7,10 @@ import re
 _PREAMBLE = re.compile(
     r"""^\s*(?:(?:sure|certainly|of\ course|okay|ok|absolutely)[!,.]?\s*)?(?:
         here(?:'s|\ is|\ are)\b[^\n:]{0,80}:
-      | (?:the\ )?(?:rewritten|revised|improved|corrected|edited|updated|simplified|paraphrased
-          |expanded|shorter|longer|formal|friendlier|concise|neutral|new|final)\b[^\n:]{0,40}:
-      | (?:rewrite|revision|output|answer|result|response|text)\s*:
+      | (?:the\ )?(?:rewritten|revised|improved|corrected|correct|edited|updated|simplified
+          |paraphrased|expanded|shorter|shortened|longer|formal|friendlier|concise|neutral|new|final
+          |fixed|proofread|polished|clearer|simpler|grammatical)\b[^\n:]{0,40}:
+      | (?:rewrite|revision|correction|version|output|answer|result|response|text)\s*:
     )[ \t]*\n?""",
     re.IGNORECASE | re.VERBOSE,
 )

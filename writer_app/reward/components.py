@@ -117,3 +117,17 @@ def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
     if not left or not right:
         return a.strip() == b.strip()
     return len(left & right) / len(left | right) >= threshold
+
+
+_SENTENCE_END = re.compile(r"[.!?…:;)\]\"”’'*_`]\s*$")
+
+
+def ends_mid_sentence(source: str, candidate: str) -> bool:
+    """True when the candidate stops without closing its sentence although the source closes its own
+    (or, with no source, when a multi-sentence text trails off): it ran out of tokens."""
+    text = candidate.strip()
+    if not text:
+        return False
+    if source.strip():
+        return bool(_SENTENCE_END.search(source.strip())) and not _SENTENCE_END.search(text)
+    return len(sentences(text)) > 1 and not _SENTENCE_END.search(text)

@@ -9,6 +9,7 @@ from functools import cache
 
 from writer_app.reward.components import (
     direction_fit,
+    ends_mid_sentence,
     length_score,
     meaning_preservation,
     near_duplicate,
@@ -43,8 +44,13 @@ TASK_WEIGHTS: dict[str, dict[str, float]] = {
         "judge": 1.0,
     },
 }
-LENGTH_MODES = frozenset({"concise", "expand"})
+# Per-mode changes to the rewrite weights: a grammar fix is judged first by what it keeps.
+MODE_WEIGHTS: dict[str, dict[str, float]] = {"grammar": {"quality": 0.5, "meaning": 2.0}}
+# Modes where the model's preference for shorter text does not apply: the instruction is about
+# length (its direction check judges it), or length is simply not the point (grammar).
+MODES_WITHOUT_LENGTH_PREFERENCE = frozenset({"concise", "expand", "grammar"})
 UNCHANGED_PENALTY = -1.0  # a rewrite that returns the text as it was did not do the task
+UNFINISHED_PENALTY = -1.0  # a candidate cut off mid-sentence (it ran out of tokens)
 Fluency = Callable[[str], float]  # mean log-probability per token of a text
 Judge = Callable[[str, str], float]  # probability that the first text is better
 
@@ -128,14 +134,18 @@ def rank_candidates(
 ) -> list[Scored]:
     """Score every candidate; results are in input order with `rank` 1 = best."""
     weights = TASK_WEIGHTS.get(request.task, TASK_WEIGHTS["free"])
+    if request.task == "rewrite":
+        weights = {**weights, **MODE_WEIGHTS.get(request.mode, {})}
     model = _model()
     source_features = quality_features(request.source) if request.source else None
     fluencies = [fluency(text) for text in candidates] if fluency else []
     mean_fluency = sum(fluencies) / len(fluencies) if fluencies else 0.0
     drafts = []
     # When the user asked for a length (or to shorten or expand), that instruction alone judges length,
-    # not the model's general preference for shorter paragraphs.
-    ignore = ("log_words",) if request.required_words or request.mode in LENGTH_MODES else ()
+    # not the model's general preference for shorter paragraphs; nor does it judge a grammar fix.
+    ignore = (
+        ("log_words",) if request.required_words or request.mode in MODES_WITHOUT_LENGTH_PREFERENCE else ()
+    )
     baseline = model.logit(source_features.values, ignore) if source_features is not None else 0.0
     all_features = [quality_features(text) for text in candidates]
     # The model's logit: over the original for a rewrite (the improvement), absolute otherwise.
@@ -156,6 +166,10 @@ def rank_candidates(
             if request.mode != "grammar":  # for grammar, "already correct" is a fair answer
                 parts["unchanged"] = -1.0
                 total += UNCHANGED_PENALTY
+        if ends_mid_sentence(request.source, text):
+            notes.insert(0, "ends mid-sentence")
+            parts["unfinished"] = -1.0
+            total += UNFINISHED_PENALTY
         if request.source and weights["meaning"]:
             slop = source_features.slop.spans if source_features else ()
             kept = meaning_preservation(request.source, text, [(span.start, span.end) for span in slop])
