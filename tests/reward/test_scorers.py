@@ -227,8 +227,11 @@ def test_a_grammar_fix_is_judged_by_what_it_keeps_and_a_cut_off_one_ranks_low() 
     ranked = rank_candidates(
         ScoreRequest(task="rewrite", source=source, mode="grammar"), [cut_off, loose, dropped, ideal]
     )
-    assert [r.rank for r in ranked] == [3, 2, 4, 1]
-    assert ranked[0].explanation.startswith("ends mid-sentence")
+    # Last: cut off and inventing content; then the fix that lost a clause; then the loose one.
+    assert [r.rank for r in ranked] == [4, 2, 3, 1]
+    assert (
+        ranked[0].explanation.startswith("ends mid-sentence") and "adds new content" in ranked[0].explanation
+    )
 
 
 def test_ends_mid_sentence() -> None:
@@ -239,3 +242,14 @@ def test_ends_mid_sentence() -> None:
     assert not ends_mid_sentence("a list item", "a list entry")  # the source has no full stop either
     assert not ends_mid_sentence("", "One line without a stop")
     assert ends_mid_sentence("", "The first sentence ends. The second one trails")
+
+
+def test_added_content_and_the_grammar_length_check() -> None:
+    from writer_app.reward.components import added_content
+
+    source = "The meeting moved to Thursday."
+    assert added_content(source, "The meeting has moved to Thursday.") == 0.0
+    assert added_content(source, "The meeting moved to Thursday, so bring snacks and umbrellas.") > 0.4
+    assert direction_fit("grammar", source, "The meeting has moved to Thursday.") == (0.0, "")
+    value, reason = direction_fit("grammar", source, source + " Bring snacks, umbrellas and a map.")
+    assert value == -1.0 and "longer" in reason

@@ -27,6 +27,15 @@ def meaning_preservation(source: str, candidate: str, ignore: Sequence[tuple[int
     return sum(min(count, kept[stem]) for stem, count in wanted.items()) / sum(wanted.values())
 
 
+def added_content(source: str, candidate: str) -> float:
+    """Share of the candidate's content words (stemmed, with counts) that the source does not have, 0–1."""
+    new = Counter(content_stems(candidate))
+    if not new:
+        return 0.0
+    had = Counter(content_stems(source))
+    return sum(max(0, count - had[stem]) for stem, count in new.items()) / sum(new.values())
+
+
 def length_score(required_words: int, produced_words: int) -> float:
     """LongWriter's S_l (0–100): full marks at the required length, falling off either side."""
     if required_words <= 0:
@@ -62,6 +71,10 @@ def direction_fit(mode: str, source: str, candidate: str) -> tuple[float, str]:
     if mode == "expand":
         value = max(-1.0, min(1.0, (change - 0.1) * 2))
         return value, f"{abs(change):.0%} {'longer' if change > 0 else 'shorter'}"
+    if mode == "grammar":  # a fix changes a few words; a much longer or shorter text changed more
+        allowed = max(0.15 * src_words, 3)
+        value = -min(1.0, max(0.0, abs(cand_words - src_words) - allowed) / max(src_words, 1) * 3)
+        return value, (f"{abs(change):.0%} {'shorter' if change < 0 else 'longer'}" if value < 0 else "")
     if mode == "simplify":
         shorter_sentences = _sentence_words(source) - _sentence_words(candidate)
         shorter_words = _word_length(source) - _word_length(candidate)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from writer_app.reward.components import (
+    added_content,
     direction_fit,
     ends_mid_sentence,
     length_score,
@@ -51,6 +52,10 @@ MODE_WEIGHTS: dict[str, dict[str, float]] = {"grammar": {"quality": 0.5, "meanin
 MODES_WITHOUT_LENGTH_PREFERENCE = frozenset({"concise", "expand", "grammar"})
 UNCHANGED_PENALTY = -1.0  # a rewrite that returns the text as it was did not do the task
 UNFINISHED_PENALTY = -1.0  # a candidate cut off mid-sentence (it ran out of tokens)
+# Modes that must not bring in new content (a grammar fix), where the share of the candidate's content
+# words its original lacks costs this much; in other modes new words are often fair replacements.
+MODES_THAT_ADD_NOTHING = frozenset({"grammar"})
+ADDED_CONTENT_WEIGHT = 3.0
 Fluency = Callable[[str], float]  # mean log-probability per token of a text
 Judge = Callable[[str, str], float]  # probability that the first text is better
 
@@ -100,6 +105,8 @@ def _slop_changes(source_counts: dict[str, int] | None, counts: dict[str, int]) 
 
 def _explain(request: ScoreRequest, text: str, parts: dict[str, float], notes: list[str]) -> str:
     pieces = list(notes)
+    if parts.get("added_content", 0.0) >= 0.2:
+        pieces.append(f"adds new content ({parts['added_content']:.0%} of its words)")
     if request.source and "meaning" in parts:
         kept = parts["meaning_kept"]
         if kept >= 0.8:
@@ -176,6 +183,9 @@ def rank_candidates(
             parts["meaning_kept"] = kept
             parts["meaning"] = (kept - 0.75) * 4
             total += weights["meaning"] * parts["meaning"]
+        if request.source and request.mode in MODES_THAT_ADD_NOTHING:
+            parts["added_content"] = added_content(request.source, text)
+            total -= ADDED_CONTENT_WEIGHT * parts["added_content"]
         if request.source and request.mode and weights["direction"]:
             direction, reason = direction_fit(request.mode, request.source, text)
             if reason:
