@@ -185,7 +185,9 @@ def _score_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default is a table)")
     parser.add_argument(
-        "--fluency", action="store_true", help="add the model's log-probability (loads a model)"
+        "--fluency",
+        action="store_true",
+        help="report the model's log-probability per token (loads a model; shown, not weighed)",
     )
     parser.add_argument(
         "--judge", action="store_true", help="add the model as a pairwise judge (loads a model)"

@@ -124,6 +124,8 @@ def test_judge_and_fluency_hooks_change_the_ranking() -> None:
     assert judged[1].score > plain[1].score
     fluent = rank_candidates(request, texts, fluency=lambda text: -1.0 if text.startswith("First") else -3.0)
     assert fluent[0].breakdown["fluency"] > 0
+    # reported, not weighed: on LAMP the model finds the better paragraph the less likely one
+    assert [s.score for s in fluent] == [s.score for s in plain]
 
 
 @pytest.fixture(scope="module")
