@@ -187,3 +187,11 @@ def test_a_paragraph_selected_with_its_line_break_keeps_the_break(qtbot, window:
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert window.editor.toPlainText() == f"Title\n\n{chosen.strip()}\n\nNext paragraph."
     assert window.candidates.summary.text().startswith("Applied #1.")
+
+
+def test_when_no_candidate_scores_well_the_panel_says_what_to_try(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText(DOCUMENT)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window, mode="grammar")  # the tiny random model writes gibberish
+    assert max(card.score for card in window.candidates.cards) < 2.5
+    assert "None of them scores well: try Regenerate" in window.candidates.summary.text()

@@ -43,6 +43,8 @@ from writer_app.worker.controller import AssistController
 LOGGER = logging.getLogger(__name__)
 AUTOSAVE_INTERVAL_MS = 30_000
 COUNT_DELAY_MS = 300
+# Below this best score (of 10) the panel suggests regenerating or a larger model.
+LOW_SCORE = 2.5
 
 
 @dataclass
@@ -575,9 +577,15 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         count = len(result.candidates)
         note = " (the document around the selection was shortened to fit)" if result.context_trimmed else ""
+        scores = [c.score for c in result.candidates if c.score is not None]
+        advice = ""
+        if not count:
+            advice = " The model gave no usable text: try Regenerate, or a larger model (Assist → Models…)."
+        elif scores and max(scores) < LOW_SCORE:
+            advice = " None of them scores well: try Regenerate, or a larger model (Assist → Models…)."
         self.candidates.finish(
             f"{count} candidate{'s' if count != 1 else ''} from {result.model} at "
-            f"{result.timings.tokens_per_s:.1f} tokens/s{note}. Alt+1…3 accepts one."
+            f"{result.timings.tokens_per_s:.1f} tokens/s{note}. Alt+1…3 accepts one.{advice}"
         )
         self.speed_label.setText(f"{result.timings.tokens_per_s:.1f} tokens/s")
 
