@@ -18,6 +18,7 @@ SOURCE = "The meeting have been moved to thursday."
         "The correct version: The meeting was moved to Thursday.",  # SmolLM2, grammar mode
         "Correction: The meeting was moved to Thursday.",
         "Polished sentence: The meeting was moved to Thursday.",
+        'The original sentence is: "The meeting was moved to Thursday.\n"',  # SmolLM2, text already fine
         '"The meeting was moved to Thursday."',
         "“The meeting was moved to Thursday.”",
         "```\nThe meeting was moved to Thursday.\n```",

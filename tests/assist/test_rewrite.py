@@ -113,6 +113,14 @@ def test_prompt_has_guard_rails_context_then_instruction_then_text(engine: Llama
     assert prompt.index("formal") < prompt.index("SELECTED")
 
 
+def test_grammar_fixes_are_asked_without_the_surrounding_document(engine: LlamaEngine) -> None:
+    around = {"context_before": "BEFORE-TEXT ", "context_after": " AFTER-TEXT"}
+    grammar = _prompt_text(engine, RewriteRequest(text="SELECTED", mode="grammar", **around))
+    assert "BEFORE-TEXT" not in grammar and "AFTER-TEXT" not in grammar and "SELECTED" in grammar
+    clarity = _prompt_text(engine, RewriteRequest(text="SELECTED", mode="clarity", **around))
+    assert "BEFORE-TEXT" in clarity and "AFTER-TEXT" in clarity
+
+
 def test_free_instruction_replaces_the_mode(engine: LlamaEngine) -> None:
     prompt = _prompt_text(engine, RewriteRequest(text="x y", mode="formal", instruction="Use pirate talk."))
     assert "Use pirate talk." in prompt and "formal" not in prompt

@@ -9,7 +9,7 @@ _PREAMBLE = re.compile(
         here(?:'s|\ is|\ are)\b[^\n:]{0,80}:
       | (?:the\ )?(?:rewritten|revised|improved|corrected|correct|edited|updated|simplified
           |paraphrased|expanded|shorter|shortened|longer|formal|friendlier|concise|neutral|new|final
-          |fixed|proofread|polished|clearer|simpler|grammatical)\b[^\n:]{0,40}:
+          |fixed|proofread|polished|clearer|simpler|grammatical|original)\b[^\n:]{0,40}:
       | (?:rewrite|revision|correction|version|output|answer|result|response|text)\s*:
     )[ \t]*\n?""",
     re.IGNORECASE | re.VERBOSE,

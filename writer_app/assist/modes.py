@@ -11,13 +11,20 @@ class RewriteMode:
     label: str
     instruction: str
     length_factor: float  # expected output length relative to the input
+    # Whether the document around the selection is sent. A grammar fix needs none, and small models
+    # given it tend to copy it back instead of fixing the text.
+    uses_context: bool = True
 
 
 MODES: dict[str, RewriteMode] = {
     mode.key: mode
     for mode in (  # key, label, instruction, expected length factor
         RewriteMode(
-            "grammar", "Fix grammar", "Fix spelling, grammar and punctuation. Change nothing else.", 1.2
+            "grammar",
+            "Fix grammar",
+            "Fix spelling, grammar and punctuation. Change nothing else.",
+            1.2,
+            uses_context=False,
         ),
         RewriteMode(
             "clarity", "Improve clarity", "Rewrite the text so it is clearer and easier to read.", 1.3

@@ -63,6 +63,8 @@ def build_rewrite_prompt(engine: TextEngine, request: RewriteRequest) -> tuple[l
             f"with room for the answer): select a shorter passage or choose a model with a larger context."
         )
     before, after = request.context_before, request.context_after
+    if not request.instruction.strip() and not mode_or_error(request.mode).uses_context:
+        before = after = ""
     trimmed = False
     if before.strip() or after.strip():
         context_overhead = engine.count_tokens(CONTEXT_HEADER + CONTEXT_MARK) + 8
