@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -83,15 +84,13 @@ def generate_candidates(
 
     stream_parallel = getattr(engine, "stream_parallel", None) if parallel and n > 1 else None
     todo = list(range(n))
-    next_seed = sampling.seed + n
-    first_round = True
+    fresh_seeds = itertools.count(sampling.seed + n)  # for retries: never a seed tried before
     while todo and attempts_left > 0:
         slots = todo[:attempts_left]
-        if first_round:
+        if not run.stats:  # the first round
             seeds = [sampling.seed + index for index in slots]
         else:
-            seeds = list(range(next_seed, next_seed + len(slots)))
-            next_seed += len(slots)
+            seeds = [next(fresh_seeds) for _ in slots]
             for index in slots:
                 listener.restart(index)  # the rejected try is cleared before the retry streams
         samplings = [replace(sampling, seed=seed) for seed in seeds]
@@ -106,7 +105,6 @@ def generate_candidates(
         if run.cancelled or (cancel is not None and cancel.is_set()):
             run.cancelled = True
             break
-        first_round = False
     run.candidates.sort(key=lambda c: c.index)
     run.wall_s = time.perf_counter() - started
     return run

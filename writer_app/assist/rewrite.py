@@ -32,11 +32,12 @@ SAFETY_TOKENS = 16
 SAME_SHAPE_FACTOR = 1.5  # modes that should not grow the text also keep its paragraph count
 
 
-def _instruction(request: RewriteRequest) -> tuple[str, float]:
+def _instruction(request: RewriteRequest) -> tuple[str, float, bool]:
+    """The instruction, the expected length factor, and whether the surrounding document is sent."""
     if request.instruction.strip():
-        return request.instruction.strip(), CUSTOM_LENGTH_FACTOR
+        return request.instruction.strip(), CUSTOM_LENGTH_FACTOR, True
     mode = mode_or_error(request.mode)
-    return mode.instruction, mode.length_factor
+    return mode.instruction, mode.length_factor, mode.uses_context
 
 
 def _messages(instruction: str, text: str, before: str, after: str) -> list[dict[str, str]]:
@@ -50,7 +51,7 @@ def _messages(instruction: str, text: str, before: str, after: str) -> list[dict
 def build_rewrite_prompt(engine: TextEngine, request: RewriteRequest) -> tuple[list[int], int, bool]:
     """Prompt tokens, the token budget for the answer, and whether the context was trimmed."""
     text = check_text(request.text)
-    instruction, length_factor = _instruction(request)
+    instruction, length_factor, uses_context = _instruction(request)
     text_tokens = engine.count_tokens(text)
     max_new = int(text_tokens * length_factor) + MIN_NEW_TOKENS
     bare = engine.chat_tokens(_messages(instruction, text, "", ""))
@@ -62,9 +63,7 @@ def build_rewrite_prompt(engine: TextEngine, request: RewriteRequest) -> tuple[l
             f"The selected text is too long for the model ({text_tokens:,} tokens; about {most:,} fit "
             f"with room for the answer): select a shorter passage or choose a model with a larger context."
         )
-    before, after = request.context_before, request.context_after
-    if not request.instruction.strip() and not mode_or_error(request.mode).uses_context:
-        before = after = ""
+    before, after = (request.context_before, request.context_after) if uses_context else ("", "")
     trimmed = False
     if before.strip() or after.strip():
         context_overhead = engine.count_tokens(CONTEXT_HEADER + CONTEXT_MARK) + 8
@@ -87,7 +86,7 @@ def rewrite(
     if request.n_candidates < 1:
         raise ValueError("Ask for at least one candidate.")
     prompt, max_new, trimmed = build_rewrite_prompt(engine, request)
-    _, length_factor = _instruction(request)
+    _, length_factor, _ = _instruction(request)
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
     run = generate_candidates(
         engine,

@@ -308,7 +308,7 @@ class Generation:
 
 
 class ParallelGeneration:
-    """Several candidates decoded together: iterate for (candidate, text piece), then read `stats`.
+    """Candidates decoded together (one or more): iterate for (candidate, text piece), then read `stats`.
 
     `fits` is False when the shared context cannot hold the prompt and every answer; the caller
     then generates one candidate after another instead.

@@ -64,17 +64,16 @@ def direction_fit(mode: str, source: str, candidate: str) -> tuple[float, str]:
     """How well the candidate moves in the direction the mode asks (−1…1) and a short reason."""
     src_words, cand_words = len(words(source)), len(words(candidate))
     change = (cand_words - src_words) / max(src_words, 1)
+    moved = f"{abs(change):.0%} {'shorter' if change < 0 else 'longer'}"
     # Shortening or expanding by less than a tenth has not done what was asked: it scores below 0.
     if mode == "concise":
-        value = max(-1.0, min(1.0, (-change - 0.1) * 3))
-        return value, f"{abs(change):.0%} {'shorter' if change < 0 else 'longer'}"
+        return max(-1.0, min(1.0, (-change - 0.1) * 3)), moved
     if mode == "expand":
-        value = max(-1.0, min(1.0, (change - 0.1) * 2))
-        return value, f"{abs(change):.0%} {'longer' if change > 0 else 'shorter'}"
+        return max(-1.0, min(1.0, (change - 0.1) * 2)), moved
     if mode == "grammar":  # a fix changes a few words; a much longer or shorter text changed more
         allowed = max(0.15 * src_words, 3)
         value = -min(1.0, max(0.0, abs(cand_words - src_words) - allowed) / max(src_words, 1) * 3)
-        return value, (f"{abs(change):.0%} {'shorter' if change < 0 else 'longer'}" if value < 0 else "")
+        return value, moved if value < 0 else ""
     if mode == "simplify":
         shorter_sentences = _sentence_words(source) - _sentence_words(candidate)
         shorter_words = _word_length(source) - _word_length(candidate)

@@ -49,17 +49,34 @@ TASK_WEIGHTS: dict[str, dict[str, float]] = {
         "judge": 0.5,
     },
 }
-# Per-mode changes to the rewrite weights: a grammar fix is judged first by what it keeps.
-MODE_WEIGHTS: dict[str, dict[str, float]] = {"grammar": {"quality": 0.5, "meaning": 2.0}}
-# Modes where the model's preference for shorter text does not apply: the instruction is about
-# length (its direction check judges it), or length is simply not the point (grammar).
-MODES_WITHOUT_LENGTH_PREFERENCE = frozenset({"concise", "expand", "grammar"})
 UNCHANGED_PENALTY = -1.0  # a rewrite that returns the text as it was did not do the task
 UNFINISHED_PENALTY = -1.0  # a candidate cut off mid-sentence (it ran out of tokens)
-# Modes that must not bring in new content (a grammar fix), where the share of the candidate's content
-# words its original lacks costs this much; in other modes new words are often fair replacements.
-MODES_THAT_ADD_NOTHING = frozenset({"grammar"})
-ADDED_CONTENT_WEIGHT = 3.0
+ADDED_CONTENT_WEIGHT = 3.0  # per unit of the share of content words the original lacks
+
+
+@dataclass(frozen=True)
+class ModeRules:
+    """How the ranker treats one rewrite mode beyond the task's weights."""
+
+    weights: dict[str, float] = field(default_factory=dict)  # overrides of the task weights
+    # False where the instruction itself is about length (its direction check judges it) or length is
+    # beside the point: the quality model's preference for shorter text is then left out.
+    prefers_shorter: bool = True
+    adds_nothing: bool = False  # new content words cost ADDED_CONTENT_WEIGHT × their share
+    unchanged_is_fair: bool = False  # "already correct" may be the right answer
+
+
+MODE_RULES: dict[str, ModeRules] = {
+    # A grammar fix is judged first by what it keeps, and must not bring in new content.
+    "grammar": ModeRules(
+        weights={"quality": 0.5, "meaning": 2.0},
+        prefers_shorter=False,
+        adds_nothing=True,
+        unchanged_is_fair=True,
+    ),
+    "concise": ModeRules(prefers_shorter=False),
+    "expand": ModeRules(prefers_shorter=False),
+}
 Fluency = Callable[[str], float]  # mean log-probability per token of a text
 Judge = Callable[[str, str], float]  # probability that the first text is better
 
@@ -142,19 +159,17 @@ def rank_candidates(
     judge: Judge | None = None,
 ) -> list[Scored]:
     """Score every candidate; results are in input order with `rank` 1 = best."""
+    rules = MODE_RULES.get(request.mode, ModeRules())
     weights = TASK_WEIGHTS.get(request.task, TASK_WEIGHTS["free"])
     if request.task == "rewrite":
-        weights = {**weights, **MODE_WEIGHTS.get(request.mode, {})}
+        weights = {**weights, **rules.weights}
     model = _model()
     source_features = quality_features(request.source) if request.source else None
     fluencies = [fluency(text) for text in candidates] if fluency else []
     mean_fluency = sum(fluencies) / len(fluencies) if fluencies else 0.0
     drafts = []
-    # When the user asked for a length (or to shorten or expand), that instruction alone judges length,
-    # not the model's general preference for shorter paragraphs; nor does it judge a grammar fix.
-    ignore = (
-        ("log_words",) if request.required_words or request.mode in MODES_WITHOUT_LENGTH_PREFERENCE else ()
-    )
+    # A requested length (or a mode about length) alone judges length, not the model's preference.
+    ignore = ("log_words",) if request.required_words or not rules.prefers_shorter else ()
     baseline = model.logit(source_features.values, ignore) if source_features is not None else 0.0
     all_features = [quality_features(text) for text in candidates]
     # The model's logit: over the original for a rewrite (the improvement), absolute otherwise.
@@ -172,7 +187,7 @@ def rank_candidates(
         notes = _slop_changes(source_features.slop.counts if source_features else None, features.slop.counts)
         if request.source and " ".join(text.split()) == " ".join(request.source.split()):
             notes.insert(0, "no change")
-            if request.mode != "grammar":  # for grammar, "already correct" is a fair answer
+            if not rules.unchanged_is_fair:
                 parts["unchanged"] = -1.0
                 total += UNCHANGED_PENALTY
         if ends_mid_sentence(request.source, text):
@@ -185,7 +200,7 @@ def rank_candidates(
             parts["meaning_kept"] = kept
             parts["meaning"] = (kept - 0.75) * 4
             total += weights["meaning"] * parts["meaning"]
-        if request.source and request.mode in MODES_THAT_ADD_NOTHING:
+        if request.source and rules.adds_nothing:
             parts["added_content"] = added_content(request.source, text)
             total -= ADDED_CONTENT_WEIGHT * parts["added_content"]
         if request.source and request.mode and weights["direction"]:

@@ -627,8 +627,10 @@ class MainWindow(QMainWindow):
         cursor.endEditBlock()
         self._remember_edit(pending.title, pending.request.text, text, self._other_candidates(index), start)
         self._pending = None
-        card = self.candidates.card(index)
-        name = f"#{card.rank}" if card is not None and card.rank is not None else f"candidate {index + 1}"
+        chosen = self.candidates.card(index)
+        name = (
+            f"#{chosen.rank}" if chosen is not None and chosen.rank is not None else f"candidate {index + 1}"
+        )
         self.candidates.finish(f"Applied {name}. Ctrl+Z undoes it.")
         for card in self.candidates.cards:
             card._set_buttons(False)
