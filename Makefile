@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
-export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: setup run test lint bench bench-package eval package frozen-self-test screenshot clean
 
 setup: $(STAMP) $(MODEL)
+	@$(PY) build/llama_build.py --python $(PY)
 
 run: setup
 	$(PY) -m writer_app $(ARGS)
@@ -47,8 +47,7 @@ $(STAMP): pyproject.toml
 		{ echo "Python 3.11 or newer is needed: run make PYTHON=python3.11 ..."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -c 'import llama_cpp' 2>/dev/null || echo ">>> Installing llama-cpp-python: the first time it \
-	compiles from source, which takes about 9 minutes on 2 cores (later installs reuse pip's cache)."
+	$(PY) build/llama_build.py --python $(PY)
 	$(PY) -m pip install --progress-bar off -e '.[dev]'
 	@touch $@
 

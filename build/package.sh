@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds dist/writer-app/ (one folder) with PyInstaller.
-# By default it uses the project's .venv (llama.cpp compiled for this CPU). RELEASE=1 builds from a
-# separate .venv-release whose llama-cpp-python is compiled with -DGGML_NATIVE=OFF, so the bundle
-# runs on other x86-64 machines (the first time that compiles for about 9 minutes on 2 cores).
+# By default it uses the project's .venv (llama.cpp compiled for this CPU's extensions, never AMX).
+# RELEASE=1 builds from a separate .venv-release whose llama-cpp-python is compiled for the portable
+# AVX2/FMA/F16C baseline with no AMX (build/llama_build.py --release), so the bundle runs on other
+# x86-64 machines (the first time that compiles for about 9 minutes on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${RELEASE:-0}" = "1" ]; then
@@ -11,11 +12,7 @@ if [ "${RELEASE:-0}" = "1" ]; then
     python3 -m venv .venv-release
     $PY -m pip install --quiet --upgrade pip
   fi
-  if ! $PY -c 'import llama_cpp' 2>/dev/null; then
-    echo ">>> Compiling llama-cpp-python for any x86-64 CPU (-DGGML_NATIVE=OFF): about 9 minutes."
-    CMAKE_ARGS="-DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF" $PY -m pip install --no-cache-dir --progress-bar off \
-      "llama-cpp-python==0.3.36"
-  fi
+  build/llama_build.py --python "$PY" --release
 else
   PY=.venv/bin/python
 fi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -186,7 +187,11 @@ def test_rewrite_json_carries_scores(tiny_model_path: Path) -> None:
     )
     candidates = json.loads(result.stdout)["candidates"]
     assert sorted(c["rank"] for c in candidates) == [1, 2]
-    assert all(0 <= c["score"] <= 10 and c["breakdown"] for c in candidates)
+    for c in candidates:  # the printed score is the breakdown's total, squashed onto 0–10
+        assert c["score"] == pytest.approx(10 / (1 + math.exp(-c["breakdown"]["total_logit"])), abs=0.01)
+    best = min(candidates, key=lambda c: c["rank"])
+    if all(c["merged_into"] is None for c in candidates):
+        assert best["score"] == max(c["score"] for c in candidates)
 
 
 def test_the_window_starts_from_the_command_line(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def keystrokes_while_generating(window: MainWindow, loop: QEventLoop) -> tuple[l
     window.candidates.count.setValue(3)
     latencies: list[float] = []
     chunks = [0]
-    window.controller.chunksReady.connect(lambda *_: chunks.__setitem__(0, chunks[0] + 1))
+    window.assist.chunksReady.connect(lambda *_: chunks.__setitem__(0, chunks[0] + 1))
     due = [0.0]
 
     def keystroke() -> None:
@@ -97,8 +97,8 @@ def keystrokes_while_generating(window: MainWindow, loop: QEventLoop) -> tuple[l
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(20)
     timer.timeout.connect(keystroke)
-    window.controller.requestFinished.connect(loop.quit)
-    window.controller.requestFailed.connect(loop.quit)
+    window.assist.requestFinished.connect(loop.quit)
+    window.assist.requestFailed.connect(loop.quit)
     window.request_rewrite(mode="expand")
     due[0] = time.perf_counter() + 0.02
     timer.start()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from writer_app.documents import file_io
 from writer_app.documents.file_io import (
     SaveConflictError,
+    changed_on_disk,
     detect_line_ending,
     encode_document,
     read_document,
@@ -99,3 +102,46 @@ def test_missing_file_and_folder_are_explained(tmp_path: Path) -> None:
         read_document(tmp_path / "nothing.md")
     with pytest.raises(UserError, match="folder"):
         read_document(tmp_path)
+
+
+def test_a_new_file_gets_the_mode_the_umask_gives(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        file_io._umask.cache_clear()
+        save_document(tmp_path / "new.md", "hello\n")
+    finally:
+        os.umask(old)
+        file_io._umask.cache_clear()
+    assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o644
+
+
+def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "private.md"
+    path.write_text("secret\n")
+    path.chmod(0o640)
+    save_document(path, "still secret\n")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert path.read_text() == "still secret\n"
+
+
+def test_a_symlinked_document_is_written_through_to_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "notes.md"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link = tmp_path / "notes-link.md"
+    link.symlink_to(target)
+    loaded = read_document(link)
+    save_document(link, "new\n", expected=loaded.disk)
+    assert link.is_symlink()
+    assert target.read_text() == "new\n"
+    assert not list(tmp_path.glob(".notes-link.md.*"))  # no temporary file left beside the link
+
+
+def test_a_change_of_size_is_a_conflict_and_a_touch_is_not(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("one\n")
+    loaded = read_document(path)
+    os.utime(path, ns=(loaded.disk.mtime_ns + 10**9, loaded.disk.mtime_ns + 10**9))
+    assert not changed_on_disk(path, loaded.disk)  # same bytes, new mtime: hashed, unchanged
+    path.write_text("one and more\n")
+    assert changed_on_disk(path, loaded.disk)

@@ -112,7 +112,7 @@ def test_ranking_is_deterministic_and_explained() -> None:
     assert best.index == 1  # keeps more of the meaning than the unrelated or the plain rewrite
     assert "removes" in best.explanation and "clichés" in best.explanation
     assert "loses meaning" in first[2].explanation
-    assert all(0 <= s.score <= 10 for s in first)
+    assert first[2].score < first[0].score < best.score
 
 
 def test_judge_and_fluency_hooks_change_the_ranking() -> None:
@@ -138,9 +138,9 @@ def lamp():
 
 
 def test_shipped_weights_rank_the_experts_choice_higher(lamp) -> None:
-    from writer_app.reward.fit import cross_validated_accuracy, pairwise_accuracy
+    from writer_app.reward.fit import cross_validated_accuracy
 
-    assert pairwise_accuracy(QualityModel.load(), lamp.pairs) >= 0.8
+    # Judged on pairs each fold's model never saw (the shipped weights were fitted on all of them).
     assert cross_validated_accuracy(lamp, folds=10, repeats=1) >= 0.75
 
 

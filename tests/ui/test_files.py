@@ -77,17 +77,69 @@ def test_autosave_writes_unsaved_work_and_a_save_removes_it(
 ) -> None:
     set_text(window, "unsaved thoughts")
     window.autosave_now()
+    assert window.autosave.flush(10)
     snapshots = window.autosave.snapshots()
     assert [s.text for s in snapshots] == ["unsaved thoughts"]
     prompts.answers["save_path"] = tmp_path / "kept.md"
     assert window.save()
+    assert window.autosave.flush(10)
     assert window.autosave.snapshots() == []
+
+
+def test_autosave_skips_a_document_that_did_not_change(window: MainWindow) -> None:
+    set_text(window, "written once")
+    window.autosave_now()
+    assert window.autosave.flush(10)
+    first = window.autosave.snapshots()[0].saved_at
+    window.autosave_now()  # the timer and focus changes call it again: nothing new to write
+    window.editor.focusLost.emit()
+    assert window.autosave.flush(10)
+    assert window.autosave.snapshots()[0].saved_at == first
+    window.editor.insertPlainText(" and again")
+    window.autosave_now()
+    assert window.autosave.flush(10)
+    assert [s.text for s in window.autosave.snapshots()] == ["written once and again"]
+
+
+def test_recovered_text_still_detects_a_file_changed_since_the_crash(
+    make_window, prompts, tmp_path: Path
+) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("version on disk\n")
+    crashed = make_window()
+    assert crashed.open_path(path)
+    crashed.editor.insertPlainText("unsaved edit: ")
+    crashed.autosave_now()
+    assert crashed.autosave.flush(10)
+    snapshot = crashed.autosave.snapshots()[0]
+    path.write_text("another program wrote this meanwhile\n")
+    fresh = make_window()
+    fresh.restore_snapshot(snapshot.text, path, snapshot.disk)
+    prompts.answers["overwrite_conflict"] = "cancel"
+    assert not fresh.save()
+    assert "overwrite_conflict" in prompts.asked
+    assert path.read_text() == "another program wrote this meanwhile\n"
+
+
+def test_save_as_to_the_same_file_keeps_the_conflict_check(
+    window: MainWindow, prompts, tmp_path: Path
+) -> None:
+    path = tmp_path / "same.md"
+    path.write_text("first\n")
+    assert window.open_path(path)
+    window.editor.insertPlainText("mine ")
+    path.write_text("theirs, changed on disk\n")
+    prompts.answers["save_path"] = tmp_path / "." / "same.md"
+    prompts.answers["overwrite_conflict"] = "cancel"
+    assert not window.save_as()
+    assert path.read_text() == "theirs, changed on disk\n"
 
 
 def test_focus_loss_autosaves(qtbot, window: MainWindow) -> None:
     window.editor.setFocus()
     qtbot.keyClicks(window.editor, "typed")
     window.editor.focusLost.emit()
+    assert window.autosave.flush(10)
     assert [s.text for s in window.autosave.snapshots()] == ["typed"]
 
 
@@ -99,6 +151,7 @@ def test_crashed_session_is_offered_for_recovery(make_window, prompts, tmp_path:
     crash_after_autosave(store.folder, "words I did not save")
     prompts.answers["recover"] = True
     extra = recover_unsaved(store, prompts, first, make_window)
+    assert store.flush(10)
     assert extra == []
     assert prompts.asked == ["recover"]
     assert first.editor.toPlainText() == "words I did not save"
@@ -114,6 +167,7 @@ def test_declined_recovery_is_discarded(make_window, prompts) -> None:
     crash_after_autosave(first.autosave.folder, "old draft")
     prompts.answers["recover"] = False
     recover_unsaved(first.autosave, prompts, first, make_window)
+    assert first.autosave.flush(10)
     assert first.editor.toPlainText() == ""
     assert first.autosave.snapshots() == []
 

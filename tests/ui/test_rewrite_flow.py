@@ -37,7 +37,7 @@ def type_document(qtbot, window: MainWindow, text: str) -> None:
 
 
 def rewrite_and_wait(qtbot, window: MainWindow, mode: str = "concise") -> None:
-    with qtbot.waitSignal(window.controller.requestFinished, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
         assert window.request_rewrite(mode=mode) is not None
 
 
@@ -60,7 +60,7 @@ def test_accept_replaces_the_selection_and_one_undo_restores_it(qtbot, window: M
 def test_typing_elsewhere_during_generation_applies_to_the_right_range(qtbot, window: MainWindow) -> None:
     window.editor.setPlainText(DOCUMENT)
     select(window, PHRASE)
-    with qtbot.waitSignal(window.controller.requestFinished, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
         window.request_rewrite(mode="formal")
         cursor = window.editor.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.Start)
@@ -101,11 +101,11 @@ def test_stop_cancels_and_late_results_do_not_arrive(qtbot, window: MainWindow) 
     window.editor.setPlainText("the night " * 40)
     window.editor.selectAll()
     finished: list[object] = []
-    window.controller.requestFinished.connect(lambda *args: finished.append(args))
-    with qtbot.waitSignal(window.controller.chunksReady, timeout=TIMEOUT_MS):
+    window.assist.requestFinished.connect(lambda *args: finished.append(args))
+    with qtbot.waitSignal(window.assist.chunksReady, timeout=TIMEOUT_MS):
         window.request_rewrite(mode="expand")
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert window.controller.active_request_id is None
+    assert window.assist.active_request_id is None
     assert "Stopped" in window.candidates.summary.text()
     qtbot.wait(300)
     assert finished == []

@@ -1,67 +1,137 @@
-"""Autosave snapshots of unsaved documents in the state folder, and their recovery after a crash."""
+"""Autosave snapshots of unsaved documents, written off the GUI thread, and their recovery after a crash.
+
+Each running app holds an OS-level lock on a file of its own (`instances/<id>.lock`); a snapshot
+names the instance that wrote it. A snapshot is orphaned when its instance's lock can be taken: the
+kernel releases a lock as soon as its process dies (also after `kill -9`, before it is reaped), and a
+new process cannot inherit it by reusing a PID.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
+import threading
 import time
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from writer_app.documents.file_io import atomic_write_bytes
+from filelock import FileLock, Timeout
+
+from writer_app.documents.file_io import DiskState, atomic_write_bytes
 from writer_app.errors import UserError
 
 LOGGER = logging.getLogger(__name__)
+ErrorHandler = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """An unsaved document as it was at `saved_at`; `path` is None for a new document."""
+    """An unsaved document as it was at `saved_at`; `path` is None for a new document.
+
+    `disk` is what the file on disk looked like when the document was loaded or last saved, so a
+    recovered document still notices a file another program changed since.
+    """
 
     document_id: str
     path: str | None
     title: str
     text: str
     saved_at: float
-    owner_pid: int
+    owner: str
+    disk: DiskState | None = None
 
 
 def new_document_id() -> str:
     return uuid.uuid4().hex
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
+def _disk_from(raw: object) -> DiskState | None:
+    if not isinstance(raw, dict):
+        return None
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        return DiskState(int(raw["size"]), int(raw["mtime_ns"]), str(raw["sha256"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 class AutosaveStore:
-    """One JSON file per unsaved document under `folder`; removed on save or clean close."""
+    """One JSON file per unsaved document under `folder`; removed on save or clean close.
 
-    def __init__(self, folder: Path) -> None:
+    `save` writes at once (recovery, tests); `save_in_background` queues the write on one background
+    thread, where a newer snapshot of the same document replaces a queued older one, and `discard`
+    is queued behind it, so the order of writes and removals is kept. `flush` waits for the queue.
+    """
+
+    def __init__(self, folder: Path, instance_id: str | None = None) -> None:
         self.folder = Path(folder)
+        self.instance_id = instance_id or uuid.uuid4().hex
+        self._lock: FileLock | None = None
+        self._pending: dict[
+            str, tuple[tuple[Path | None, str, str, DiskState | None], ErrorHandler | None]
+        ] = {}
+        self._guard = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._last: Future[None] | None = None
 
+    # ----- the instance lock --------------------------------------------------------------------
+    def _lock_file(self, owner: str) -> Path:
+        return self.folder / "instances" / f"{owner}.lock"
+
+    def claim(self) -> None:
+        """Hold this instance's lock for as long as the process runs (or until `release`)."""
+        if self._lock is not None:
+            return
+        path = self._lock_file(self.instance_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path), timeout=0)
+        lock.acquire()
+        self._lock = lock
+
+    def release(self) -> None:
+        """Let go of the instance lock (a clean exit); the lock file is removed."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+            self._lock_file(self.instance_id).unlink(missing_ok=True)
+
+    def _owner_alive(self, owner: str) -> bool:
+        if owner == self.instance_id:
+            return True
+        path = self._lock_file(owner) if owner else None
+        if path is None or not path.exists():
+            return False
+        probe = FileLock(str(path), timeout=0)
+        try:
+            probe.acquire()
+        except Timeout:
+            return True
+        probe.release()
+        path.unlink(missing_ok=True)
+        return False
+
+    # ----- writing ----------------------------------------------------------------------------
     def _file(self, document_id: str) -> Path:
         return self.folder / f"{document_id}.json"
 
-    def save(self, document_id: str, path: Path | None, title: str, text: str) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def save(
+        self, document_id: str, path: Path | None, title: str, text: str, disk: DiskState | None = None
+    ) -> None:
+        """Write the snapshot now (raises UserError when it cannot be written)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"Autosave cannot write to {self.folder}: {error.strerror or error}.") from error
         payload = {
             "document_id": document_id,
             "path": str(path) if path else None,
             "title": title,
             "text": text,
             "saved_at": time.time(),
-            "owner_pid": os.getpid(),
+            "owner": self.instance_id,
+            "disk": {"size": disk.size, "mtime_ns": disk.mtime_ns, "sha256": disk.sha256} if disk else None,
         }
         try:
             atomic_write_bytes(self._file(document_id), json.dumps(payload, ensure_ascii=False).encode())
@@ -69,9 +139,67 @@ class AutosaveStore:
             LOGGER.warning("autosave of %s failed", title, exc_info=True)
             raise
 
-    def discard(self, document_id: str) -> None:
-        self._file(document_id).unlink(missing_ok=True)
+    def _submit(self, task: Callable[[], None]) -> None:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
+        self._last = self._executor.submit(task)
 
+    def save_in_background(
+        self,
+        document_id: str,
+        path: Path | None,
+        title: str,
+        text: str,
+        disk: DiskState | None = None,
+        on_error: ErrorHandler | None = None,
+    ) -> None:
+        """Queue the snapshot; a failure's sentence goes to `on_error`, called on the background thread."""
+        with self._guard:
+            queued = document_id in self._pending
+            self._pending[document_id] = ((path, title, text, disk), on_error)
+        if not queued:
+            self._submit(lambda: self._write_pending(document_id))
+
+    def _write_pending(self, document_id: str) -> None:
+        with self._guard:
+            entry = self._pending.pop(document_id, None)
+        if entry is None:  # discarded meanwhile
+            return
+        arguments, on_error = entry
+        try:
+            self.save(document_id, *arguments)
+        except UserError as error:
+            if on_error is not None:
+                on_error(str(error))
+
+    def discard(self, document_id: str) -> None:
+        """Remove the document's snapshot, after any write of it already queued."""
+        with self._guard:
+            self._pending.pop(document_id, None)
+        if self._executor is None:
+            self._file(document_id).unlink(missing_ok=True)
+        else:
+            self._submit(lambda: self._file(document_id).unlink(missing_ok=True))
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every queued write and removal is done; False when `timeout` ran out."""
+        last = self._last
+        if last is None:
+            return True
+        try:
+            last.result(timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Finish the queue, stop the background thread and release the instance lock."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        self.release()
+
+    # ----- reading ----------------------------------------------------------------------------
     def snapshots(self) -> list[Snapshot]:
         if not self.folder.is_dir():
             return []
@@ -86,7 +214,8 @@ class AutosaveStore:
                         raw["title"],
                         raw["text"],
                         float(raw["saved_at"]),
-                        int(raw.get("owner_pid", 0)),
+                        str(raw.get("owner") or ""),
+                        _disk_from(raw.get("disk")),
                     )
                 )
             except (OSError, ValueError, KeyError, TypeError):
@@ -95,4 +224,11 @@ class AutosaveStore:
 
     def orphaned(self) -> list[Snapshot]:
         """Snapshots whose app is no longer running: what a crash or kill left behind."""
-        return [s for s in self.snapshots() if s.owner_pid != os.getpid() and not _pid_alive(s.owner_pid)]
+        alive: dict[str, bool] = {}
+        orphans = []
+        for snapshot in self.snapshots():
+            if snapshot.owner not in alive:
+                alive[snapshot.owner] = self._owner_alive(snapshot.owner)
+            if not alive[snapshot.owner]:
+                orphans.append(snapshot)
+        return orphans

@@ -7,6 +7,7 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from writer_app.errors import UserError
@@ -106,20 +107,52 @@ def disk_state(path: Path) -> DiskState | None:
 
 
 def changed_on_disk(path: Path, expected: DiskState | None) -> bool:
-    """True when the file's content differs from `expected` (a touch without change is not a change)."""
+    """True when the file's content differs from `expected` (a touch without change is not a change).
+
+    Size and mtime are compared first: a different size is a change, the same size and mtime is
+    none, and only otherwise is the whole file hashed.
+    """
     if expected is None:
         return False
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        return False
+    if stat.st_size != expected.size:
+        return True
+    if stat.st_mtime_ns == expected.mtime_ns:
+        return False
     current = disk_state(path)
-    if current is None:
-        return False
-    if current.size == expected.size and current.mtime_ns == expected.mtime_ns:
-        return False
-    return current.sha256 != expected.sha256
+    return current is not None and current.sha256 != expected.sha256
+
+
+@cache
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read it by setting it, once, and put it back at once
+    os.umask(mask)
+    return mask
+
+
+def write_target(path: Path) -> Path:
+    """Where writing `path` must go: a symlink's target, so the link itself stays a link."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
-    """Write to a temporary file beside `path`, fsync it, replace `path`, fsync the folder."""
-    path = Path(path)
+    """Write to a temporary file beside `path`, fsync it, replace `path`, fsync the folder.
+
+    An existing file keeps its permission bits; a new one gets those the user's umask gives (not
+    mkstemp's 0600). A symlink is written through: its target is replaced and the link kept.
+    """
+    path = write_target(path)
     folder = path.parent
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -130,8 +163,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
         try:
             folder_fd = os.open(folder, os.O_RDONLY)

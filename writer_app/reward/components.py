@@ -131,7 +131,7 @@ def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
     return len(left & right) / len(left | right) >= threshold
 
 
-_SENTENCE_END = re.compile(r"[.!?…:;)\]\"”’'*_`]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;)\]\"”’'*_`。！？」』）»]\s*$")
 
 
 def ends_mid_sentence(source: str, candidate: str) -> bool:

@@ -16,6 +16,7 @@ from writer_app.reward.components import (
     near_duplicate,
     style_similarity,
 )
+from writer_app.reward.language import language_mismatch, requested_language
 from writer_app.reward.quality import QualityModel, quality_features
 from writer_app.reward.slop import Span, describe
 from writer_app.reward.text_units import words
@@ -52,6 +53,9 @@ TASK_WEIGHTS: dict[str, dict[str, float]] = {
 UNCHANGED_PENALTY = -1.0  # a rewrite that returns the text as it was did not do the task
 UNFINISHED_PENALTY = -1.0  # a candidate cut off mid-sentence (it ran out of tokens)
 ADDED_CONTENT_WEIGHT = 3.0  # per unit of the share of content words the original lacks
+# A candidate in another language than its source (or than the instruction asks for) did not do the
+# task, however fluent it is: the 135M model answers a Russian "make concise" in English.
+WRONG_LANGUAGE_PENALTY = -3.0
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,8 @@ def rank_candidates(
     # Without an original, good paragraphs all sit far above LAMP's average and one squash would make
     # them equal: the candidates' common level and each one's lead over it are squashed apart.
     level = sum(logits) / len(logits) if logits and source_features is None else 0.0
+    # Content words cannot be compared across languages: a translation is not judged on them.
+    translating = requested_language(request.instruction) is not None
     for index, text in enumerate(candidates):
         features = all_features[index]
         # The model was fitted on ~200-word paragraphs and modest edits; squash it to ±2 so that
@@ -194,13 +200,18 @@ def rank_candidates(
             notes.insert(0, "ends mid-sentence")
             parts["unfinished"] = -1.0
             total += UNFINISHED_PENALTY
-        if request.source and weights["meaning"]:
+        wrong_language = language_mismatch(request.source, text, request.instruction)
+        if wrong_language:
+            notes.insert(0, wrong_language)
+            parts["language"] = -1.0
+            total += WRONG_LANGUAGE_PENALTY
+        if request.source and weights["meaning"] and not translating:
             slop = source_features.slop.spans if source_features else ()
             kept = meaning_preservation(request.source, text, [(span.start, span.end) for span in slop])
             parts["meaning_kept"] = kept
             parts["meaning"] = (kept - 0.75) * 4
             total += weights["meaning"] * parts["meaning"]
-        if request.source and rules.adds_nothing:
+        if request.source and rules.adds_nothing and not translating:
             parts["added_content"] = added_content(request.source, text)
             total -= ADDED_CONTENT_WEIGHT * parts["added_content"]
         if request.source and request.mode and weights["direction"]:

@@ -116,6 +116,7 @@ class CandidatesPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.original = ""
+        self.applied = False  # a candidate was accepted: the cards' actions stay off until a new request
         self.cards: list[CandidateCard] = []
         self._dirty: set[CandidateCard] = set()
         self._render_timer = QTimer(self)
@@ -195,6 +196,7 @@ class CandidatesPanel(QWidget):
             card.deleteLater()
         self.cards = []
         self._dirty.clear()
+        self.applied = False
         self.original = original
         self.original_view.hide()
         for index in range(count):
@@ -244,7 +246,7 @@ class CandidatesPanel(QWidget):
         parts = word_diff(self.original, text)
         card.title.setText(f"Candidate {index + 1} — {change_summary(parts)}")
         self._show(card, text)
-        card._set_buttons(True)
+        card._set_buttons(not self.applied)
 
     def finish(self, message: str) -> None:
         for card in self.cards:
@@ -253,6 +255,13 @@ class CandidatesPanel(QWidget):
                 card.view.setHtml(card.view.toHtml() if card.text else "<i>No text.</i>")
         self.summary.setText(message)
         self.set_busy(False)
+
+    def mark_applied(self, message: str) -> None:
+        """A candidate was applied: every card's actions go off and stay off for this request."""
+        self.applied = True
+        for card in self.cards:
+            card._set_buttons(False)
+        self.finish(message)
 
     def show_ranking(self, source_spans: Sequence[tuple[int, int]], ranked: Sequence[object]) -> None:
         """Put scores, explanations and slop marks on the cards (`ranked`: assist Candidates)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -60,6 +60,8 @@ class PendingRewrite:
 class MainWindow(QMainWindow):
     """One document per window; the controller, settings, autosave store and prompts are passed in."""
 
+    autosaveFailed = Signal(str)  # emitted from the autosave thread; handled on the GUI thread
+
     def __init__(
         self,
         controller: AssistController,
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.controller = controller
+        self.assist = controller.client(self)  # this window's requests and only their results
         self.settings = settings
         self.autosave = autosave
         self.history_dir = history_dir
@@ -86,6 +89,7 @@ class MainWindow(QMainWindow):
         self._pending: PendingRewrite | None = None
         self._seed = int(time.time()) & 0xFFFF
         self._last_result: AssistResult | None = None
+        self._autosave_dirty = False  # edits not yet in an autosave snapshot
 
         self.editor = Editor(self)
         self.find_bar = FindBar(self.editor, self)
@@ -202,7 +206,7 @@ class MainWindow(QMainWindow):
             self._action(
                 rewrite_menu,
                 mode.label,
-                f"Ctrl+Alt+{number}",
+                f"Ctrl+{number}",  # not Ctrl+Alt: that is AltGr on many European keyboards
                 lambda key=mode.key: self.request_rewrite(mode=key),
             )
         self._action(self.assist_menu, "Custom &Instruction…", "Ctrl+Shift+R", self.focus_instruction)
@@ -238,22 +242,24 @@ class MainWindow(QMainWindow):
         self._refresh_recent_menu()
 
     def _connect(self) -> None:
-        editor, controller, panel = self.editor, self.controller, self.candidates
+        editor, controller, panel, assist = self.editor, self.controller, self.candidates, self.assist
         editor.textChanged.connect(self.count_timer.start)
+        editor.textChanged.connect(self._mark_autosave_dirty)
+        self.autosaveFailed.connect(self._on_autosave_failed)
         editor.modificationChanged.connect(lambda _modified: self._update_title())
         editor.focusLost.connect(self.autosave_now)
         self.find_bar.messageRequested.connect(self.show_message)
         controller.modelLoading.connect(self._on_model_loading)
         controller.modelLoaded.connect(self._on_model_loaded)
         controller.modelFailed.connect(self._on_model_failed)
-        controller.chunksReady.connect(lambda _rid, index, text: panel.append_stream(index, text))
-        controller.candidateRestarted.connect(lambda _rid, index: panel.restart(index))
-        controller.candidateFinished.connect(self._on_candidate)
-        controller.generationProgress.connect(
+        assist.chunksReady.connect(lambda _rid, index, text: panel.append_stream(index, text))
+        assist.candidateRestarted.connect(lambda _rid, index: panel.restart(index))
+        assist.candidateFinished.connect(self._on_candidate)
+        assist.generationProgress.connect(
             lambda _rid, _tokens, rate: self.speed_label.setText(f"{rate:.1f} tokens/s")
         )
-        controller.requestFinished.connect(self._on_request_finished)
-        controller.requestFailed.connect(self._on_request_failed)
+        assist.requestFinished.connect(self._on_request_finished)
+        assist.requestFailed.connect(self._on_request_failed)
         panel.acceptRequested.connect(self.accept_candidate)
         panel.insertRequested.connect(self.insert_candidate_after)
         panel.copyRequested.connect(self.copy_candidate)
@@ -386,14 +392,19 @@ class MainWindow(QMainWindow):
         if path is not None and path.is_file():
             try:
                 loaded = read_document(path)
-                disk, line_ending, has_bom = loaded.disk, loaded.line_ending, loaded.has_bom
             except UserError:
-                disk = None
+                loaded = None
+            if loaded is not None:
+                line_ending, has_bom = loaded.line_ending, loaded.has_bom
+                # What the file was when the text was autosaved: a later change by another program
+                # must still be noticed at the next save.
+                disk = disk or loaded.disk
         self._set_document("", path, disk, line_ending, has_bom)
         cursor = QTextCursor(self.editor.document())
         cursor.insertText(text)
         self.editor.document().setModified(True)
         self.editor.document().clearUndoRedoStacks()
+        self._autosave_dirty = True
         self._update_title()
 
     def _refresh_recent_menu(self) -> None:
@@ -428,7 +439,11 @@ class MainWindow(QMainWindow):
         path = self.prompts.save_path(self, suggested)
         if path is None:
             return False
-        return self._write(path, force=True)
+        # The file dialog asked before replacing another file; the same file keeps the conflict check.
+        return self._write(path, force=not self._same_file(path))
+
+    def _same_file(self, path: Path) -> bool:
+        return self.path is not None and Path(path).resolve() == self.path.resolve()
 
     def _write(self, path: Path, force: bool) -> bool:
         text = self.editor.toPlainText()
@@ -438,7 +453,7 @@ class MainWindow(QMainWindow):
                 text,
                 line_ending=self.line_ending,
                 has_bom=self.has_bom,
-                expected=self.disk if path == self.path else None,
+                expected=self.disk if self._same_file(path) else None,
                 force=force,
             )
         except SaveConflictError:
@@ -469,13 +484,26 @@ class MainWindow(QMainWindow):
             except UserError:
                 LOGGER.warning("could not save the AI edit history", exc_info=True)
 
+    def _mark_autosave_dirty(self) -> None:
+        self._autosave_dirty = True
+
     def autosave_now(self) -> None:
-        if not self.is_modified:
+        """Queue a snapshot of unsaved edits (written on the autosave thread); nothing when unchanged."""
+        if not self.is_modified or not self._autosave_dirty:
             return
-        try:
-            self.autosave.save(self.document_id, self.path, self.title, self.editor.toPlainText())
-        except UserError as error:
-            self.statusBar().showMessage(f"Autosave failed: {error}", 8000)
+        self._autosave_dirty = False
+        self.autosave.save_in_background(
+            self.document_id,
+            self.path,
+            self.title,
+            self.editor.toPlainText(),
+            self.disk,
+            on_error=self.autosaveFailed.emit,
+        )
+
+    def _on_autosave_failed(self, message: str) -> None:
+        self._autosave_dirty = True  # try again at the next tick
+        self.statusBar().showMessage(f"Autosave failed: {message}", 8000)
 
     def zoom(self, steps: int) -> None:
         self.settings.zoom = self.editor.zoom(steps)
@@ -533,7 +561,7 @@ class MainWindow(QMainWindow):
 
     def _submit(self, request: RewriteRequest, range_cursor: QTextCursor, title: str) -> int:
         self.message_bar.hide()
-        request_id = self.controller.submit(request)
+        request_id = self.assist.submit(request)
         self._pending = PendingRewrite(request_id, request, range_cursor, title)
         self._last_result = None
         self.candidates.start(request.text, title, request.n_candidates)
@@ -561,8 +589,8 @@ class MainWindow(QMainWindow):
 
     def stop(self) -> None:
         """Esc: stop the assistant if it is writing, else close the find bar."""
-        if self.controller.active_request_id is not None:
-            self.controller.cancel()
+        if self.assist.active_request_id is not None:
+            self.assist.cancel()
             self.candidates.finish("Stopped.")
             self.busy.hide()
         elif self.find_bar.isVisible():
@@ -631,9 +659,9 @@ class MainWindow(QMainWindow):
         name = (
             f"#{chosen.rank}" if chosen is not None and chosen.rank is not None else f"candidate {index + 1}"
         )
-        self.candidates.finish(f"Applied {name}. Ctrl+Z undoes it.")
-        for card in self.candidates.cards:
-            card._set_buttons(False)
+        self.assist.cancel()  # the user chose: the candidates still being written are not needed
+        self.candidates.mark_applied(f"Applied {name}. Ctrl+Z undoes it.")
+        self.busy.hide()
         return True
 
     def insert_candidate_after(self, index: int) -> bool:

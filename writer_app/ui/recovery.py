@@ -25,7 +25,9 @@ def recover_unsaved(
                 and (not first.editor.toPlainText())
                 else new_window()
             )
-            target.restore_snapshot(snapshot.text, Path(snapshot.path) if snapshot.path else None)
+            target.restore_snapshot(
+                snapshot.text, Path(snapshot.path) if snapshot.path else None, snapshot.disk
+            )
             target.autosave_now()  # a new snapshot exists before the old one goes
             if target is not first:
                 opened.append(target)

@@ -45,6 +45,6 @@ def take_screenshot(window: MainWindow, output: str, model_expected: bool) -> bo
         _wait_for(window, window.controller.modelLoaded, window.controller.modelFailed)
     if window.controller.model_name and select_first_sentence(window):
         window.request_rewrite(mode="concise")
-        _wait_for(window, window.controller.requestFinished, window.controller.requestFailed)
+        _wait_for(window, window.assist.requestFinished, window.assist.requestFailed)
     QCoreApplication.sendPostedEvents()  # apply pending layout changes (the ranked order) first
     return window.grab().save(output)

@@ -1,0 +1,177 @@
+"""The language of a text: the script of its letters and, for long enough text, py3langid's guess."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+# Fewer letters than these and a guess is not reliable enough to mark a candidate.
+MIN_SCRIPT_LETTERS = 12
+MIN_ID_LETTERS = 40
+MIN_ID_PROBABILITY = 0.95
+NAMES = {
+    "ar": "Arabic",
+    "bg": "Bulgarian",
+    "ca": "Catalan",
+    "cs": "Czech",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fa": "Persian",
+    "fi": "Finnish",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "id": "Indonesian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "sr": "Serbian",
+    "sv": "Swedish",
+    "th": "Thai",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+}
+_CODES = {name.lower(): code for code, name in NAMES.items()}
+_TARGET = re.compile(
+    r"\b(?:translat\w*|render|rewrite|write|answer|put)\b[^.]*?\b(?:in|into|to)\s+(?P<name>[A-Za-z]+)",
+    re.IGNORECASE,
+)
+_SCRIPT_NAMES = {"Han": "Chinese", "Kana": "Japanese", "Hangul": "Korean"}
+_SCRIPTS = {
+    "ru": "Cyrillic",
+    "uk": "Cyrillic",
+    "bg": "Cyrillic",
+    "sr": "Cyrillic",
+    "el": "Greek",
+    "zh": "Han",
+    "ja": "Kana",
+    "ko": "Hangul",
+    "ar": "Arabic",
+    "fa": "Arabic",
+    "he": "Hebrew",
+    "hi": "Devanagari",
+    "th": "Thai",
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    """What a text is written in: its script, and a language code when one could be told reliably."""
+
+    script: str  # "Latin", "Cyrillic", "Greek", "Han", "Kana", "Hangul", "Arabic", ...
+    code: str | None  # ISO 639-1, or None when the text is too short or the guess is unsure
+    letters: int
+
+    @property
+    def name(self) -> str:
+        if self.code:
+            return NAMES.get(self.code, self.code)
+        return _SCRIPT_NAMES.get(self.script, f"{self.script} script")
+
+
+def _script_of(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    code = ord(char)
+    if 0x3040 <= code <= 0x30FF:
+        return "Kana"
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
+        return "Han"
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF:
+        return "Hangul"
+    try:
+        first = unicodedata.name(char).split(" ", 1)[0]
+    except ValueError:
+        return None
+    return (
+        first.title()
+        if first
+        in {"LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "DEVANAGARI", "THAI", "ARMENIAN", "GEORGIAN"}
+        else "Other"
+    )
+
+
+def dominant_script(text: str) -> tuple[str, int]:
+    """The script most of the letters are in (Kana wins over Han: Japanese mixes both) and the count."""
+    counts = Counter(script for script in map(_script_of, text) if script)
+    if not counts:
+        return "", 0
+    letters = sum(counts.values())
+    if counts.get("Kana", 0) >= 0.1 * letters:
+        return "Kana", letters
+    return counts.most_common(1)[0][0], letters
+
+
+@cache
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@lru_cache(maxsize=512)
+def identify(text: str) -> Language:
+    """The text's script, and its language where there is enough text for a confident guess."""
+    script, letters = dominant_script(text)
+    code = None
+    if letters >= MIN_ID_LETTERS:
+        guess, probability = _identifier().classify(text)
+        if probability >= MIN_ID_PROBABILITY:
+            code = str(guess)
+    return Language(script, code, letters)
+
+
+def requested_language(instruction: str) -> str | None:
+    """The language an instruction asks for ("translate into German" → "de"), else None."""
+    for match in _TARGET.finditer(instruction or ""):
+        code = _CODES.get(match.group("name").lower())
+        if code:
+            return code
+    return None
+
+
+def language_mismatch(source: str, candidate: str, instruction: str = "") -> str | None:
+    """A note such as "in English, not Russian" when the candidate is in another language than asked.
+
+    Without a requested language the candidate must keep the source's. Only judged where both texts
+    are long enough: different scripts from MIN_SCRIPT_LETTERS letters on, different languages of one
+    script only when py3langid is confident about both.
+    """
+    wanted = requested_language(instruction)
+    got = identify(candidate)
+    if got.letters < MIN_SCRIPT_LETTERS:
+        return None
+    if wanted is not None:
+        wrong_script = got.script != _SCRIPTS.get(wanted, "Latin")
+        if wrong_script or (got.code is not None and got.code != wanted):
+            return f"in {got.name}, not {NAMES[wanted]} as asked"
+        return None
+    had = identify(source)
+    if had.letters < MIN_SCRIPT_LETTERS:
+        return None
+    if had.script != got.script and {had.script, got.script} != {"Han", "Kana"}:
+        return f"in {got.name}, not {had.name}"
+    if had.code and got.code and had.code != got.code:
+        return f"in {got.name}, not {had.name}"
+    return None
