@@ -205,6 +205,26 @@ def test_the_window_starts_from_the_command_line(tmp_path: Path) -> None:
     assert missing.returncode == 0 and b"Traceback" not in missing.stderr  # a message bar, not a crash
 
 
+@pytest.mark.parametrize("form", ["open", "--"])
+def test_a_file_named_like_a_command_can_be_opened(tmp_path: Path, form: str) -> None:
+    document = tmp_path / "rewrite"
+    document.write_text("A draft called rewrite.\n")
+    home = tmp_path / "home"
+    options = ["--home", str(home), "--exit-when-ready"]
+    args = ["open", "rewrite", *options] if form == "open" else [*options, "--", "rewrite"]
+    started = subprocess.run(
+        [sys.executable, "-m", "writer_app", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert started.returncode == 0, started.stderr.decode()
+    settings = "".join(f.read_text() for f in (home / "config").rglob("*") if f.is_file())
+    assert str(document) in settings  # opened: it is the most recent file
+
+
 def test_icon_and_desktop_entry_are_shipped() -> None:
     from writer_app.app import icon_path
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.handlers
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +15,9 @@ from writer_app.documents.autosave import AutosaveStore
 from writer_app.paths import AppPaths
 
 LOGGER = logging.getLogger(__name__)
+LOG_BYTES = 1_000_000  # the log file rotates at this size, keeping LOG_BACKUPS older files
+LOG_BACKUPS = 3
+SHUTDOWN_WAIT_MS = 4_000  # how long quitting waits for the model thread before it exits regardless
 SAMPLE_DOCUMENT = """# A short note
 
 The old lighthouse stood at the edge of the cliff, and honestly it was really very old and kind of \
@@ -40,12 +45,49 @@ def icon_path() -> Path | None:
 def _log_to_file(paths: AppPaths) -> None:
     try:
         paths.state_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(paths.state_dir / "writer-app.log", encoding="utf-8")
+        handler = logging.handlers.RotatingFileHandler(
+            paths.state_dir / "writer-app.log", maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
     logging.getLogger().addHandler(handler)
+
+
+def finish_shutdown(
+    controller: object, autosave: AutosaveStore, exit_code: int, wait_ms: int = SHUTDOWN_WAIT_MS
+) -> int:
+    """Stop the model thread and the autosave queue; exit at once if the model thread will not stop.
+
+    Unsaved work is already on disk (the windows autosaved before closing) and the queue is flushed
+    first. A model load cannot be interrupted: rather than destroy a running QThread (Qt aborts the
+    process) or hang, the process then ends with `os._exit` once the logs are flushed.
+    """
+    autosave.flush(10)
+    if controller.shutdown(timeout_ms=wait_ms):  # type: ignore[attr-defined]
+        autosave.close()
+        return exit_code
+    LOGGER.warning("the model thread did not stop within %d ms: exiting without waiting for it", wait_ms)
+    autosave.close()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(exit_code)
+
+
+def _quit_on_sigterm(app: QApplication) -> None:
+    """A logout or `kill` quits like the Quit action would, so open windows autosave first."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    # Python runs signal handlers only between bytecodes: a timer lets it in while Qt's loop runs.
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(300)
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -73,9 +115,11 @@ def run_gui(args: argparse.Namespace) -> int:
         app.setWindowIcon(QIcon(str(icon)))
     settings = AppSettings(paths.config_dir)
     autosave = AutosaveStore(paths.state_dir / "autosave")
+    autosave.claim()  # held while this app runs: its snapshots are not offered to another instance
     controller = AssistController(LlamaEngine)
     prompts = Prompts()
     screenshot = getattr(args, "screenshot", None)
+    exit_code = 1
 
     def new_window() -> MainWindow:
         return MainWindow(
@@ -104,13 +148,18 @@ def run_gui(args: argparse.Namespace) -> int:
             ok = take_screenshot(window, str(screenshot), model is not None)
             window.editor.document().setModified(False)
             print(f"Screenshot saved to {screenshot}" if ok else f"Could not write {screenshot}")
-            return 0 if ok else 1
+            exit_code = 0 if ok else 1
+            return exit_code
         for each in windows:
             each.show()
+        _quit_on_sigterm(app)
         if getattr(args, "exit_when_ready", False):  # the window is up and editable: stop here
             from PySide6.QtCore import QTimer
 
             QTimer.singleShot(0, app.quit)
-        return app.exec()
+        exit_code = app.exec()
+        return exit_code
     finally:
-        controller.shutdown()
+        for each in windows:
+            each.autosave_now()  # a window still open (the session ends) keeps its unsaved work
+        finish_shutdown(controller, autosave, exit_code)

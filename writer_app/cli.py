@@ -27,6 +27,7 @@ EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   rewrite     rewrite the text read from standard input, print the candidates best first
   score       score candidate texts given as JSON on standard input with the writing reward
   models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
+  open FILE   open FILE in the editor, even one named like a command (so does `writer-app -- FILE`)
 
 examples:
   writer-app notes.md                         open a file in the editor
@@ -307,7 +308,13 @@ def main(argv: list[str] | None = None) -> int:
             from writer_app.modelhub.commands import run as run_models
 
             return run_models(argv[1:])
-        args = _main_parser().parse_args(argv)
+        parser = _main_parser()
+        if command == "open":  # `writer-app open rewrite` opens a file called "rewrite"
+            args = parser.parse_args(argv[1:])
+            if args.file is None:
+                raise UserError("Name the file to open: writer-app open FILE.")
+        else:
+            args = parser.parse_args(argv)
         _configure_logging(args.verbose)
         if args.self_test:
             return run_self_test(args)

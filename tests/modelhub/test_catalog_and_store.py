@@ -98,3 +98,20 @@ def test_importing_a_bad_file_is_refused(tmp_path: Path) -> None:
     bad.write_text("hello")
     result = run_cli("models", "import", str(bad), home=tmp_path / "home")
     assert result.returncode == 1 and b"not a GGUF model file" in result.stderr
+
+
+def test_a_manifest_with_unknown_fields_or_broken_entries_still_loads(
+    tmp_path: Path, tiny_model_path: Path
+) -> None:
+    paths = AppPaths.under(tmp_path)
+    store = ModelStore(paths)
+    model = store.import_file(tiny_model_path)
+    manifest = paths.models_dir / "manifest.json"
+    raw = json.loads(manifest.read_text())
+    raw["models"][0]["added_by_a_newer_version"] = {"quantisation": "Q4_K_M"}
+    raw["models"].append({"id": "broken"})
+    raw["models"].append("not even an object")
+    manifest.write_text(json.dumps(raw))
+    reopened = ModelStore(paths)
+    assert model.id in [m.id for m in reopened.installed()]
+    assert reopened.get(model.id) == model

@@ -195,3 +195,58 @@ def test_when_no_candidate_scores_well_the_panel_says_what_to_try(qtbot, window:
     rewrite_and_wait(qtbot, window, mode="grammar")  # the tiny random model writes gibberish
     assert max(card.score for card in window.candidates.cards) < 2.5
     assert "None of them scores well: try Regenerate" in window.candidates.summary.text()
+
+
+def test_two_windows_rewrite_at_once_and_each_gets_its_own_candidates(qtbot, make_window, tmp_path) -> None:
+    first, second = make_window(), make_window()
+    first.editor.setPlainText("Alpha text.\nthe day is good\nAlpha end.")
+    second.editor.setPlainText("Beta text.\nthe night is short and cold\nBeta end.")
+    select(first, "the day is good")
+    select(second, "the night is short and cold")
+    with qtbot.waitSignals([first.assist.requestFinished, second.assist.requestFinished], timeout=TIMEOUT_MS):
+        assert first.request_rewrite(mode="concise") is not None
+        assert second.request_rewrite(mode="formal") is not None
+        assert first.assist.active_request_id is not None  # the other window did not cancel it
+    assert first.candidates.original == "the day is good"
+    assert second.candidates.original == "the night is short and cold"
+    first_texts = {card.text for card in first.candidates.cards}
+    second_texts = {card.text for card in second.candidates.cards}
+    assert all(card.finished for card in first.candidates.cards + second.candidates.cards)
+    # Accept in the second window puts the second window's candidate into the second document only.
+    chosen = second.candidates.candidate_text(second.candidates.index_at(0))
+    assert chosen in second_texts
+    assert second.accept_shown(0)
+    assert second.editor.toPlainText() == f"Beta text.\n{chosen}\nBeta end."
+    assert first.editor.toPlainText() == "Alpha text.\nthe day is good\nAlpha end."
+    assert first.accept_shown(0)
+    assert first.editor.toPlainText().splitlines()[1] in first_texts
+
+
+def test_opening_a_file_in_one_window_leaves_anothers_rewrite_running(qtbot, make_window, tmp_path) -> None:
+    first, second = make_window(), make_window()
+    first.editor.setPlainText("the night " * 30)
+    first.editor.selectAll()
+    other = tmp_path / "other.md"
+    other.write_text("another file\n")
+    with qtbot.waitSignal(first.assist.requestFinished, timeout=TIMEOUT_MS) as finished:
+        first.request_rewrite(mode="expand")
+        assert second.open_path(other)  # stops the second window's work, which is none
+        second.close()
+    assert not finished.args[1].cancelled
+    assert all(card.finished for card in first.candidates.cards)
+
+
+def test_candidates_finishing_after_accept_keep_their_actions_off(qtbot, window: MainWindow) -> None:
+    window.editor.setPlainText("Start. " + "the night is long " * 20)
+    select(window, "the night is long " * 20)
+    with qtbot.waitSignal(window.assist.candidateFinished, timeout=TIMEOUT_MS):
+        window.request_rewrite(mode="expand")
+    finished = next(card for card in window.candidates.cards if card.finished)
+    assert window.accept_candidate(finished.index)
+    applied = window.editor.toPlainText()
+    for index in range(len(window.candidates.cards)):  # a late candidate arrives anyway
+        window.candidates.finish_candidate(index, "late text")
+    assert not any(card.accept_button.isEnabled() for card in window.candidates.cards)
+    assert window.assist.active_request_id is None  # accepting stopped the rest of the request
+    assert not window.accept_candidate(0)
+    assert window.editor.toPlainText() == applied

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from dataclasses import asdict, dataclass
@@ -12,6 +13,7 @@ from writer_app.errors import UserError
 from writer_app.modelhub.default_model import DefaultModelRecord, find_default_model, sha256_of
 from writer_app.paths import AppPaths
 
+LOGGER = logging.getLogger(__name__)
 DEFAULT_ID = "default"
 
 
@@ -24,6 +26,17 @@ class InstalledModel:
     sha256: str
     source: str  # "catalog:<repo>@<commit>", "import:<original path>" or "embedded"
     licence: str
+
+
+_MODEL_FIELDS = tuple(InstalledModel.__dataclass_fields__)
+
+
+def _model_from(raw: object) -> InstalledModel | None:
+    """A manifest entry as a model: fields a newer version added are ignored, a broken entry skipped."""
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(key), (str, int)) for key in _MODEL_FIELDS):
+        LOGGER.warning("ignoring a broken entry in the model manifest: %r", raw)
+        return None
+    return InstalledModel(**{key: raw[key] for key in _MODEL_FIELDS})
 
 
 class ModelStore:
@@ -66,8 +79,8 @@ class ModelStore:
                 )
             )
         for raw in self._read(self._manifest).get("models", []):
-            model = InstalledModel(**raw)
-            if (self.folder / model.file).is_file():
+            model = _model_from(raw)
+            if model is not None and (self.folder / model.file).is_file():
                 models.append(model)
         return models
 

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._seed = int(time.time()) & 0xFFFF
         self._last_result: AssistResult | None = None
         self._autosave_dirty = False  # edits not yet in an autosave snapshot
+        self._closed = False  # closed by the user: its text was saved or deliberately discarded
 
         self.editor = Editor(self)
         self.find_bar = FindBar(self.editor, self)
@@ -489,7 +490,7 @@ class MainWindow(QMainWindow):
 
     def autosave_now(self) -> None:
         """Queue a snapshot of unsaved edits (written on the autosave thread); nothing when unchanged."""
-        if not self.is_modified or not self._autosave_dirty:
+        if self._closed or not self.is_modified or not self._autosave_dirty:
             return
         self._autosave_dirty = False
         self.autosave.save_in_background(
@@ -750,4 +751,5 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()
+        self._closed = True
         event.accept()
