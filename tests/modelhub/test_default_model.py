@@ -85,9 +85,5 @@ def test_default_model_is_found_in_the_project(default_model_path: Path, tmp_pat
 
 def test_missing_default_model_says_how_to_fetch_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("writer_app.modelhub.default_model.PROJECT_MODELS_DIR", tmp_path / "empty")
-    (tmp_path / "empty").mkdir()
-    (tmp_path / "empty" / "default-model.json").write_text(
-        (PROJECT_MODELS_DIR / "default-model.json").read_text()
-    )
     with pytest.raises(UserError, match="make run"):
-        require_default_model(AppPaths.under(tmp_path / "home"))
+        require_default_model(AppPaths.under(tmp_path / "home"), fetch=False)

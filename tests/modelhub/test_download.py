@@ -6,6 +6,7 @@ import hashlib
 import os
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,27 @@ def test_not_enough_disk_space_refuses_to_start(hub: MockHub, tmp_path: Path) ->
         download(remote(), tmp_path, endpoint=hub.url, disk_free=lambda _path: 1024)
     assert not [r for r in hub.requests if r[0] == "GET"]
     assert not (tmp_path / FILE).exists()
+
+
+def test_cancel_while_waiting_to_reconnect_stops_at_once(hub: MockHub, tmp_path: Path) -> None:
+    hub.drop_every_get = True
+    cancel = threading.Event()
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            download(RemoteFile(REPO, FILE), tmp_path, endpoint=hub.url, cancel=cancel)
+        except BaseException as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    deadline = time.monotonic() + 20
+    while sum(1 for method, *_ in hub.requests if method == "GET") < 4:  # now backing off for 1.6 s
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    cancelled_at = time.monotonic()
+    cancel.set()
+    worker.join(10)
+    assert time.monotonic() - cancelled_at < 0.5
+    assert outcome and isinstance(outcome[0], DownloadCancelled)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from tests.ui.conftest import TIMEOUT_MS
 from writer_app.modelhub.catalog import load_catalog
 from writer_app.modelhub.store import DEFAULT_ID, ModelStore
 from writer_app.ui.model_manager import ModelManagerDialog
+from writer_app.worker.download_worker import PAUSED
 
 
 @pytest.fixture
@@ -51,7 +53,8 @@ def test_download_with_progress_then_use_switches_the_model(
         with qtbot.waitSignal(dialog.downloads.finished, timeout=TIMEOUT_MS):
             dialog.download_selected()
         assert progress and progress[-1][0] == progress[-1][1] == tiny_model_path.stat().st_size
-        assert "installed and verified" in dialog.status.text()
+        # The mock hub publishes the sha256 as the hub does (X-Linked-Etag); the dialog says so.
+        assert "sha256 match what the server published" in dialog.status.text()
         assert store.licence_accepted(entry.id)
         dialog.modelChosen.connect(window.switch_model)
         with qtbot.waitSignal(window.controller.modelLoaded, timeout=TIMEOUT_MS) as loaded:
@@ -98,11 +101,38 @@ def test_import_validates_then_remove(
     dialog = make_dialog(qtbot, store)
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"nonsense")
-    assert not dialog.import_path(bad)
+    with qtbot.waitSignal(dialog.downloads.failed, timeout=TIMEOUT_MS):
+        assert dialog.import_path(bad)
     assert "not a GGUF model file" in dialog.status.text()
-    assert dialog.import_path(tiny_model_path)
+    with qtbot.waitSignal(dialog.downloads.imported, timeout=TIMEOUT_MS):
+        assert dialog.import_path(tiny_model_path)
+        assert "Importing" in dialog.status.text()  # the copy runs in the background
     model_id = dialog.selected_id()
     assert model_id and model_id.startswith("import-")
     dialog.remove_selected()
     assert model_id not in [row[0] for row in dialog.rows()]
     dialog.close()
+
+
+def test_closing_the_dialog_during_a_stalled_download_does_not_wait(qtbot, store: ModelStore) -> None:
+    entry = load_catalog()[1]
+    hub = MockHub(stall_seconds=8.0)
+    hub.add(entry.repo_id, entry.file, os.urandom(4 * 1024 * 1024))
+    hub.start()
+    try:
+        dialog = make_dialog(qtbot, store, hub.url)
+        dialog.select(entry.id)
+        dialog.download_selected()  # the first bytes arrive, then the server hangs
+        qtbot.waitUntil(lambda: any(method == "GET" for method, *_ in hub.requests), timeout=TIMEOUT_MS)
+        qtbot.wait(200)
+        downloads = dialog.downloads
+        started = time.monotonic()
+        with qtbot.waitSignal(downloads.failed, timeout=1000) as paused:
+            dialog.cancel_button.click()
+        assert paused.args == [PAUSED, True]
+        dialog.close()
+        assert time.monotonic() - started < 1.0  # neither Cancel nor Close waited for the hung read
+        assert downloads.is_running()  # the job finishes on its own, owned by the application
+        assert downloads.wait(20_000)
+    finally:
+        hub.stop()

