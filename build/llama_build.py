@@ -153,7 +153,11 @@ def build_wheel(python: str, choice: BuildChoice, target: Path) -> Path:
         )
         built = next(Path(tmp).glob("llama_cpp_python-*.whl"))
         final = target / built.name
-        shutil.move(str(built), final)  # the folder is keyed, so a finished wheel is never half-written
+        # Copied under a temporary name beside its final one, then renamed: an interrupted copy (the
+        # cache may be on another file system than /tmp) never leaves a half wheel to be reused.
+        partial = target / (built.name + ".part")
+        shutil.copyfile(built, partial)
+        os.replace(partial, final)
     return final
 
 

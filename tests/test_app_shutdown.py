@@ -66,3 +66,52 @@ def test_a_normal_quit_joins_the_model_thread(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "exit code 0" in result.stdout
     assert "Destroyed while thread" not in result.stderr
+
+
+DOWNLOADING = """
+import sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from tests.modelhub.mock_hub import MockHub
+from writer_app.app import finish_shutdown
+from writer_app.documents.autosave import AutosaveStore
+from writer_app.modelhub.download import RemoteFile
+from writer_app.worker.controller import AssistController
+from writer_app.worker.download_worker import DownloadController
+
+app = QApplication([])
+hub = MockHub(stall_seconds=60)
+hub.add("owner/model", "model.gguf", b"x" * (1 << 20))
+hub.start()
+downloads = DownloadController()  # as the model dialog makes it; the dialog is still open
+downloads.start(RemoteFile("owner/model", "model.gguf"), Path(sys.argv[1]), hub.url)
+deadline = time.monotonic() + 20
+while not any(method == "GET" for method, *_ in hub.requests):
+    assert time.monotonic() < deadline
+    app.processEvents()
+    time.sleep(0.01)
+store = AutosaveStore(Path(sys.argv[1]) / "autosave")
+finish_shutdown(AssistController(lambda config: None), store, 0, wait_ms=500)
+print("waited for the download", flush=True)
+"""
+
+
+def test_quitting_while_a_download_hangs_exits_cleanly(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", DOWNLOADING, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 15
+    assert "Destroyed while thread" not in result.stderr
+    assert "waited for the download" not in result.stdout  # it left without waiting for the hung read

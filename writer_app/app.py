@@ -64,14 +64,16 @@ def finish_shutdown(
     first. A model load cannot be interrupted: rather than destroy a running QThread (Qt aborts the
     process) or hang, the process then ends with `os._exit` once the logs are flushed.
     """
-    autosave.flush(10)
+    flushed = autosave.flush(10)
+    if not flushed:
+        LOGGER.warning("the autosave queue did not finish within 10 s (a slow or hung disk)")
     stopped = controller.shutdown(timeout_ms=wait_ms)  # type: ignore[attr-defined]
     stopped = _wait_for_background_downloads(wait_ms) and stopped
-    if stopped:
+    if stopped and flushed:
         autosave.close()
         return exit_code
     LOGGER.warning("a background thread did not stop within %d ms: exiting without waiting for it", wait_ms)
-    autosave.close()
+    autosave.close(wait=False)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,7 +21,6 @@ CHILD = """
 import sys, time
 from pathlib import Path
 from writer_app.documents.autosave import AutosaveStore
-from writer_app.documents.file_io import DiskState
 from writer_app.documents.file_io import DiskState
 store = AutosaveStore(Path(sys.argv[1]))
 store.claim()
@@ -109,6 +110,26 @@ def test_background_saves_keep_the_latest_text_and_their_order_with_discards(tmp
     assert [s.document_id for s in store.snapshots()] == ["other"]
     assert errors == []
     store.close()
+
+
+def test_a_save_after_a_discard_is_kept_even_while_the_queue_is_backed_up(tmp_path: Path) -> None:
+    store = AutosaveStore(tmp_path / "autosave")
+    gate = threading.Event()
+    store._submit(gate.wait)  # the background thread is busy: everything below waits in the queue
+    store.save_in_background("doc", None, "Untitled", "before the save")
+    store.discard("doc")  # the user saved the file
+    store.save_in_background("doc", None, "Untitled", "typed after the save")
+    gate.set()
+    assert store.flush(10)
+    assert [s.text for s in store.snapshots()] == ["typed after the save"]
+    store.close()
+
+
+def test_snapshots_are_private_to_their_owner(tmp_path: Path) -> None:
+    store = AutosaveStore(tmp_path / "autosave")
+    store.save("doc", None, "Untitled", "a private draft")
+    assert stat.S_IMODE((tmp_path / "autosave" / "doc.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "autosave").stat().st_mode) == 0o700
 
 
 def test_a_failed_background_save_is_reported(tmp_path: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import platform
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,12 +28,10 @@ llama_build = _load_build_module()
 def recorded(name: str) -> frozenset[str]:
     """A flag set as /proc/cpuinfo lists it, read through the same parser the set-up uses."""
     text = "processor\t: 0\nflags\t\t: " + (FLAGS / f"{name}.txt").read_text().strip() + "\n"
-    path = FLAGS.parent / f".{name}.cpuinfo"
-    path.write_text(text)
-    try:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cpuinfo"
+        path.write_text(text)
         return llama_build.read_cpu_flags(path)
-    finally:
-        path.unlink()
 
 
 def options(choice) -> dict[str, str]:
@@ -103,25 +103,30 @@ def test_other_architectures_build_natively() -> None:
 
 def test_a_changed_flag_set_never_reuses_another_builds_wheel(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("WRITER_APP_WHEEL_CACHE", str(tmp_path))
+    names = ("zen4-epyc", "sapphire-rapids-xeon", "skylake-laptop-avx2")
     keys = {
-        llama_build.build_key(
-            llama_build.choose_options(recorded(name), release=release), "cp311-linux", "gcc 12"
-        )
-        for name in ("zen4-epyc", "sapphire-rapids-xeon", "skylake-laptop-avx2")
-        for release in (False,)
+        llama_build.build_key(llama_build.choose_options(recorded(n)), "cp311-linux", "gcc 12") for n in names
     }
     assert len(keys) == 3
     zen = llama_build.choose_options(recorded("zen4-epyc"))
-    assert llama_build.build_key(zen, "cp311-linux", "gcc 12") != llama_build.build_key(
-        zen, "cp312-linux", "gcc 12"
-    )
-    assert llama_build.build_key(zen, "cp311-linux", "gcc 12") != llama_build.build_key(
-        zen, "cp311-linux", "gcc 13"
-    )
+    key = llama_build.build_key(zen, "cp311-linux", "gcc 12")
+    assert key != llama_build.build_key(zen, "cp312-linux", "gcc 12")
+    assert key != llama_build.build_key(zen, "cp311-linux", "gcc 13")
     assert llama_build.wheel_cache_dir() == tmp_path
 
 
-def test_the_installed_llama_cpp_has_no_amx_kernels() -> None:
+def test_the_venv_runs_the_build_chosen_for_this_cpu() -> None:
+    """The llama.cpp in use is the one `make setup` built with this CPU's options (never AMX): its
+    venv carries the key of exactly that build."""
+    venv = Path(sys.prefix)
+    marker = venv / ".llama-build-key"
+    if not marker.is_file():
+        pytest.skip("llama-cpp-python in this environment was not installed by build/llama_build.py")
+    choice = llama_build.choose_options(llama_build.read_cpu_flags(), machine=platform.machine())
+    expected = llama_build.build_key(
+        choice, llama_build.venv_python_tag(sys.executable), llama_build.compiler_version()
+    )
+    assert marker.read_text().strip() == expected
+    assert "-DGGML_AMX_INT8=OFF" in choice.cmake_args or "-DGGML_NATIVE=ON" in choice.cmake_args
     llama_cpp = pytest.importorskip("llama_cpp")
-    info = llama_cpp.llama_print_system_info().decode()
-    assert "AMX_INT8 = 1" not in info, info
+    assert "AMX_INT8 = 1" not in llama_cpp.llama_print_system_info().decode()

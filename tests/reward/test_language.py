@@ -103,3 +103,18 @@ def test_a_requested_translation_is_not_judged_on_shared_words() -> None:
     assert english.rank == 1
     assert "meaning" not in english.breakdown
     assert "not English as asked" in russian.explanation
+
+
+def test_words_that_are_also_language_names_do_not_ask_for_a_language() -> None:
+    assert requested_language("Rewrite it to polish the wording") is None
+    assert requested_language("Set the scene in Paris") is None
+    assert requested_language("Rewrite it in Polish") == "pl"
+    assert requested_language("translate to german, please") == "de"
+
+
+def test_a_quoted_japanese_word_does_not_make_english_text_japanese() -> None:
+    source = "The dappled light, komorebi, fell through the trees onto the path every morning."
+    candidate = "The light 木漏れ日 (こもれび) fell through the trees onto the path each morning."
+    assert language_mismatch(source, candidate) is None
+    kanji_only = "古灯台立於崖端每夜守者點燈照海上船隻"
+    assert language_mismatch(ENGLISH_ANSWER, kanji_only, "translate into Japanese") is None

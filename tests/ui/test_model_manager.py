@@ -104,9 +104,14 @@ def test_import_validates_then_remove(
     with qtbot.waitSignal(dialog.downloads.failed, timeout=TIMEOUT_MS):
         assert dialog.import_path(bad)
     assert "not a GGUF model file" in dialog.status.text()
+    paused: list[object] = []
+    dialog.downloads.failed.connect(lambda *args: paused.append(args))
     with qtbot.waitSignal(dialog.downloads.imported, timeout=TIMEOUT_MS):
         assert dialog.import_path(tiny_model_path)
         assert "Importing" in dialog.status.text()  # the copy runs in the background
+        assert not dialog.cancel_button.isEnabled()  # a local copy is not a download to pause
+        dialog.downloads.cancel()
+    assert paused == []
     model_id = dialog.selected_id()
     assert model_id and model_id.startswith("import-")
     dialog.remove_selected()

@@ -52,4 +52,4 @@ class AiEditHistory:
         from writer_app.documents.file_io import atomic_write_bytes
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, self.to_json().encode("utf-8"))
+        atomic_write_bytes(path, self.to_json().encode("utf-8"), mode=0o600)  # the user's texts

@@ -8,6 +8,7 @@ new process cannot inherit it by reusing a PID.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import threading
@@ -25,6 +26,20 @@ from writer_app.errors import UserError
 
 LOGGER = logging.getLogger(__name__)
 ErrorHandler = Callable[[str], None]
+PRIVATE_FILE = 0o600  # snapshots hold whole documents: only their owner may read them
+PRIVATE_FOLDER = 0o700
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """The newest text queued for one document, and the queued task allowed to write it."""
+
+    token: int
+    path: Path | None
+    title: str
+    text: str
+    disk: DiskState | None
+    on_error: ErrorHandler | None
 
 
 @dataclass(frozen=True)
@@ -69,9 +84,8 @@ class AutosaveStore:
         self.folder = Path(folder)
         self.instance_id = instance_id or uuid.uuid4().hex
         self._lock: FileLock | None = None
-        self._pending: dict[
-            str, tuple[tuple[Path | None, str, str, DiskState | None], ErrorHandler | None]
-        ] = {}
+        self._pending: dict[str, _Pending] = {}
+        self._tokens = itertools.count(1)
         self._guard = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._last: Future[None] | None = None
@@ -121,7 +135,7 @@ class AutosaveStore:
     ) -> None:
         """Write the snapshot now (raises UserError when it cannot be written)."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         except OSError as error:
             raise UserError(f"Autosave cannot write to {self.folder}: {error.strerror or error}.") from error
         payload = {
@@ -134,7 +148,9 @@ class AutosaveStore:
             "disk": {"size": disk.size, "mtime_ns": disk.mtime_ns, "sha256": disk.sha256} if disk else None,
         }
         try:
-            atomic_write_bytes(self._file(document_id), json.dumps(payload, ensure_ascii=False).encode())
+            atomic_write_bytes(
+                self._file(document_id), json.dumps(payload, ensure_ascii=False).encode(), mode=PRIVATE_FILE
+            )
         except UserError:
             LOGGER.warning("autosave of %s failed", title, exc_info=True)
             raise
@@ -155,22 +171,24 @@ class AutosaveStore:
     ) -> None:
         """Queue the snapshot; a failure's sentence goes to `on_error`, called on the background thread."""
         with self._guard:
-            queued = document_id in self._pending
-            self._pending[document_id] = ((path, title, text, disk), on_error)
-        if not queued:
-            self._submit(lambda: self._write_pending(document_id))
+            queued = self._pending.get(document_id)
+            # A task already queued for this document writes the newest text; otherwise a new one.
+            token = queued.token if queued is not None else next(self._tokens)
+            self._pending[document_id] = _Pending(token, path, title, text, disk, on_error)
+        if queued is None:
+            self._submit(lambda: self._write_pending(document_id, token))
 
-    def _write_pending(self, document_id: str) -> None:
+    def _write_pending(self, document_id: str, token: int) -> None:
         with self._guard:
-            entry = self._pending.pop(document_id, None)
-        if entry is None:  # discarded meanwhile
-            return
-        arguments, on_error = entry
+            entry = self._pending.get(document_id)
+            if entry is None or entry.token != token:  # discarded, or queued anew after a discard
+                return
+            del self._pending[document_id]
         try:
-            self.save(document_id, *arguments)
+            self.save(document_id, entry.path, entry.title, entry.text, entry.disk)
         except UserError as error:
-            if on_error is not None:
-                on_error(str(error))
+            if entry.on_error is not None:
+                entry.on_error(str(error))
 
     def discard(self, document_id: str) -> None:
         """Remove the document's snapshot, after any write of it already queued."""
@@ -192,10 +210,11 @@ class AutosaveStore:
             return False
         return True
 
-    def close(self) -> None:
-        """Finish the queue, stop the background thread and release the instance lock."""
+    def close(self, wait: bool = True) -> None:
+        """Finish the queue (unless `wait` is False: a hung disk must not hang quitting), stop the
+        background thread and release the instance lock."""
         if self._executor is not None:
-            self._executor.shutdown(wait=True)
+            self._executor.shutdown(wait=wait)
             self._executor = None
         self.release()
 

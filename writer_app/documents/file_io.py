@@ -146,11 +146,12 @@ def write_target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
+def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> os.stat_result:
     """Write to a temporary file beside `path`, fsync it, replace `path`, fsync the folder.
 
-    An existing file keeps its permission bits; a new one gets those the user's umask gives (not
-    mkstemp's 0600). A symlink is written through: its target is replaced and the link kept.
+    `mode` fixes the permission bits (private files); otherwise an existing file keeps its own and a
+    new one gets those the user's umask gives (not mkstemp's 0600). A symlink is written through:
+    its target is replaced and the link kept.
     """
     path = write_target(path)
     folder = path.parent
@@ -163,7 +164,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> os.stat_result:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+        if mode is None:
+            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
         os.chmod(temporary, mode)
         os.replace(temporary, path)
         try:

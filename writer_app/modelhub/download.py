@@ -195,6 +195,10 @@ def _fetch(
                     chunk = response.read(CHUNK)
                     if not chunk:
                         break
+                    if cancel is not None and cancel.is_set():  # a read that hung until now: stop
+                        raise DownloadCancelled(
+                            f"Download of {file} paused at {done / 2**20:.0f} MB: start it again to resume."
+                        )
                     out.write(chunk)
                     digest.update(chunk)
                     done += len(chunk)
@@ -274,10 +278,11 @@ def download(
         )
     os.replace(part, target)
     _state_file(part).unlink(missing_ok=True)
-    if remote.sha256:
-        checked = "size and sha256 match the catalog"
-    elif expected is not None:
-        checked = "size and sha256 match what the server published"
-    else:
+    if remote.sha256 or expected is not None:
+        against = "the catalog" if remote.sha256 else "what the server published"
+        checked = f"size and sha256 match {against}" if size else f"sha256 matches {against}"
+    elif size:
         checked = "size matches; no checksum was published to check it against"
+    else:
+        checked = "not checked: the server published neither a size nor a checksum"
     return Downloaded(target, done, sha, commit, checked)

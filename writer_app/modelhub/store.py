@@ -111,6 +111,13 @@ class ModelStore:
 
     def import_file(self, source: Path) -> InstalledModel:
         """Copy a local (already validated) .gguf into the models folder and record it."""
+        model = self.copy_in(source)
+        self.record(model)
+        return model
+
+    def copy_in(self, source: Path) -> InstalledModel:
+        """Copy and hash a local .gguf into the models folder (slow for large files: a background
+        thread may run it); the caller records the returned model."""
         source = Path(source).expanduser()
         model_id = "import-" + "".join(c if c.isalnum() or c in "._-" else "-" for c in source.stem.lower())
         target = self.folder / source.name
@@ -130,7 +137,6 @@ class ModelStore:
             f"import:{source}",
             "unknown (imported)",
         )
-        self.record(model)
         return model
 
     # ----- choices -----------------------------------------------------------------------------

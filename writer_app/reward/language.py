@@ -53,25 +53,26 @@ NAMES = {
     "zh": "Chinese",
 }
 _CODES = {name.lower(): code for code, name in NAMES.items()}
-_TARGET = re.compile(
-    r"\b(?:translat\w*|render|rewrite|write|answer|put)\b[^.]*?\b(?:in|into|to)\s+(?P<name>[A-Za-z]+)",
-    re.IGNORECASE,
-)
+# "Translate to german" names a language in any case; other instructions only with a capital and
+# "in"/"into" ("rewrite it in Polish"), so "to polish the wording" asks for no language.
+_TRANSLATE = re.compile(r"\btranslat\w*\b[^.]*?\b(?:in|into|to)\s+(?P<name>[A-Za-z]+)", re.IGNORECASE)
+_WRITE_IN = re.compile(r"\b(?:[Ii]n|[Ii]nto)\s+(?P<name>[A-Z][a-z]+)\b")
 _SCRIPT_NAMES = {"Han": "Chinese", "Kana": "Japanese", "Hangul": "Korean"}
+# The scripts a language is written in (Latin when not listed).
 _SCRIPTS = {
-    "ru": "Cyrillic",
-    "uk": "Cyrillic",
-    "bg": "Cyrillic",
-    "sr": "Cyrillic",
-    "el": "Greek",
-    "zh": "Han",
-    "ja": "Kana",
-    "ko": "Hangul",
-    "ar": "Arabic",
-    "fa": "Arabic",
-    "he": "Hebrew",
-    "hi": "Devanagari",
-    "th": "Thai",
+    "ru": {"Cyrillic"},
+    "uk": {"Cyrillic"},
+    "bg": {"Cyrillic"},
+    "sr": {"Cyrillic", "Latin"},
+    "el": {"Greek"},
+    "zh": {"Han"},
+    "ja": {"Kana", "Han"},
+    "ko": {"Hangul"},
+    "ar": {"Arabic"},
+    "fa": {"Arabic"},
+    "he": {"Hebrew"},
+    "hi": {"Devanagari"},
+    "th": {"Thai"},
 }
 
 
@@ -113,12 +114,14 @@ def _script_of(char: str) -> str | None:
 
 
 def dominant_script(text: str) -> tuple[str, int]:
-    """The script most of the letters are in (Kana wins over Han: Japanese mixes both) and the count."""
+    """The script most of the letters are in and their count. Japanese mixes kana and kanji: where
+    those two are the majority and a tenth of them is kana, the text counts as Kana (Japanese)."""
     counts = Counter(script for script in map(_script_of, text) if script)
     if not counts:
         return "", 0
     letters = sum(counts.values())
-    if counts.get("Kana", 0) >= 0.1 * letters:
+    kana, han = counts.get("Kana", 0), counts.get("Han", 0)
+    if kana + han > letters / 2 and kana >= 0.1 * (kana + han):
         return "Kana", letters
     return counts.most_common(1)[0][0], letters
 
@@ -144,10 +147,11 @@ def identify(text: str) -> Language:
 
 def requested_language(instruction: str) -> str | None:
     """The language an instruction asks for ("translate into German" → "de"), else None."""
-    for match in _TARGET.finditer(instruction or ""):
-        code = _CODES.get(match.group("name").lower())
-        if code:
-            return code
+    for pattern in (_TRANSLATE, _WRITE_IN):
+        for match in pattern.finditer(instruction or ""):
+            code = _CODES.get(match.group("name").lower())
+            if code:
+                return code
     return None
 
 
@@ -163,7 +167,7 @@ def language_mismatch(source: str, candidate: str, instruction: str = "") -> str
     if got.letters < MIN_SCRIPT_LETTERS:
         return None
     if wanted is not None:
-        wrong_script = got.script != _SCRIPTS.get(wanted, "Latin")
+        wrong_script = got.script not in _SCRIPTS.get(wanted, {"Latin"})
         if wrong_script or (got.code is not None and got.code != wanted):
             return f"in {got.name}, not {NAMES[wanted]} as asked"
         return None

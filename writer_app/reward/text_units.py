@@ -15,6 +15,8 @@ _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # white space and a next sentence that does not start with a lower-case letter.
 _SENTENCE_STOP = re.compile(r"[.!?…]+[\"'”’»)]*\s+|[。！？]+[”’」』）]*\s*")
 _OPENERS = "\"'“‘(«„¿¡"
+# English first; the other languages' lists leave out words that are English content words too
+# ("die", "war", "hat", "den", "son").
 _STOP_TEXT = """
 a about above after again against all am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have
@@ -24,13 +26,13 @@ some such than that the their theirs them themselves then there these they this 
 under until up very was we were what when where which while who whom why will with would you your
 yours yourself yourselves s t don shouldn wasn weren won isn aren didn doesn hadn hasn haven couldn
 wouldn mightn mustn needn
-und der die das ein eine einen einem einer ist sind war nicht mit auf für von zu den dem des sich auch
-als wie aber oder noch nur sehr wird werden hat haben ich du er sie es wir ihr
+und der das ein eine einen einem einer ist sind nicht mit auf für von zu dem des sich auch
+als wie aber oder noch nur sehr wird werden haben ich du er sie es wir ihr
 и в во не на что он она оно они мы вы я с со как а но по к у же бы за из от до для это был была было
 были его её их то так все всё уже ещё или ли очень
 και το τα η ο οι του της των με σε για από που να δεν θα είναι ήταν ένα μια πολύ στο στη στην
 le la les un une des du de et est sont pas que qui dans pour sur avec au aux ce cette il elle nous vous
-el los las y en por con para una es son lo se del al como más muy pero
+el los las y en por con para una es lo se del al como más muy pero
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Common CJK function characters: not content on their own.

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._last_result: AssistResult | None = None
         self._autosave_dirty = False  # edits not yet in an autosave snapshot
         self._last_edit = 0.0
+        self._last_snapshot = time.monotonic()
         self._closed = False  # closed by the user: its text was saved or deliberately discarded
 
         self.editor = Editor(self)
@@ -497,7 +498,10 @@ class MainWindow(QMainWindow):
         self._last_edit = time.monotonic()
 
     def _autosave_at_a_pause(self) -> None:
-        if time.monotonic() - self._last_edit < AUTOSAVE_PAUSE_S:
+        now = time.monotonic()
+        typing = now - self._last_edit < AUTOSAVE_PAUSE_S
+        overdue = now - self._last_snapshot > 2 * AUTOSAVE_INTERVAL_MS / 1000  # never wait for ever
+        if typing and not overdue:
             self._autosave_retry.start()  # the user is typing: try again after the pause
         else:
             self.autosave_now()
@@ -507,6 +511,7 @@ class MainWindow(QMainWindow):
         if self._closed or not self.is_modified or not self._autosave_dirty:
             return
         self._autosave_dirty = False
+        self._last_snapshot = time.monotonic()
         self.autosave.save_in_background(
             self.document_id,
             self.path,
@@ -515,6 +520,16 @@ class MainWindow(QMainWindow):
             self.disk,
             on_error=self.autosaveFailed.emit,
         )
+
+    def write_snapshot_now(self) -> bool:
+        """Write this document's snapshot at once (recovery); False, with a message, when it failed."""
+        try:
+            self.autosave.save(self.document_id, self.path, self.title, self.editor.toPlainText(), self.disk)
+        except UserError as error:
+            self.show_message(f"The recovered text could not be autosaved again ({error}); save it now.")
+            return False
+        self._autosave_dirty = False
+        return True
 
     def _on_autosave_failed(self, message: str) -> None:
         self._autosave_dirty = True  # try again at the next tick

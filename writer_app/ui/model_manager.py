@@ -39,7 +39,7 @@ class ModelManagerDialog(QDialog):
         self.store = store
         self.endpoint = endpoint
         self.catalog = load_catalog()
-        self.downloads = DownloadController(self)
+        self.downloads = DownloadController()
         self._downloading: CatalogEntry | None = None
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(["Model", "Size", "Licence", "Status"])
@@ -135,7 +135,7 @@ class ModelManagerDialog(QDialog):
         in_catalog = any(e.id == model_id for e in self.catalog)
         busy = self.downloads.busy
         self.download_button.setEnabled(bool(model_id) and in_catalog and not installed and not busy)
-        self.cancel_button.setEnabled(busy)
+        self.cancel_button.setEnabled(busy and not self.downloads.importing)
         self.use_button.setEnabled(installed and model_id != self.store.active_id())
         self.remove_button.setEnabled(installed and model_id != DEFAULT_ID)
 
@@ -174,9 +174,12 @@ class ModelManagerDialog(QDialog):
         self.status.setText(f"{format_size(done)} of {format_size(total)} at {speed / 2**20:.1f} MB/s{left}")
 
     def _on_downloaded(self, result: Downloaded) -> None:
-        entry = self._downloading
-        self._downloading = None
-        self.progress.hide()
+        # The entry is the one whose file arrived: a late result of a cancelled download must not be
+        # recorded as whatever downloads now.
+        entry = next((e for e in self.catalog if e.file == result.path.name), None)
+        if self._downloading is not None and self._downloading == entry:
+            self._downloading = None
+            self.progress.hide()
         if entry is not None:
             self.store.record(
                 InstalledModel(
@@ -240,6 +243,7 @@ class ModelManagerDialog(QDialog):
         return True
 
     def _on_imported(self, model: InstalledModel) -> None:
+        self.store.record(model)  # on the GUI thread, like every other change of the manifest
         self.progress.hide()
         self.status.setText(f"Imported {model.name}. Choose Use to switch to it.")
         self.refresh()

@@ -28,8 +28,9 @@ def recover_unsaved(
             target.restore_snapshot(
                 snapshot.text, Path(snapshot.path) if snapshot.path else None, snapshot.disk
             )
-            target.autosave_now()  # a new snapshot exists before the old one goes
             if target is not first:
                 opened.append(target)
+            if not target.write_snapshot_now():  # the old snapshot goes only once the new one exists
+                continue
         autosave.discard(snapshot.document_id)
     return opened

@@ -116,10 +116,6 @@ class AssistController(QObject):
         if event is not None:
             event.set()
 
-    def running_requests(self) -> int:
-        """Requests sent to the worker that have not finished yet (for the status bar and shutdown)."""
-        return len(self._cancel_events)
-
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Cancel everything, close the model in the worker thread and join it; False on a timeout."""
         for event in self._cancel_events.values():
