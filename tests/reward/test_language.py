@@ -118,3 +118,13 @@ def test_a_quoted_japanese_word_does_not_make_english_text_japanese() -> None:
     assert language_mismatch(source, candidate) is None
     kanji_only = "古灯台立於崖端每夜守者點燈照海上船隻"
     assert language_mismatch(ENGLISH_ANSWER, kanji_only, "translate into Japanese") is None
+
+
+def test_outside_english_meaning_outweighs_the_english_quality_model() -> None:
+    """From a real `rewrite --mode concise` of RUSSIAN with the default model: word salad with long
+    made-up words ranked above a faithful (if timid) cut while the English-fitted quality model
+    weighed in full."""
+    salad = "Старый маяк стоял на крау, и говоря честь не знаком предпособла обрышательной ходитения вносны."
+    timid = "Старый маяк стоял на краю обрыва, и, честно говоря, он был очень-очень старым и разваливался во многих отношениях."
+    scored = rank_candidates(ScoreRequest(task="rewrite", source=RUSSIAN, mode="concise"), [salad, timid])
+    assert scored[1].rank == 1

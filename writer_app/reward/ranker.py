@@ -16,7 +16,7 @@ from writer_app.reward.components import (
     near_duplicate,
     style_similarity,
 )
-from writer_app.reward.language import language_mismatch, requested_language
+from writer_app.reward.language import identify, language_mismatch, requested_language
 from writer_app.reward.quality import QualityModel, quality_features
 from writer_app.reward.slop import Span, describe
 from writer_app.reward.text_units import words
@@ -56,6 +56,7 @@ ADDED_CONTENT_WEIGHT = 3.0  # per unit of the share of content words the origina
 # A candidate in another language than its source (or than the instruction asks for) did not do the
 # task, however fluent it is: the 135M model answers a Russian "make concise" in English.
 WRONG_LANGUAGE_PENALTY = -3.0
+OTHER_LANGUAGE_QUALITY = 0.25  # the quality weight's share for texts that are not in English
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,12 @@ class Scored:
     spans: tuple[Span, ...]
     merged_into: int | None = None
     merged: tuple[int, ...] = field(default_factory=tuple)
+
+
+def _english(text: str) -> bool:
+    """Whether a text is (or may be) English: Latin script and not confidently another language."""
+    language = identify(text)
+    return language.script in ("", "Latin") and language.code in (None, "en")
 
 
 @cache
@@ -167,6 +174,9 @@ def rank_candidates(
     weights = TASK_WEIGHTS.get(request.task, TASK_WEIGHTS["free"])
     if request.task == "rewrite":
         weights = {**weights, **rules.weights}
+    if not _english(request.source or (candidates[0] if candidates else "")):
+        # The quality model and the slop lexicon are English: elsewhere they only say a little.
+        weights = {**weights, "quality": weights["quality"] * OTHER_LANGUAGE_QUALITY}
     model = _model()
     source_features = quality_features(request.source) if request.source else None
     fluencies = [fluency(text) for text in candidates] if fluency else []
