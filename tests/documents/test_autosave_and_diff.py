@@ -127,9 +127,11 @@ def test_a_save_after_a_discard_is_kept_even_while_the_queue_is_backed_up(tmp_pa
 
 def test_snapshots_are_private_to_their_owner(tmp_path: Path) -> None:
     store = AutosaveStore(tmp_path / "autosave")
+    store.claim()  # the app takes its lock first, which creates the folder
     store.save("doc", None, "Untitled", "a private draft")
     assert stat.S_IMODE((tmp_path / "autosave" / "doc.json").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "autosave").stat().st_mode) == 0o700
+    store.close()
 
 
 def test_a_failed_background_save_is_reported(tmp_path: Path) -> None:

@@ -99,7 +99,8 @@ class AutosaveStore:
         if self._lock is not None:
             return
         path = self._lock_file(self.instance_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
         lock = FileLock(str(path), timeout=0)
         lock.acquire()
         self._lock = lock
