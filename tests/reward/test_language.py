@@ -125,6 +125,9 @@ def test_outside_english_meaning_outweighs_the_english_quality_model() -> None:
     made-up words ranked above a faithful (if timid) cut while the English-fitted quality model
     weighed in full."""
     salad = "Старый маяк стоял на крау, и говоря честь не знаком предпособла обрышательной ходитения вносны."
-    timid = "Старый маяк стоял на краю обрыва, и, честно говоря, он был очень-очень старым и разваливался во многих отношениях."
+    timid = (
+        "Старый маяк стоял на краю обрыва, и, честно говоря, он был очень-очень старым и разваливался "
+        "во многих отношениях."
+    )
     scored = rank_candidates(ScoreRequest(task="rewrite", source=RUSSIAN, mode="concise"), [salad, timid])
     assert scored[1].rank == 1

@@ -1,12 +1,31 @@
-"""The small interface the writing features need from an engine (a fake can stand in for UI tests)."""
+"""The engine protocol every writing feature uses, and the capabilities an engine declares.
+
+`LlamaEngine` (in-process llama.cpp) implements it; `tests/fakes/scripted_engine.py` is a scripted
+second implementation, and `tests/engine/test_conformance.py` runs one suite against both (a remote
+engine will run it too). Features use nothing outside this protocol and read `capabilities` to
+degrade gracefully: no parallel sequences → candidates one after another; no prefix cache → slower,
+not broken.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from writer_app.engine.types import GenerationStats, Sampling
+
+
+@dataclass(frozen=True)
+class EngineCapabilities:
+    """What an engine can do beyond streaming one generation."""
+
+    prefix_cache: bool = False  # a repeated prompt prefix is not read again
+    parallel_sequences: bool = False  # `stream_parallel` decodes several candidates together
+    per_candidate_seeds: bool = False  # a Sampling's seed reproduces the same text
+    grammar: bool = False  # grammar-constrained output (GBNF)
+    logprobs: bool = False  # per-token log-probabilities
 
 
 class TextGeneration(Protocol):
@@ -14,11 +33,23 @@ class TextGeneration(Protocol):
 
     stats: GenerationStats
 
-    def __iter__(self) -> Iterable[str]: ...
+    def __iter__(self) -> Iterator[str]: ...
+
+
+class ParallelTextGeneration(Protocol):
+    """Candidates decoded together: iterate for (candidate position, text piece); `stats` per
+    candidate once iteration ends. `fits` is False when they cannot share one context."""
+
+    stats: list[GenerationStats]
+
+    @property
+    def fits(self) -> bool: ...
+
+    def __iter__(self) -> Iterator[tuple[int, str]]: ...
 
 
 class TextEngine(Protocol):
-    """What `assist` uses: counting, chat prompts and streaming."""
+    """What `assist` uses: counting, chat and raw prompts, streaming, parallel candidates, closing."""
 
     @property
     def model_name(self) -> str: ...
@@ -26,10 +57,31 @@ class TextEngine(Protocol):
     @property
     def n_ctx(self) -> int: ...
 
+    @property
+    def load_seconds(self) -> float: ...
+
+    @property
+    def capabilities(self) -> EngineCapabilities: ...
+
     def count_tokens(self, text: str) -> int: ...
 
-    def chat_tokens(self, messages: Sequence[Mapping[str, str]]) -> list[int]: ...
+    def chat_tokens(self, messages: Sequence[Mapping[str, str]]) -> list[int]:
+        """A chat rendered with the model's template (generation prompt added), as tokens."""
+        ...
+
+    def raw_tokens(self, text: str) -> list[int]:
+        """A plain text to continue, as tokens (no chat template; BOS as the model wants it)."""
+        ...
 
     def stream(
         self, prompt_tokens: Sequence[int], sampling: Sampling, cancel: threading.Event | None = None
     ) -> TextGeneration: ...
+
+    def stream_parallel(
+        self,
+        prompt_tokens: Sequence[int],
+        samplings: Sequence[Sampling],
+        cancel: threading.Event | None = None,
+    ) -> ParallelTextGeneration: ...
+
+    def close(self) -> None: ...

@@ -14,6 +14,7 @@ from llama_cpp import llama_chat_format
 from llama_cpp._internals import LlamaSampler
 
 from writer_app.engine.errors import GenerationError, ModelFileError
+from writer_app.engine.interface import EngineCapabilities
 from writer_app.engine.llama_log import route_llama_log_to_logging
 from writer_app.engine.model_file import (
     ModelFileInfo,
@@ -33,6 +34,9 @@ PLAIN_CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}### Assistant:\n{% endif %}"
 )
 _NO_ABORT = ctypes.cast(None, llama_cpp.ggml_abort_callback)
+CAPABILITIES = EngineCapabilities(
+    prefix_cache=True, parallel_sequences=True, per_candidate_seeds=True, grammar=True, logprobs=True
+)
 
 
 class LlamaEngine:
@@ -75,6 +79,9 @@ class LlamaEngine:
         self._parallel: ParallelContext | None = None
         self._end_token_ids: list[int] | None = None
         self._formatter = self._chat_formatter()
+        # The generation whose tokens the main context holds; another one that finds it changed (a
+        # job that yielded to another) reads its tokens back in before it decodes again.
+        self._context_owner: object | None = None
 
     # ----- properties -------------------------------------------------------------------------
     @property
@@ -92,6 +99,10 @@ class LlamaEngine:
         return self.llama.n_ctx()
 
     @property
+    def capabilities(self) -> EngineCapabilities:
+        return CAPABILITIES
+
+    @property
     def cached_tokens(self) -> int:
         """How many tokens of the last prompt and answer are still in the KV cache."""
         return self.llama.n_tokens
@@ -101,6 +112,11 @@ class LlamaEngine:
         if not text:
             return 0
         return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def raw_tokens(self, text: str) -> list[int]:
+        """A plain text to continue (no chat template), with BOS where the model wants one."""
+        add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._vocab))
+        return self.llama.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False)
 
     def chat_tokens(self, messages: Sequence[Mapping[str, str]]) -> list[int]:
         """Render `messages` with the model's chat template (generation prompt added) and tokenize."""
@@ -217,6 +233,7 @@ class LlamaEngine:
         llama = self.llama
         llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llama.ctx), True)
         llama.n_tokens = 0
+        self._context_owner = None
 
     def close(self) -> None:
         """Free the model and its context; safe to call twice."""
@@ -257,9 +274,11 @@ class Generation:
                 f"The prompt ({len(self._prompt)} tokens) does not fit the model's context of "
                 f"{engine.n_ctx} tokens: shorten the text."
             )
+        tokens = list(self._prompt)  # what the main context must hold before the next decode
         try:
-            stats.reused_prompt_tokens = engine._reuse_prefix(self._prompt)
-            engine._eval_prompt(self._prompt[stats.reused_prompt_tokens :], self._cancel)
+            stats.reused_prompt_tokens = engine._reuse_prefix(tokens)
+            engine._eval_prompt(tokens[stats.reused_prompt_tokens :], self._cancel)
+            engine._context_owner = self
         except RuntimeError as error:
             stats.total_s = time.perf_counter() - started
             if self._cancelled():
@@ -294,7 +313,17 @@ class Generation:
                 if self._cancelled():
                     stats.finish_reason = "cancelled"
                     break
-                llama.eval([token])
+                tokens.append(token)
+                if engine._context_owner is not self:  # another job used the context meanwhile
+                    try:
+                        self._read_back(tokens)
+                    except RuntimeError:
+                        if not self._cancelled():
+                            raise
+                        stats.finish_reason = "cancelled"
+                        break
+                else:
+                    llama.eval([token])
         except RuntimeError as error:
             raise GenerationError(f"The model failed while generating ({error}).") from error
         finally:
@@ -305,6 +334,13 @@ class Generation:
                 stats.finish_reason = "cancelled"
         if tail:
             yield tail
+
+    def _read_back(self, tokens: list[int]) -> None:
+        """Put this generation's tokens back into the main context (its shared prefix is kept)."""
+        engine = self._engine
+        reused = engine._reuse_prefix(tokens)
+        engine._eval_prompt(tokens[reused:], self._cancel)
+        engine._context_owner = self
 
 
 class ParallelGeneration:
