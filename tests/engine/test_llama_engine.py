@@ -197,3 +197,24 @@ def test_parallel_request_too_big_for_the_shared_context_does_not_fit(engine: Ll
     prompt = engine.chat_tokens(MESSAGES)
     samplings = [Sampling(max_tokens=engine.n_ctx, seed=seed) for seed in range(3)]
     assert not engine.stream_parallel(prompt, samplings).fits
+
+
+def test_a_generation_continues_correctly_after_another_used_the_context(tiny_model_path: Path) -> None:
+    """A background job yields mid-generation; a user job runs on the same context; the first then
+    reads its tokens back and goes on as if it had never been interrupted."""
+    engine = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=1024, n_threads=2))
+    try:
+        prompt = engine.raw_tokens("The lighthouse keeper climbed the stairs and")
+        greedy = Sampling(temperature=0.0, max_tokens=24, stop_at_end=False)
+        alone = "".join(engine.stream(prompt, greedy))
+        interrupted = engine.stream(prompt, greedy)
+        pieces = []
+        for number, piece in enumerate(interrupted):
+            pieces.append(piece)
+            if number == 5:  # another job takes the context
+                other = engine.stream(engine.raw_tokens("Completely different words here"), greedy)
+                assert "".join(other)
+        assert interrupted.stats.generated_tokens == 24
+        assert "".join(pieces) == alone
+    finally:
+        engine.close()
