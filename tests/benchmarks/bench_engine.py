@@ -120,11 +120,12 @@ def worker_run(model: Path, threads: int, request: RewriteRequest) -> tuple[floa
     controller.modelLoaded.connect(loop.quit)
     controller.load_model(EngineConfig(model, n_ctx=4096, n_threads=threads))
     loop.exec()
+    client = controller.client()
     results: list[object] = []
     chunks = [0]
-    controller.chunksReady.connect(lambda *_: chunks.__setitem__(0, chunks[0] + 1))
-    controller.requestFinished.connect(lambda _rid, result: results.append(result))
-    controller.requestFailed.connect(lambda _rid, message: results.append(message))
+    client.chunksReady.connect(lambda *_: chunks.__setitem__(0, chunks[0] + 1))
+    client.requestFinished.connect(lambda _rid, result: results.append(result))
+    client.requestFailed.connect(lambda _rid, message: results.append(message))
     stalls: list[float] = []
     clock = QElapsedTimer()
     clock.start()
@@ -139,9 +140,9 @@ def worker_run(model: Path, threads: int, request: RewriteRequest) -> tuple[floa
     timer.setInterval(5)
     timer.timeout.connect(probe)
     timer.start()
-    controller.requestFinished.connect(loop.quit)
-    controller.requestFailed.connect(loop.quit)
-    controller.submit(request)
+    client.requestFinished.connect(loop.quit)
+    client.requestFailed.connect(loop.quit)
+    client.submit(request)
     loop.exec()
     timer.stop()
     controller.shutdown()

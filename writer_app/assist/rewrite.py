@@ -81,6 +81,7 @@ def rewrite(
     cancel: threading.Event | None = None,
     listener: CandidateListener | None = None,
     load_s: float = 0.0,
+    parallel: bool = True,
 ) -> AssistResult:
     """Generate `request.n_candidates` rewrites (in generation order), scored and ranked."""
     if request.n_candidates < 1:
@@ -96,6 +97,7 @@ def rewrite(
         lambda raw: clean_output(raw, request.text, same_shape=length_factor <= SAME_SHAPE_FACTOR),
         cancel=cancel,
         listener=listener,
+        parallel=parallel,
     )
     if not run.candidates and not run.cancelled:
         raise UserError(

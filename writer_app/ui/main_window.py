@@ -358,6 +358,7 @@ class MainWindow(QMainWindow):
         has_bom: bool = False,
     ) -> None:
         self.stop()
+        self.assist.cancel_all()  # another document: none of this window's jobs apply any more
         self.autosave.discard(self.document_id)
         self.document_id = new_document_id()
         self.editor.setPlainText(text)
@@ -774,6 +775,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.stop()
+        self.assist.cancel_all()
         self.autosave_timer.stop()
         self.autosave.discard(self.document_id)
         self._save_history()

@@ -1,21 +1,22 @@
-"""The GUI-thread side of the worker: its thread, per-window clients, cancel, routing of results by id."""
+"""The GUI-thread side of the worker: its thread, the lanes, per-window clients, routing of results by id."""
 
 from __future__ import annotations
 
 import itertools
-import threading
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from writer_app.assist.jobs import Job, Lane, kind_of
+from writer_app.assist.lanes import Scheduler, Ticket
 from writer_app.engine.types import EngineConfig
 from writer_app.worker.worker import AssistWorker, EngineFactory
 
 
 class AssistClient(QObject):
-    """One window's view of the assistant: it submits, cancels and hears only its own requests.
+    """One window's view of the assistant: it submits, cancels and hears only its own jobs.
 
-    A new request cancels this client's previous one, never another window's: the worker runs
-    requests one at a time, so another window's request waits its turn.
+    It keeps one active job per lane. A new job cancels this client's previous job of the same lane,
+    never another window's: the lanes decide what waits (see `assist.lanes`).
     """
 
     chunksReady = Signal(int, int, str)
@@ -24,63 +25,96 @@ class AssistClient(QObject):
     candidateFinished = Signal(int, object)
     requestFinished = Signal(int, object)
     requestFailed = Signal(int, str)
+    jobProgress = Signal(int, int, int, str)
 
     def __init__(self, controller: AssistController, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
-        self.active_request_id: int | None = None
+        self.owner_id = next(controller.owner_ids)
+        self.active: dict[Lane, int] = {}
+
+    @property
+    def active_request_id(self) -> int | None:
+        """This client's user job (rewrite, continue …) in flight, if any."""
+        return self.active.get(Lane.USER)
 
     @property
     def model_name(self) -> str:
         return self._controller.model_name
 
-    def submit(self, request: object) -> int:
-        """Send `request` (cancelling this client's request in flight) and return its id."""
-        self.cancel()
-        self.active_request_id = self._controller.start(request, self)
-        return self.active_request_id
+    def submit(
+        self, request: object, lane: Lane = Lane.USER, title: str = "", revision: int = 0
+    ) -> int | None:
+        """Send `request` as a job of `lane` (cancelling this client's previous job of that lane);
+        its id, or None when the lanes skipped it (ghost text while a user job runs)."""
+        self.cancel(lane)
+        job = Job(kind_of(request), request, self.owner_id, lane, revision, title)
+        request_id = self._controller.start(job, self)
+        if request_id is not None:
+            self.active[lane] = request_id
+        return request_id
 
-    def cancel(self) -> None:
-        """Stop this client's active request; its late results are dropped."""
-        if self.active_request_id is not None:
-            self._controller.stop(self.active_request_id)
-        self.active_request_id = None
+    def cancel(self, lane: Lane = Lane.USER) -> None:
+        """Stop this client's job of `lane`; its late results are dropped."""
+        request_id = self.active.pop(lane, None)
+        if request_id is not None:
+            self._controller.stop(request_id)
+
+    def cancel_all(self) -> None:
+        for lane in list(self.active):
+            self.cancel(lane)
+
+    def pause(self, request_id: int) -> bool:
+        """Pause one of this client's background jobs at its next token."""
+        return self.owns(request_id) and self._controller.scheduler.pause(request_id)
+
+    def resume(self, request_id: int) -> bool:
+        return self.owns(request_id) and self._controller.scheduler.resume(request_id)
 
     def owns(self, request_id: int) -> bool:
-        return request_id == self.active_request_id
+        return request_id in self.active.values()
+
+    def done(self, request_id: int) -> None:
+        for lane, active in list(self.active.items()):
+            if active == request_id:
+                del self.active[lane]
 
 
 class AssistController(QObject):
-    """Owns the worker thread; routes each request's results to the client that asked for it."""
+    """Owns the worker thread and the lanes; routes each job's results to the client that asked."""
 
     modelLoading = Signal(str)
     modelLoaded = Signal(str, float)
     modelFailed = Signal(str)
+    lanesChanged = Signal(str)  # what runs, waits and is paused
 
     _loadRequested = Signal(object)
-    _runRequested = Signal(int, object, object)
+    _wake = Signal()
     _closeRequested = Signal()
 
     def __init__(self, engine_factory: EngineFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
+        self.owner_ids = itertools.count(1)
         self._owners: dict[int, AssistClient] = {}
-        self._cancel_events: dict[int, threading.Event] = {}
         self._model_name = ""
+        self.scheduler = Scheduler()
         self._thread = QThread()
         self._thread.setObjectName("assist-worker")
-        self.worker = AssistWorker(engine_factory)
+        self.worker = AssistWorker(engine_factory, self.scheduler)
         self.worker.moveToThread(self._thread)
         self._loadRequested.connect(self.worker.load_model)
-        self._runRequested.connect(self.worker.run_request)
+        self._wake.connect(self.worker.drain)
         self._closeRequested.connect(self.worker.close)
         self.worker.modelLoading.connect(self.modelLoading)
         self.worker.modelLoaded.connect(self._on_model_loaded)
         self.worker.modelFailed.connect(self.modelFailed)
+        self.worker.lanesChanged.connect(self.lanesChanged)
         self.worker.chunksReady.connect(self._on_chunks)
         self.worker.candidateRestarted.connect(self._on_restarted)
         self.worker.generationProgress.connect(self._on_progress)
         self.worker.candidateFinished.connect(self._on_candidate)
+        self.worker.jobProgress.connect(self._on_job_progress)
         self.worker.requestFinished.connect(self._on_finished)
         self.worker.requestFailed.connect(self._on_failed)
         self._thread.start()
@@ -101,43 +135,52 @@ class AssistController(QObject):
         self._model_name = ""
         self._loadRequested.emit(config)
 
-    def start(self, request: object, owner: AssistClient) -> int:
-        """Queue `request` for the worker on behalf of `owner`; return its id."""
+    def start(self, job: Job, owner: AssistClient) -> int | None:
+        """Hand `job` to the lanes on behalf of `owner`; its id, or None when it was skipped."""
         request_id = next(self._ids)
-        event = threading.Event()
-        self._cancel_events[request_id] = event
+        ticket, dropped = self.scheduler.submit(request_id, job)
+        for replaced in dropped:
+            self._forget(replaced)
+        if ticket is None:
+            return None
         self._owners[request_id] = owner
-        self._runRequested.emit(request_id, request, event)
+        self.lanesChanged.emit(self.scheduler.describe())
+        self._wake.emit()
         return request_id
 
     def stop(self, request_id: int) -> None:
-        """Cancel one request (running or still queued)."""
-        event = self._cancel_events.get(request_id)
-        if event is not None:
-            event.set()
+        """Cancel one job, running or still waiting."""
+        dropped = self.scheduler.cancel(request_id)
+        if dropped is not None:
+            self._forget(dropped)
+            self.lanesChanged.emit(self.scheduler.describe())
+
+    def _forget(self, ticket: Ticket) -> None:
+        owner = self._owners.pop(ticket.job_id, None)
+        if owner is not None:
+            owner.done(ticket.job_id)
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Cancel everything, close the model in the worker thread and join it; False on a timeout."""
-        for event in self._cancel_events.values():
-            event.set()
+        for ticket in self.scheduler.cancel_all():
+            self._forget(ticket)
         for owner in set(self._owners.values()):
-            owner.active_request_id = None
+            owner.active.clear()
         if not self._thread.isRunning():
             return True
         self._closeRequested.emit()
         return self._thread.wait(timeout_ms)
 
     def _owner(self, request_id: int) -> AssistClient | None:
-        """The client still waiting for this request's results, or None (cancelled or replaced)."""
+        """The client still waiting for this job's results, or None (cancelled or replaced)."""
         owner = self._owners.get(request_id)
         return owner if owner is not None and owner.owns(request_id) else None
 
     def _done(self, request_id: int) -> AssistClient | None:
         owner = self._owner(request_id)
-        self._cancel_events.pop(request_id, None)
         self._owners.pop(request_id, None)
         if owner is not None:
-            owner.active_request_id = None
+            owner.done(request_id)
         return owner
 
     @Slot(str, float)
@@ -164,6 +207,11 @@ class AssistController(QObject):
     def _on_candidate(self, request_id: int, candidate: object) -> None:
         if owner := self._owner(request_id):
             owner.candidateFinished.emit(request_id, candidate)
+
+    @Slot(int, int, int, str)
+    def _on_job_progress(self, request_id: int, done: int, total: int, unit: str) -> None:
+        if owner := self._owner(request_id):
+            owner.jobProgress.emit(request_id, done, total, unit)
 
     @Slot(int, object)
     def _on_finished(self, request_id: int, result: object) -> None:

@@ -1,17 +1,18 @@
-"""The worker: a QObject in its own QThread that creates, uses and closes the engine."""
+"""The worker: a QObject in its own QThread that creates, uses and closes the engine and runs jobs in
+the order the lanes decide, letting a background job yield to the others at every token."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from writer_app.assist.candidates import CandidateListener
-from writer_app.assist.rewrite import rewrite
-from writer_app.assist.types import Candidate, RewriteRequest
+from writer_app.assist.jobs import JobContext, Lane, run_job
+from writer_app.assist.lanes import Scheduler, Ticket
+from writer_app.assist.types import Candidate
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
@@ -19,14 +20,21 @@ from writer_app.errors import UserError
 LOGGER = logging.getLogger(__name__)
 CHUNK_INTERVAL_S = 0.04
 EngineFactory = Callable[[EngineConfig], TextEngine]
+YieldPoint = Callable[["_BatchingListener"], None]
 
 
 class _BatchingListener(CandidateListener):
     """Collects streamed pieces and hands them on at most every CHUNK_INTERVAL_S per request."""
 
-    def __init__(self, worker: AssistWorker, request_id: int) -> None:
+    def __init__(
+        self,
+        worker: AssistWorker,
+        request_id: int,
+        checkpoint: Callable[[_BatchingListener], None] | None = None,
+    ) -> None:
         self._worker = worker
         self._request_id = request_id
+        self._checkpoint = checkpoint
         self._pending: dict[int, list[str]] = {}
         self._last_flush = time.monotonic()
         self._tokens = 0
@@ -50,6 +58,8 @@ class _BatchingListener(CandidateListener):
         self._pending.setdefault(index, []).append(text)
         if time.monotonic() - self._last_flush >= CHUNK_INTERVAL_S:
             self.flush()
+        if self._checkpoint is not None:  # a background job: other lanes may run now
+            self._checkpoint(self)
 
     def restart(self, index: int) -> None:
         self._pending.pop(index, None)
@@ -72,10 +82,13 @@ class AssistWorker(QObject):
     candidateFinished = Signal(int, object)  # request id, Candidate
     requestFinished = Signal(int, object)  # request id, AssistResult
     requestFailed = Signal(int, str)  # request id, a sentence for the user
+    jobProgress = Signal(int, int, int, str)  # request id, done, total, unit (words, sections)
+    lanesChanged = Signal(str)  # what runs, waits and is paused, for the status bar
 
-    def __init__(self, engine_factory: EngineFactory) -> None:
+    def __init__(self, engine_factory: EngineFactory, scheduler: Scheduler) -> None:
         super().__init__()
         self._engine_factory = engine_factory
+        self._scheduler = scheduler
         self._engine: TextEngine | None = None
         self._load_s = 0.0
 
@@ -100,31 +113,61 @@ class AssistWorker(QObject):
         self._load_s = time.perf_counter() - started
         self.modelLoaded.emit(self._engine.model_name, self._load_s)
 
-    @Slot(int, object, object)
-    def run_request(self, request_id: int, request: object, cancel: threading.Event) -> None:
-        if cancel.is_set():
-            self.requestFailed.emit(request_id, "Cancelled.")
-            return
-        if self._engine is None:
-            self.requestFailed.emit(request_id, "No model is loaded: choose a model first.")
-            return
-        listener = _BatchingListener(self, request_id)
+    @Slot()
+    def drain(self) -> None:
+        """Run every job the lanes hand out, in their order, until none is left."""
+        while (ticket := self._scheduler.next()) is not None:
+            self._run(ticket)
+
+    def _run(self, ticket: Ticket) -> None:
+        request_id, job = ticket.job_id, ticket.job
+        self.lanesChanged.emit(self._scheduler.describe())
+        background = job.lane is Lane.BACKGROUND
+        listener = _BatchingListener(self, request_id, self._yield_point_for(ticket) if background else None)
         try:
-            if isinstance(request, RewriteRequest):
-                result = rewrite(self._engine, request, cancel=cancel, listener=listener, load_s=self._load_s)
-            else:
-                raise TypeError(f"unknown request type {type(request).__name__}")
+            if ticket.cancel.is_set():
+                self.requestFailed.emit(request_id, "Cancelled.")
+                return
+            if self._engine is None:
+                self.requestFailed.emit(request_id, "No model is loaded: choose a model first.")
+                return
+            context = JobContext(
+                ticket.cancel,
+                listener,
+                self._load_s,
+                progress=lambda done, total, unit: self.jobProgress.emit(request_id, done, total, unit),
+                parallel=not background,
+            )
+            result = run_job(self._engine, job, context)
         except UserError as error:
             listener.flush()
             self.requestFailed.emit(request_id, str(error))
-            return
         except Exception as error:
             LOGGER.exception("Request %s failed", request_id)
             listener.flush()
             self.requestFailed.emit(request_id, f"The assistant failed ({error}); details are in the log.")
-            return
-        listener.flush()
-        self.requestFinished.emit(request_id, result)
+        else:
+            listener.flush()
+            self.requestFinished.emit(request_id, result)
+        finally:
+            self._scheduler.finish(ticket)
+            self.lanesChanged.emit(self._scheduler.describe())
+
+    def _yield_point_for(self, ticket: Ticket) -> YieldPoint:
+        def yield_point(listener: _BatchingListener) -> None:
+            """Between two tokens of a background job: run what outranks it, wait while it is paused."""
+            while not ticket.cancel.is_set():
+                other = self._scheduler.next(above=ticket.job.lane)
+                if other is not None:
+                    listener.flush()
+                    self._run(other)
+                    continue
+                if ticket.resume.is_set():
+                    return
+                self.lanesChanged.emit(self._scheduler.describe())
+                ticket.resume.wait(0.05)
+
+        return yield_point
 
     def _close_engine(self) -> None:
         if self._engine is not None:

@@ -1,0 +1,83 @@
+"""Lanes on the real worker and the tiny model: ghost text never disturbs a rewrite, a background job
+yields to a user job and resumes, and pauses."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from writer_app.assist.jobs import Lane
+from writer_app.assist.types import RewriteRequest
+from writer_app.engine.llama_engine import LlamaEngine
+from writer_app.engine.types import EngineConfig
+from writer_app.worker.controller import AssistController
+
+TIMEOUT_MS = 30_000
+LONG = RewriteRequest(
+    text="the night is long and the sea is dark " * 6, mode="expand", n_candidates=1, seed=4
+)
+
+
+@pytest.fixture
+def controller(qtbot, tiny_model_path: Path):
+    controller = AssistController(LlamaEngine)
+    with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
+        controller.load_model(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
+    yield controller
+    controller.shutdown()
+
+
+def test_ghost_text_during_a_rewrite_is_skipped_and_the_rewrite_finishes_in_its_window(
+    qtbot, controller
+) -> None:
+    window, other = controller.client(), controller.client()
+    finished: list[tuple[int, object]] = []
+    window.requestFinished.connect(lambda rid, result: finished.append((rid, result)))
+    statuses: list[str] = []
+    controller.lanesChanged.connect(statuses.append)
+    with qtbot.waitSignal(window.chunksReady, timeout=TIMEOUT_MS):
+        rewrite_id = window.submit(LONG, title="Rewrite")
+    assert other.submit(RewriteRequest(text="the sea", n_candidates=1), lane=Lane.INTERACTIVE) is None
+    assert window.submit(RewriteRequest(text="the sea", n_candidates=1), lane=Lane.INTERACTIVE) is None
+    assert window.active_request_id == rewrite_id  # still running, not cancelled
+    qtbot.waitUntil(lambda: bool(finished), timeout=TIMEOUT_MS)
+    assert finished[0][0] == rewrite_id and not finished[0][1].cancelled
+    assert any("Rewrite: running" in status for status in statuses)
+
+
+def test_a_background_job_yields_to_a_user_job_and_resumes(qtbot, controller) -> None:
+    drafting, rewriting = controller.client(), controller.client()
+    order: list[str] = []
+    results: dict[str, object] = {}
+    drafting.requestFinished.connect(lambda _rid, r: (order.append("draft"), results.__setitem__("draft", r)))
+    rewriting.requestFinished.connect(
+        lambda _rid, r: (order.append("rewrite"), results.__setitem__("rewrite", r))
+    )
+    statuses: list[str] = []
+    controller.lanesChanged.connect(statuses.append)
+    with qtbot.waitSignal(drafting.chunksReady, timeout=TIMEOUT_MS):
+        drafting.submit(LONG, lane=Lane.BACKGROUND, title="Draft")
+    rewriting.submit(RewriteRequest(text="a calm grey sea", n_candidates=2, seed=2), title="Rewrite")
+    qtbot.waitUntil(lambda: len(order) == 2, timeout=TIMEOUT_MS)
+    assert order == ["rewrite", "draft"]  # the user job did not wait for the long background job
+    assert not results["draft"].cancelled and results["draft"].candidates  # it resumed by itself
+    assert len(results["rewrite"].candidates) == 2
+    assert any("Draft: yielded" in status for status in statuses)
+
+
+def test_a_paused_background_job_stops_writing_until_it_is_resumed(qtbot, controller) -> None:
+    drafting = controller.client()
+    chunks: list[float] = []
+    drafting.chunksReady.connect(lambda *_: chunks.append(time.monotonic()))
+    with qtbot.waitSignal(drafting.chunksReady, timeout=TIMEOUT_MS):
+        job_id = drafting.submit(LONG, lane=Lane.BACKGROUND, title="Draft")
+    assert drafting.pause(job_id)
+    qtbot.wait(150)  # the pause takes effect at the next token; what was batched may still arrive
+    settled = len(chunks)
+    qtbot.wait(400)
+    assert len(chunks) == settled
+    with qtbot.waitSignal(drafting.requestFinished, timeout=TIMEOUT_MS) as finished:
+        assert drafting.resume(job_id)
+    assert not finished.args[1].cancelled and len(chunks) > settled

@@ -1,0 +1,80 @@
+"""Jobs: what the worker runs (a kind, an owner, a lane, a plain-data request) and the registry that
+turns each kind into its assist function, so the worker has no per-feature branches."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from writer_app.assist.candidates import CandidateListener
+from writer_app.assist.rewrite import rewrite
+from writer_app.assist.types import AssistResult, RewriteRequest
+from writer_app.engine.interface import TextEngine
+
+
+class Lane(Enum):
+    """How a job shares the one engine (see `assist.lanes.Scheduler`)."""
+
+    INTERACTIVE = "interactive"  # ghost text: short, latest wins, skipped while a user job runs
+    USER = "user"  # rewrite, continue, imitate, plan: one at a time, other windows wait their turn
+    BACKGROUND = "background"  # long drafts, reviews: yield to the other lanes at every token
+
+
+@dataclass(frozen=True)
+class Job:
+    """Plain data: the kind picks the assist function, the request is that kind's frozen request."""
+
+    kind: str
+    request: object
+    owner: int = 0  # the client (window) that asked
+    lane: Lane = Lane.USER
+    revision: int = 0  # the document's revision when the request's text was taken
+    title: str = ""
+
+
+@dataclass
+class JobContext:
+    """What a running job may use besides the engine: cancel, streaming, progress, yield points."""
+
+    cancel: threading.Event
+    listener: CandidateListener = field(default_factory=CandidateListener)
+    load_s: float = 0.0
+    checkpoint: Callable[[], None] = lambda: None  # a background job lets other lanes run here
+    progress: Callable[[int, int, str], None] = lambda done, total, unit: None  # e.g. words, sections
+    # Candidates decoded together in the shared context; off for jobs that yield mid-generation (the
+    # job that runs meanwhile may use that context).
+    parallel: bool = True
+
+
+AssistFunction = Callable[[TextEngine, object, JobContext], AssistResult]
+
+
+def _rewrite(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
+    assert isinstance(request, RewriteRequest)
+    return rewrite(
+        engine,
+        request,
+        cancel=context.cancel,
+        listener=context.listener,
+        load_s=context.load_s,
+        parallel=context.parallel,
+    )
+
+
+ASSISTS: dict[str, AssistFunction] = {"rewrite": _rewrite}
+KINDS: dict[type, str] = {RewriteRequest: "rewrite"}
+
+
+def kind_of(request: object) -> str:
+    """The job kind of a request, by its type."""
+    try:
+        return KINDS[type(request)]
+    except KeyError:
+        raise TypeError(f"no assist function for {type(request).__name__}") from None
+
+
+def run_job(engine: TextEngine, job: Job, context: JobContext) -> AssistResult:
+    """Run `job` with its kind's assist function."""
+    return ASSISTS[job.kind](engine, job.request, context)
