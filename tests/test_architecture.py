@@ -36,3 +36,12 @@ def test_every_module_has_a_one_line_docstring() -> None:
         if not docstring or not docstring.splitlines()[0].strip():
             missing.append(str(path.relative_to(PACKAGE)))
     assert missing == []
+
+
+def test_modules_stay_small_and_the_main_window_only_mediates() -> None:
+    sizes = {
+        str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in PACKAGE.rglob("*.py")
+    }
+    assert {name: n for name, n in sizes.items() if n > 400} == {}
+    assert sizes["ui/main_window.py"] < 350

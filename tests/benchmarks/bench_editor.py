@@ -76,7 +76,7 @@ def keystrokes_while_generating(window: MainWindow, loop: QEventLoop) -> tuple[l
     cursor.setPosition(0)
     cursor.setPosition(len(PARAGRAPH), QTextCursor.MoveMode.KeepAnchor)
     editor.setTextCursor(cursor)
-    window.candidates.count.setValue(3)
+    window.candidates.set_candidate_count(3)
     latencies: list[float] = []
     chunks = [0]
     window.assist.chunksReady.connect(lambda *_: chunks.__setitem__(0, chunks[0] + 1))
@@ -118,7 +118,7 @@ def keystrokes_while_autosaving(
     cursor.movePosition(QTextCursor.MoveOperation.End)
     window.editor.setTextCursor(cursor)
     started = time.perf_counter()
-    window.autosave.save(window.document_id, None, "bench", window.editor.toPlainText())
+    window.autosave.save(window.documents.document_id, None, "bench", window.editor.toPlainText())
     synchronous_ms = (time.perf_counter() - started) * 1000
     latencies: list[float] = []
     call_ms: list[float] = []

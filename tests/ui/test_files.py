@@ -218,12 +218,12 @@ def test_zoom_is_remembered(qtbot, window: MainWindow, make_window) -> None:
 
 
 def test_the_autosave_timer_waits_for_a_pause_in_typing(qtbot, window: MainWindow, monkeypatch) -> None:
-    import writer_app.ui.main_window as main_window
+    import writer_app.ui.document_session as document_session
 
-    monkeypatch.setattr(main_window, "AUTOSAVE_PAUSE_S", 0.3)
-    window._autosave_retry.setInterval(300)
+    monkeypatch.setattr(document_session, "AUTOSAVE_PAUSE_S", 0.3)
+    window.documents.retry.setInterval(300)
     set_text(window, "typing")
-    window._autosave_at_a_pause()  # the 30 s tick comes while the user types
+    window.documents.autosave_at_a_pause()  # the 30 s tick comes while the user types
     assert window.autosave.flush(10)
     assert window.autosave.snapshots() == []
     qtbot.waitUntil(lambda: window.autosave.flush(0) and bool(window.autosave.snapshots()), timeout=5000)

@@ -52,9 +52,9 @@ def test_accept_replaces_the_selection_and_one_undo_restores_it(qtbot, window: M
     assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, chosen)
     qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.editor.toPlainText() == DOCUMENT
-    assert window.history.edits[-1].original == PHRASE
-    assert window.history.edits[-1].chosen == chosen
-    assert len(window.history.edits[-1].others) == 2
+    assert window.edits.edits[-1].original == PHRASE
+    assert window.edits.edits[-1].chosen == chosen
+    assert len(window.edits.edits[-1].others) == 2
 
 
 def test_typing_elsewhere_during_generation_applies_to_the_right_range(qtbot, window: MainWindow) -> None:
@@ -93,7 +93,7 @@ def test_insert_after_keeps_the_original(qtbot, window: MainWindow) -> None:
     select(window, PHRASE)
     rewrite_and_wait(qtbot, window)
     chosen = window.candidates.candidate_text(0)
-    assert window.insert_candidate_after(0)
+    assert window.session.insert_candidate_after(0)
     assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, f"{PHRASE} {chosen}")
 
 
@@ -127,10 +127,10 @@ def test_history_reverts_an_edit_after_later_edits(qtbot, window: MainWindow) ->
     cursor.insertText("Title\n")
     cursor.movePosition(QTextCursor.MoveOperation.End)
     cursor.insertText("\nMore text.")
-    edit_id = window.history.edits[-1].edit_id
-    assert window.revert_edit(edit_id)
+    edit_id = window.edits.edits[-1].edit_id
+    assert window.edits.revert(edit_id)
     assert window.editor.toPlainText() == "Title\n" + DOCUMENT + "\nMore text."
-    assert window.history.edits[-1].reverted
+    assert window.edits.edits[-1].reverted
     assert window.history_panel.list.count() == 1
 
 
@@ -139,12 +139,12 @@ def test_history_refuses_to_revert_a_changed_edit(qtbot, window: MainWindow) -> 
     select(window, PHRASE)
     rewrite_and_wait(qtbot, window)
     assert window.accept_candidate(0)
-    chosen = window.history.edits[-1].chosen
+    chosen = window.edits.edits[-1].chosen
     text = window.editor.toPlainText()
     cursor = window.editor.textCursor()
     cursor.setPosition(text.index(chosen) + 1)
     cursor.insertText("ZZ")
-    assert not window.revert_edit(window.history.edits[-1].edit_id)
+    assert not window.edits.revert(window.edits.edits[-1].edit_id)
     assert "cannot be reverted" in window.message_bar.text
 
 
@@ -158,7 +158,7 @@ def test_candidates_are_shown_best_first_with_scores_and_can_be_reordered(qtbot,
     window.editor.setPlainText("It was very, very good and really a testament to the day.")
     window.editor.selectAll()
     rewrite_and_wait(qtbot, window)
-    result = window._last_result
+    result = window.session.last_result
     assert result is not None
     panel = window.candidates
     shown = panel.displayed()

@@ -317,3 +317,26 @@ class CandidatesPanel(QWidget):
     def candidate_text(self, index: int) -> str | None:
         card = self.card(index)
         return card.text if card is not None and card.finished else None
+
+    def candidate_count(self) -> int:
+        """How many candidates the user asks for (the N spin box)."""
+        return self.count.value()
+
+    def set_candidate_count(self, count: int) -> None:
+        self.count.setValue(count)
+
+    def set_instruction(self, text: str) -> None:
+        self.instruction.setText(text)
+
+    def focus_instruction(self) -> None:
+        self.instruction.setFocus()
+        self.instruction.selectAll()
+
+    def other_texts(self, chosen_index: int) -> list[str]:
+        """The finished candidates other than `chosen_index` (kept with an applied edit)."""
+        return [card.text for card in self.cards if card.finished and card.index != chosen_index]
+
+    def display_name(self, index: int) -> str:
+        """How the panel names a candidate: its rank once ranked ("#1"), else "candidate 2"."""
+        card = self.card(index)
+        return f"#{card.rank}" if card is not None and card.rank is not None else f"candidate {index + 1}"

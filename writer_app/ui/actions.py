@@ -1,0 +1,109 @@
+"""Every menu action of the main window, with its shortcut, in one table (and the toolbar's subset)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from writer_app.assist.modes import MODES
+
+Key = QKeySequence.StandardKey
+Handler = Callable[[QMainWindow], object]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action: where it appears, what it is called, its key, and what it does to the window."""
+
+    menu: str  # "File", "Edit", …; "Assist/Rewrite Selection" is a submenu
+    text: str
+    shortcut: str | Key | None
+    handler: Handler
+    tip: str = ""
+    toolbar: str = ""  # a label puts it on the toolbar too
+    name: str = ""  # a key to find the QAction by (undo, stop)
+
+
+def _rewrite(mode: str) -> Handler:
+    return lambda w: w.session.request_rewrite(mode=mode)
+
+
+def _accept(position: int) -> Handler:
+    return lambda w: w.session.accept_shown(position)
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("File", "&New", Key.New, lambda w: w.new_document(), toolbar="New"),
+    ActionSpec("File", "&Open…", Key.Open, lambda w: w.open_dialog(), toolbar="Open"),
+    ActionSpec("File", "&Save", Key.Save, lambda w: w.save(), toolbar="Save"),
+    ActionSpec("File", "Save &As…", "Ctrl+Shift+S", lambda w: w.save_as()),
+    ActionSpec("File", "&Quit", "Ctrl+Q", lambda w: w.close()),
+    ActionSpec("Edit", "&Undo", Key.Undo, lambda w: w.editor.undo(), name="undo"),
+    ActionSpec("Edit", "&Redo", "Ctrl+Shift+Z", lambda w: w.editor.redo()),
+    ActionSpec("Edit", "Cu&t", Key.Cut, lambda w: w.editor.cut()),
+    ActionSpec("Edit", "&Copy", Key.Copy, lambda w: w.editor.copy()),
+    ActionSpec("Edit", "&Paste", Key.Paste, lambda w: w.editor.paste()),
+    ActionSpec("Edit", "Select &All", Key.SelectAll, lambda w: w.editor.selectAll()),
+    ActionSpec("Edit", "&Find…", Key.Find, lambda w: w.find_bar.open_bar(), toolbar="Find"),
+    ActionSpec("Edit", "&Replace…", "Ctrl+H", lambda w: w.find_bar.open_bar(replace=True)),
+    ActionSpec("Edit", "Find &Next", "F3", lambda w: w.find_bar.find_next()),
+    ActionSpec("Edit", "Find &Previous", "Shift+F3", lambda w: w.find_bar.find_previous()),
+    ActionSpec("View", "Zoom &In", "Ctrl++", lambda w: w.zoom(1)),
+    ActionSpec("View", "Zoom &Out", "Ctrl+-", lambda w: w.zoom(-1)),
+    ActionSpec("View", "&Reset Zoom", "Ctrl+0", lambda w: w.zoom(0)),
+    ActionSpec("View", "&Font…", "Ctrl+Shift+T", lambda w: w.choose_font()),
+    ActionSpec("View", "&Candidates Panel", "Ctrl+Shift+C", lambda w: w.show_dock(w.candidates_dock)),
+    ActionSpec("View", "AI &Edit History", "Ctrl+Shift+H", lambda w: w.show_dock(w.history_dock)),
+    # Ctrl+digit, not Ctrl+Alt+digit: Ctrl+Alt is AltGr on many European keyboards.
+    *(
+        ActionSpec(
+            "Assist/&Rewrite Selection",
+            mode.label,
+            f"Ctrl+{number}",
+            _rewrite(mode.key),
+            toolbar=mode.label if mode.key in ("grammar", "clarity", "concise") else "",
+        )
+        for number, mode in enumerate(MODES.values(), start=1)
+    ),
+    ActionSpec("Assist", "Custom &Instruction…", "Ctrl+Shift+R", lambda w: w.focus_instruction()),
+    ActionSpec("Assist", "Re&generate", "Ctrl+Shift+G", lambda w: w.session.regenerate()),
+    ActionSpec("Assist", "&Stop", "Esc", lambda w: w.stop(), toolbar="Stop", name="stop"),
+    ActionSpec("Assist", "&Models…", "Ctrl+Shift+M", lambda w: w.open_model_manager()),
+    *(ActionSpec("Assist", f"Accept Candidate {i + 1}", f"Alt+{i + 1}", _accept(i)) for i in range(3)),
+    ActionSpec("Help", "&About Writer", "F1", lambda w: w.show_about()),
+)
+MENUS = ("&File", "&Edit", "&View", "&Assist", "&Help")
+
+
+def build_actions(window: QMainWindow) -> dict[str, QAction | QMenu]:
+    """Menus, toolbar and window shortcuts from ACTIONS; named actions and submenus by name."""
+    menus: dict[str, QMenu] = {title.replace("&", ""): window.menuBar().addMenu(title) for title in MENUS}
+    toolbar = window.addToolBar("Main")
+    toolbar.setObjectName("main-toolbar")
+    found: dict[str, QAction | QMenu] = {}
+    for spec in ACTIONS:
+        top, _, sub = spec.menu.partition("/")
+        menu = menus[top]
+        if sub:
+            key = f"{top}/{sub.replace('&', '')}"
+            if key not in menus:
+                menus[key] = menu.addMenu(sub)
+                found[key] = menus[key]
+            menu = menus[key]
+        action = QAction(spec.text, window)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+        action.triggered.connect(lambda _checked=False, handler=spec.handler: handler(window))
+        menu.addAction(action)
+        window.addAction(action)
+        if spec.toolbar:
+            toolbar.addAction(spec.toolbar, lambda handler=spec.handler: handler(window))
+        if spec.name:
+            found[spec.name] = action
+    found["File/Open Recent"] = menus["File"].addMenu("Open &Recent")
+    return found

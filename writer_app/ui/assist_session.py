@@ -1,0 +1,223 @@
+"""One window's assistant jobs: the request from the selection, its live range, the candidates panel's
+stream, and Accept / Insert / Copy / Regenerate / Stop applied to the right range of the right document."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication, QTextCursor
+
+from writer_app.assist.cleaning import with_margins_of
+from writer_app.assist.modes import MODES
+from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
+from writer_app.ui.ai_edits import AiEditTracker
+from writer_app.ui.candidates_panel import CandidatesPanel
+from writer_app.ui.editor import Editor, cursor_text
+from writer_app.ui.settings import AppSettings
+from writer_app.worker.controller import AssistController
+
+# Below this best score (of 10) the panel suggests regenerating or a larger model.
+LOW_SCORE = 2.5
+
+
+@dataclass
+class PendingRewrite:
+    """The request in flight and the live range of the text it rewrites (it follows edits)."""
+
+    request_id: int | None
+    request: RewriteRequest
+    range_cursor: QTextCursor
+    title: str
+
+
+class AssistSession(QObject):
+    """Sends this window's jobs through its own client and applies their results to its document."""
+
+    busyChanged = Signal(bool)
+    speedChanged = Signal(str)
+    messageRequested = Signal(str, str)  # sentence, level
+    statusRequested = Signal(str, int)
+    panelRequested = Signal()  # show the candidates panel
+
+    def __init__(
+        self,
+        controller: AssistController,
+        editor: Editor,
+        panel: CandidatesPanel,
+        edits: AiEditTracker,
+        settings: AppSettings,
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self.client = controller.client(self)
+        self.editor, self.panel, self.edits, self.settings = editor, panel, edits, settings
+        self.pending: PendingRewrite | None = None
+        self.last_result: AssistResult | None = None
+        self._seed = int(time.time()) & 0xFFFF
+        client = self.client
+        client.chunksReady.connect(lambda _rid, index, text: panel.append_stream(index, text))
+        client.candidateRestarted.connect(lambda _rid, index: panel.restart(index))
+        client.candidateFinished.connect(self._on_candidate)
+        client.generationProgress.connect(
+            lambda _rid, _tokens, rate: self.speedChanged.emit(f"{rate:.1f} tokens/s")
+        )
+        client.requestFinished.connect(self._on_finished)
+        client.requestFailed.connect(self._on_failed)
+
+    @property
+    def running(self) -> bool:
+        return self.client.active_request_id is not None
+
+    # ----- requests -----------------------------------------------------------------------------
+    def request_rewrite(self, mode: str = "clarity", instruction: str = "") -> int | None:
+        cursor = self.editor.textCursor()
+        if not cursor.hasSelection():
+            self.messageRequested.emit("Select the text to rewrite first, then choose a rewrite.", "info")
+            return None
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        document_text = self.editor.toPlainText()
+        request = RewriteRequest(
+            text=cursor_text(cursor),
+            mode=mode,
+            instruction=instruction,
+            context_before=document_text[:start],
+            context_after=document_text[end:],
+            n_candidates=self.panel.candidate_count(),
+            seed=self._next_seed(),
+        )
+        if instruction:
+            self.settings.last_instruction = instruction
+        title = f"Rewrite: {instruction}" if instruction else f"Rewrite: {MODES[mode].label}"
+        range_cursor = QTextCursor(self.editor.document())
+        range_cursor.setPosition(start)
+        range_cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        return self._submit(request, range_cursor, title)
+
+    def _next_seed(self) -> int:
+        self._seed = (self._seed + 101) & 0xFFFFFFF
+        return self._seed
+
+    def _submit(self, request: RewriteRequest, range_cursor: QTextCursor, title: str) -> int | None:
+        request_id = self.client.submit(request, title=title)
+        self.pending = PendingRewrite(request_id, request, range_cursor, title)
+        self.last_result = None
+        self.panel.start(request.text, title, request.n_candidates)
+        self.panelRequested.emit()
+        self.busyChanged.emit(True)
+        self.speedChanged.emit("")
+        return request_id
+
+    def regenerate(self) -> None:
+        pending = self.pending
+        if pending is None:
+            self.messageRequested.emit("Nothing to regenerate yet: select text and choose a rewrite.", "info")
+            return
+        if cursor_text(pending.range_cursor) != pending.request.text:
+            self.messageRequested.emit(
+                "The selected text changed since the request: select it again and rewrite.", "error"
+            )
+            return
+        request = replace(pending.request, seed=self._next_seed(), n_candidates=self.panel.candidate_count())
+        self._submit(request, pending.range_cursor, pending.title)
+
+    def stop(self) -> bool:
+        """Stop this window's running job; False when there was none."""
+        if not self.running:
+            return False
+        self.client.cancel()
+        self.panel.finish("Stopped.")
+        self.busyChanged.emit(False)
+        return True
+
+    def stop_everything(self) -> None:
+        """This window's document goes (another one, or the window closes): every job of it stops."""
+        self.stop()
+        self.client.cancel_all()
+        self.pending = None
+
+    # ----- results ------------------------------------------------------------------------------
+    def _on_candidate(self, _request_id: int, candidate: Candidate) -> None:
+        self.panel.finish_candidate(candidate.index, candidate.text)
+
+    def _on_finished(self, _request_id: int, result: AssistResult) -> None:
+        self.last_result = result
+        self.panel.show_ranking([(s.start, s.end) for s in result.source_spans], result.candidates)
+        self.busyChanged.emit(False)
+        count = len(result.candidates)
+        note = " (the document around the selection was shortened to fit)" if result.context_trimmed else ""
+        scores = [c.score for c in result.candidates if c.score is not None]
+        advice = ""
+        if not count:
+            advice = " The model gave no usable text: try Regenerate, or a larger model (Assist → Models…)."
+        elif scores and max(scores) < LOW_SCORE:
+            advice = " None of them scores well: try Regenerate, or a larger model (Assist → Models…)."
+        self.panel.finish(
+            f"{count} candidate{'s' if count != 1 else ''} from {result.model} at "
+            f"{result.timings.tokens_per_s:.1f} tokens/s{note}. Alt+1…3 accepts one.{advice}"
+        )
+        self.speedChanged.emit(f"{result.timings.tokens_per_s:.1f} tokens/s")
+
+    def _on_failed(self, _request_id: int, message: str) -> None:
+        self.busyChanged.emit(False)
+        self.panel.finish(message)
+        self.messageRequested.emit(message, "error")
+
+    # ----- applying -----------------------------------------------------------------------------
+    def _range_still_intact(self) -> bool:
+        pending = self.pending
+        if pending is None:
+            return False
+        if cursor_text(pending.range_cursor) != pending.request.text:
+            self.messageRequested.emit(
+                "The selected text was edited after the request, so the suggestion was not applied: "
+                "select the text again and request a new rewrite.",
+                "error",
+            )
+            return False
+        return True
+
+    def accept_shown(self, position: int) -> bool:
+        """Accept the candidate shown at `position` (0 = top of the panel)."""
+        index = self.panel.index_at(position)
+        return index is not None and self.accept_candidate(index)
+
+    def accept_candidate(self, index: int) -> bool:
+        text = self.panel.candidate_text(index)
+        if text is None or self.pending is None or not self._range_still_intact():
+            return False
+        pending = self.pending
+        cursor = pending.range_cursor
+        text = with_margins_of(pending.request.text, text)
+        start = cursor.selectionStart()
+        cursor.beginEditBlock()
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.edits.record(pending.title, pending.request.text, text, self.panel.other_texts(index), start)
+        self.pending = None
+        self.client.cancel()  # the user chose: the candidates still being written are not needed
+        self.panel.mark_applied(f"Applied {self.panel.display_name(index)}. Ctrl+Z undoes it.")
+        self.busyChanged.emit(False)
+        return True
+
+    def insert_candidate_after(self, index: int) -> bool:
+        text = self.panel.candidate_text(index)
+        if text is None or self.pending is None or not self._range_still_intact():
+            return False
+        pending = self.pending
+        insert_at = QTextCursor(self.editor.document())
+        insert_at.setPosition(pending.range_cursor.selectionEnd())
+        separator = "\n\n" if "\n" in pending.request.text else " "
+        start = insert_at.position() + len(separator)
+        insert_at.beginEditBlock()
+        insert_at.insertText(separator + text)
+        insert_at.endEditBlock()
+        self.edits.record(f"{pending.title} (inserted after)", "", text, self.panel.other_texts(index), start)
+        return True
+
+    def copy_candidate(self, index: int) -> None:
+        text = self.panel.candidate_text(index)
+        if text is not None:
+            QGuiApplication.clipboard().setText(text)
+            self.statusRequested.emit(f"Copied {self.panel.display_name(index)}.", 3000)
