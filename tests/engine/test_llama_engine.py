@@ -218,3 +218,26 @@ def test_a_generation_continues_correctly_after_another_used_the_context(tiny_mo
         assert "".join(pieces) == alone
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("keep_states", [True, False])
+def test_two_kinds_of_prompt_keep_their_prefixes_in_turn(tiny_model_path: Path, keep_states: bool) -> None:
+    """A continuation of the document and a rewrite in it alternate; each finds its own prefix again."""
+    engine = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2), prefix_states=keep_states)
+    try:
+        document = "The keeper climbed the stairs and lit the lamp above the sea. " * 30
+        continuation = engine.raw_tokens(document)
+        rewrite = engine.chat_tokens([{"role": "user", "content": "Make concise: " + document}])
+        sampling = Sampling(temperature=0.0, max_tokens=4)
+        reused = []
+        for prompt in (continuation, rewrite, continuation + engine.raw_tokens(" And")[1:], rewrite):
+            generation = engine.stream(prompt, sampling)
+            "".join(generation)
+            reused.append(generation.stats.reused_prompt_tokens)
+        if keep_states:
+            assert reused[2] >= len(continuation) - 1  # the continuation's prefix came back
+            assert reused[3] >= len(rewrite) - 1
+        else:
+            assert reused[2] < 10 and reused[3] < 10  # without saved states the other prompt evicted it
+    finally:
+        engine.close()

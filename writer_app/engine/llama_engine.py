@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-import codecs
 import ctypes
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import llama_cpp
 from llama_cpp import llama_chat_format
 from llama_cpp._internals import LlamaSampler
 
 from writer_app.engine.errors import GenerationError, ModelFileError
+from writer_app.engine.generation import Generation, ParallelGeneration
 from writer_app.engine.interface import EngineCapabilities
 from writer_app.engine.llama_log import route_llama_log_to_logging
 from writer_app.engine.model_file import (
+    STATE_CONTEXTS,
     ModelFileInfo,
     available_memory_bytes,
     check_fits_in_memory,
     read_model_file,
 )
-from writer_app.engine.parallel import ParallelContext, stream_parallel
+from writer_app.engine.parallel import ParallelContext
+from writer_app.engine.prefix_cache import MIN_SAVED_TOKENS, PrefixStates, common_prefix
 from writer_app.engine.sampling import build_sampler
-from writer_app.engine.types import EngineConfig, GenerationStats, Sampling
+from writer_app.engine.types import EngineConfig, Sampling
 
 LOGGER = logging.getLogger(__name__)
 # Used when a model carries no chat template of its own.
@@ -47,6 +49,7 @@ class LlamaEngine:
         config: EngineConfig,
         *,
         available_memory: Callable[[], int | None] = available_memory_bytes,
+        prefix_states: bool = True,
     ) -> None:
         self.config = config
         self.info: ModelFileInfo = read_model_file(config.model_path)
@@ -82,6 +85,10 @@ class LlamaEngine:
         # The generation whose tokens the main context holds; another one that finds it changed (a
         # job that yielded to another) reads its tokens back in before it decodes again.
         self._context_owner: object | None = None
+        # Earlier prompts' KV states (a continuation and a rewrite keep their prefixes in turn),
+        # within two contexts' worth of memory, which the memory check counts.
+        budget = STATE_CONTEXTS * self.info.kv_cache_bytes(self.n_ctx)
+        self._states = PrefixStates(budget) if prefix_states else None
 
     # ----- properties -------------------------------------------------------------------------
     @property
@@ -161,13 +168,23 @@ class LlamaEngine:
         return self._cancel is not None and self._cancel.is_set()
 
     def _reuse_prefix(self, tokens: Sequence[int]) -> int:
-        """Keep the KV cache's longest common prefix with `tokens`; return its length."""
+        """Keep the KV cache's longest common prefix with `tokens` (from the live context or from a
+        saved state of an earlier prompt, whichever shares more); return its length."""
         llama = self.llama
-        cached = llama.input_ids
-        limit = min(llama.n_tokens, len(tokens) - 1)  # at least one token must be decoded
-        reused = 0
-        while reused < limit and cached[reused] == tokens[reused]:
-            reused += 1
+        limit = min(len(tokens) - 1, self.n_ctx)  # at least one token must be decoded
+        live = min(common_prefix(llama.input_ids[: llama.n_tokens], tokens), limit)
+        if self._states is not None:
+            if llama.n_tokens - live >= MIN_SAVED_TOKENS:  # most of what the context holds would go
+                self._states.save(llama.ctx, llama.input_ids[: llama.n_tokens].tolist())
+            saved, shared = self._states.best(tokens)
+            if saved is not None and min(shared, limit) > live:
+                if self._states.restore(llama.ctx, saved):
+                    llama.input_ids[: len(saved.tokens)] = saved.tokens
+                    llama.n_tokens = len(saved.tokens)
+                    live = min(shared, limit)
+                else:
+                    llama.n_tokens, live = 0, 0
+        reused = live
         memory = llama_cpp.llama_get_memory(llama.ctx)
         if not llama_cpp.llama_memory_seq_rm(memory, -1, reused, -1):
             llama_cpp.llama_memory_clear(memory, True)
@@ -234,153 +251,15 @@ class LlamaEngine:
         llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llama.ctx), True)
         llama.n_tokens = 0
         self._context_owner = None
+        if self._states is not None:
+            self._states.clear()
 
     def close(self) -> None:
         """Free the model and its context; safe to call twice."""
+        self._states = None
         if self._parallel is not None:
             self._parallel.close()
             self._parallel = None
         if self._llama is not None:
             self._llama.close()
             self._llama = None
-
-
-class Generation:
-    """One streaming generation: iterate for decoded text pieces, then read `stats`."""
-
-    def __init__(
-        self,
-        engine: LlamaEngine,
-        prompt_tokens: list[int],
-        sampling: Sampling,
-        cancel: threading.Event | None,
-    ) -> None:
-        self._engine = engine
-        self._prompt = prompt_tokens
-        self._sampling = sampling
-        self._cancel = cancel
-        self.stats = GenerationStats(prompt_tokens=len(prompt_tokens))
-
-    def _cancelled(self) -> bool:
-        return self._cancel is not None and self._cancel.is_set()
-
-    def __iter__(self) -> Iterator[str]:
-        engine, llama, stats = self._engine, self._engine.llama, self.stats
-        started = time.perf_counter()
-        if not self._prompt:
-            raise GenerationError("There is nothing to send to the model: the prompt is empty.")
-        if len(self._prompt) >= engine.n_ctx:
-            raise GenerationError(
-                f"The prompt ({len(self._prompt)} tokens) does not fit the model's context of "
-                f"{engine.n_ctx} tokens: shorten the text."
-            )
-        tokens = list(self._prompt)  # what the main context must hold before the next decode
-        try:
-            stats.reused_prompt_tokens = engine._reuse_prefix(tokens)
-            engine._eval_prompt(tokens[stats.reused_prompt_tokens :], self._cancel)
-            engine._context_owner = self
-        except RuntimeError as error:
-            stats.total_s = time.perf_counter() - started
-            if self._cancelled():
-                stats.finish_reason = "cancelled"
-                return
-            raise GenerationError(f"The model failed to read the prompt ({error}).") from error
-        sampler = engine._sampler(self._sampling)
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        try:
-            while True:
-                if self._cancelled():
-                    stats.finish_reason = "cancelled"
-                    break
-                if stats.generated_tokens >= self._sampling.max_tokens:
-                    stats.finish_reason = "length"
-                    break
-                token = sampler.sample(llama._ctx, -1)
-                if llama_cpp.llama_vocab_is_eog(engine._vocab, token):
-                    stats.finish_reason = "stop"
-                    break
-                stats.generated_tokens += 1
-                if stats.generated_tokens == 1:
-                    stats.first_token_s = time.perf_counter() - started
-                text = decoder.decode(engine._piece(token))
-                if text:
-                    yield text
-                if stats.generated_tokens >= self._sampling.max_tokens or (
-                    llama.n_tokens + 1 >= engine.n_ctx
-                ):
-                    stats.finish_reason = "length"
-                    break
-                if self._cancelled():
-                    stats.finish_reason = "cancelled"
-                    break
-                tokens.append(token)
-                if engine._context_owner is not self:  # another job used the context meanwhile
-                    try:
-                        self._read_back(tokens)
-                    except RuntimeError:
-                        if not self._cancelled():
-                            raise
-                        stats.finish_reason = "cancelled"
-                        break
-                else:
-                    llama.eval([token])
-        except RuntimeError as error:
-            raise GenerationError(f"The model failed while generating ({error}).") from error
-        finally:
-            sampler.close()
-            tail = decoder.decode(b"", final=True)
-            stats.total_s = time.perf_counter() - started
-            if not stats.finish_reason:
-                stats.finish_reason = "cancelled"
-        if tail:
-            yield tail
-
-    def _read_back(self, tokens: list[int]) -> None:
-        """Put this generation's tokens back into the main context (its shared prefix is kept)."""
-        engine = self._engine
-        reused = engine._reuse_prefix(tokens)
-        engine._eval_prompt(tokens[reused:], self._cancel)
-        engine._context_owner = self
-
-
-class ParallelGeneration:
-    """Candidates decoded together (one or more): iterate for (candidate, text piece), then read `stats`.
-
-    `fits` is False when the shared context cannot hold the prompt and every answer; the caller
-    then generates one candidate after another instead.
-    """
-
-    def __init__(
-        self,
-        engine: LlamaEngine,
-        prompt: list[int],
-        samplings: list[Sampling],
-        cancel: threading.Event | None,
-    ) -> None:
-        self._engine = engine
-        self._prompt = prompt
-        self._samplings = samplings
-        self._cancel = cancel
-        self.stats: list[GenerationStats] = []
-        needed = len(prompt) + sum(s.max_tokens for s in samplings) + len(samplings)
-        self._context = engine._parallel_context(len(samplings), needed) if samplings else None
-
-    @property
-    def fits(self) -> bool:
-        return self._context is not None
-
-    def __iter__(self) -> Iterator[tuple[int, str]]:
-        if self._context is None:
-            raise GenerationError("These candidates do not fit in one shared context.")
-        engine = self._engine
-        return stream_parallel(
-            self._context,
-            engine._vocab,
-            engine.llama.n_vocab(),
-            self._prompt,
-            self._samplings,
-            self._cancel,
-            self.stats,
-            engine._piece,
-            engine._end_tokens(self._samplings),
-        )

@@ -253,10 +253,16 @@ def available_memory_bytes() -> int | None:
         return None
 
 
+# Every KV cache the engine may hold, in contexts of n_ctx: the main context, the shared context of
+# parallel candidates (up to twice its size) and the saved prefix states (two contexts' worth).
+STATE_CONTEXTS = 2
+KV_CONTEXTS = 1 + 2 + STATE_CONTEXTS
+
+
 def memory_needed_bytes(info: ModelFileInfo, n_ctx: int) -> int:
-    """Weights + KV cache + a compute-buffer allowance for loading `info` with `n_ctx` tokens."""
+    """Weights + every KV cache the engine may hold + a compute-buffer allowance for `n_ctx` tokens."""
     compute_allowance = 64 * 1024 * 1024 + info.size_bytes // 10
-    return info.size_bytes + info.kv_cache_bytes(n_ctx) + compute_allowance
+    return info.size_bytes + KV_CONTEXTS * info.kv_cache_bytes(n_ctx) + compute_allowance
 
 
 def check_fits_in_memory(info: ModelFileInfo, n_ctx: int, available: int | None) -> None:

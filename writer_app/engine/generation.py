@@ -1,0 +1,159 @@
+"""Streaming generations on the main context (one candidate) and on the shared context (several)."""
+
+from __future__ import annotations
+
+import codecs
+import threading
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import llama_cpp
+
+from writer_app.engine.errors import GenerationError
+from writer_app.engine.parallel import stream_parallel
+from writer_app.engine.types import GenerationStats, Sampling
+
+if TYPE_CHECKING:
+    from writer_app.engine.llama_engine import LlamaEngine
+
+
+class Generation:
+    """One streaming generation: iterate for decoded text pieces, then read `stats`."""
+
+    def __init__(
+        self,
+        engine: LlamaEngine,
+        prompt_tokens: list[int],
+        sampling: Sampling,
+        cancel: threading.Event | None,
+    ) -> None:
+        self._engine = engine
+        self._prompt = prompt_tokens
+        self._sampling = sampling
+        self._cancel = cancel
+        self.stats = GenerationStats(prompt_tokens=len(prompt_tokens))
+
+    def _cancelled(self) -> bool:
+        return self._cancel is not None and self._cancel.is_set()
+
+    def __iter__(self) -> Iterator[str]:
+        engine, llama, stats = self._engine, self._engine.llama, self.stats
+        started = time.perf_counter()
+        if not self._prompt:
+            raise GenerationError("There is nothing to send to the model: the prompt is empty.")
+        if len(self._prompt) >= engine.n_ctx:
+            raise GenerationError(
+                f"The prompt ({len(self._prompt)} tokens) does not fit the model's context of "
+                f"{engine.n_ctx} tokens: shorten the text."
+            )
+        tokens = list(self._prompt)  # what the main context must hold before the next decode
+        try:
+            stats.reused_prompt_tokens = engine._reuse_prefix(tokens)
+            engine._eval_prompt(tokens[stats.reused_prompt_tokens :], self._cancel)
+            engine._context_owner = self
+        except RuntimeError as error:
+            stats.total_s = time.perf_counter() - started
+            if self._cancelled():
+                stats.finish_reason = "cancelled"
+                return
+            raise GenerationError(f"The model failed to read the prompt ({error}).") from error
+        sampler = engine._sampler(self._sampling)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        try:
+            while True:
+                if self._cancelled():
+                    stats.finish_reason = "cancelled"
+                    break
+                if stats.generated_tokens >= self._sampling.max_tokens:
+                    stats.finish_reason = "length"
+                    break
+                token = sampler.sample(llama._ctx, -1)
+                if llama_cpp.llama_vocab_is_eog(engine._vocab, token):
+                    stats.finish_reason = "stop"
+                    break
+                stats.generated_tokens += 1
+                if stats.generated_tokens == 1:
+                    stats.first_token_s = time.perf_counter() - started
+                text = decoder.decode(engine._piece(token))
+                if text:
+                    yield text
+                if stats.generated_tokens >= self._sampling.max_tokens or (
+                    llama.n_tokens + 1 >= engine.n_ctx
+                ):
+                    stats.finish_reason = "length"
+                    break
+                if self._cancelled():
+                    stats.finish_reason = "cancelled"
+                    break
+                tokens.append(token)
+                if engine._context_owner is not self:  # another job used the context meanwhile
+                    try:
+                        self._read_back(tokens)
+                    except RuntimeError:
+                        if not self._cancelled():
+                            raise
+                        stats.finish_reason = "cancelled"
+                        break
+                else:
+                    llama.eval([token])
+        except RuntimeError as error:
+            raise GenerationError(f"The model failed while generating ({error}).") from error
+        finally:
+            sampler.close()
+            tail = decoder.decode(b"", final=True)
+            stats.total_s = time.perf_counter() - started
+            if not stats.finish_reason:
+                stats.finish_reason = "cancelled"
+        if tail:
+            yield tail
+
+    def _read_back(self, tokens: list[int]) -> None:
+        """Put this generation's tokens back into the main context (its shared prefix is kept)."""
+        engine = self._engine
+        reused = engine._reuse_prefix(tokens)
+        engine._eval_prompt(tokens[reused:], self._cancel)
+        engine._context_owner = self
+
+
+class ParallelGeneration:
+    """Candidates decoded together (one or more): iterate for (candidate, text piece), then read `stats`.
+
+    `fits` is False when the shared context cannot hold the prompt and every answer; the caller
+    then generates one candidate after another instead.
+    """
+
+    def __init__(
+        self,
+        engine: LlamaEngine,
+        prompt: list[int],
+        samplings: list[Sampling],
+        cancel: threading.Event | None,
+    ) -> None:
+        self._engine = engine
+        self._prompt = prompt
+        self._samplings = samplings
+        self._cancel = cancel
+        self.stats: list[GenerationStats] = []
+        needed = len(prompt) + sum(s.max_tokens for s in samplings) + len(samplings)
+        self._context = engine._parallel_context(len(samplings), needed) if samplings else None
+
+    @property
+    def fits(self) -> bool:
+        return self._context is not None
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        if self._context is None:
+            raise GenerationError("These candidates do not fit in one shared context.")
+        engine = self._engine
+        return stream_parallel(
+            self._context,
+            engine._vocab,
+            engine.llama.n_vocab(),
+            self._prompt,
+            self._samplings,
+            self._cancel,
+            self.stats,
+            engine._piece,
+            engine._end_tokens(self._samplings),
+        )
