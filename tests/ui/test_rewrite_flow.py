@@ -246,7 +246,7 @@ def test_candidates_finishing_after_accept_keep_their_actions_off(qtbot, window:
     applied = window.editor.toPlainText()
     for index in range(len(window.candidates.cards)):  # a late candidate arrives anyway
         window.candidates.finish_candidate(index, "late text")
-    assert not any(card.accept_button.isEnabled() for card in window.candidates.cards)
+    assert not any(card.buttons["accept"].isEnabled() for card in window.candidates.cards)
     assert window.assist.active_request_id is None  # accepting stopped the rest of the request
     assert not window.accept_candidate(0)
     assert window.editor.toPlainText() == applied

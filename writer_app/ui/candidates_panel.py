@@ -1,10 +1,12 @@
-"""The candidates panel: streamed suggestions with a word diff, and Accept / Insert / Copy per card."""
+"""The candidates panel: streamed candidates of any job kind — a word diff against the original for a
+rewrite, plain text after its insertion point for a continuation — with the actions the kind offers."""
 
 from __future__ import annotations
 
 import html
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
@@ -13,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -26,6 +27,24 @@ from writer_app.documents.word_diff import change_summary, word_diff
 
 STREAM_RENDER_MS = 100  # streamed text is redrawn at most ten times a second
 SLOP_STYLE = "border-bottom:2px dotted #d9822b;color:#b35c00;"
+LEAD_IN_CHARS = 80
+
+
+@dataclass(frozen=True)
+class PanelView:
+    """How one job kind's candidates are shown and what can be done with them."""
+
+    diff: bool = True  # a word diff against the original; else plain text after the insertion point
+    actions: tuple[tuple[str, str], ...] = (
+        ("accept", "Accept"),
+        ("insert", "Insert after"),
+        ("copy", "Copy"),
+    )
+    lead_in: str = ""  # for plain text: the words before the insertion point, shown greyed
+
+
+REWRITE_VIEW = PanelView()
+CONTINUATION_VIEW = PanelView(diff=False, actions=(("insert", "Insert"), ("copy", "Copy")))
 
 
 def _marked(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
@@ -63,6 +82,13 @@ def diff_html(original: str, suggestion: str, dark: bool, spans: Sequence[tuple[
     return "".join(pieces)
 
 
+def continuation_html(lead_in: str, text: str, spans: Sequence[tuple[int, int]] = ()) -> str:
+    """The end of the text before the insertion point, greyed, a ▸ mark, then the new text."""
+    tail = lead_in[-LEAD_IN_CHARS:]
+    before = html.escape(("…" if len(lead_in) > LEAD_IN_CHARS else "") + tail).replace("\n", "<br>")
+    return f'<span style="color:#888">{before}</span><b>▸</b>{_marked(text, 0, spans)}'
+
+
 class CandidateCard(QFrame):
     """One candidate: title, diff view and its buttons."""
 
@@ -80,14 +106,17 @@ class CandidateCard(QFrame):
         self.view = QTextBrowser(self)
         self.view.setOpenLinks(False)
         self.view.setMinimumHeight(70)
-        self.accept_button = QPushButton("Accept", self)
-        self.insert_button = QPushButton("Insert after", self)
-        self.copy_button = QPushButton("Copy", self)
-        self.accept_button.clicked.connect(lambda: panel.acceptRequested.emit(self.index))
-        self.insert_button.clicked.connect(lambda: panel.insertRequested.emit(self.index))
-        self.copy_button.clicked.connect(lambda: panel.copyRequested.emit(self.index))
+        signals = {
+            "accept": panel.acceptRequested,
+            "insert": panel.insertRequested,
+            "copy": panel.copyRequested,
+        }
+        self.buttons: dict[str, QPushButton] = {}
         buttons = QHBoxLayout()
-        for button in (self.accept_button, self.insert_button, self.copy_button):
+        for action, label in panel.view.actions:
+            button = QPushButton(label, self)
+            button.clicked.connect(lambda _checked=False, signal=signals[action]: signal.emit(self.index))
+            self.buttons[action] = button
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -97,7 +126,7 @@ class CandidateCard(QFrame):
         self._set_buttons(False)
 
     def _set_buttons(self, enabled: bool) -> None:
-        for button in (self.accept_button, self.insert_button, self.copy_button):
+        for button in self.buttons.values():
             button.setEnabled(enabled)
 
 
@@ -109,13 +138,13 @@ class CandidatesPanel(QWidget):
     copyRequested = Signal(int)
     regenerateRequested = Signal()
     stopRequested = Signal()
-    instructionSubmitted = Signal(str)
     candidateCountChanged = Signal(int)
     orderChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.original = ""
+        self.view = REWRITE_VIEW
         self.applied = False  # a candidate was accepted: the cards' actions stay off until a new request
         self.cards: list[CandidateCard] = []
         self._dirty: set[CandidateCard] = set()
@@ -126,12 +155,6 @@ class CandidatesPanel(QWidget):
         self.summary = QLabel("Select text, then choose a rewrite in the Assist menu.", self)
         self.summary.setWordWrap(True)
         self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3)
-        self.instruction = QLineEdit(self)
-        self.instruction.setPlaceholderText("Custom instruction, e.g. “make it more confident”")
-        self.instruction.setClearButtonEnabled(True)
-        self.instruction.returnPressed.connect(self._submit_instruction)
-        self.rewrite_button = QPushButton("Rewrite", self)
-        self.rewrite_button.clicked.connect(self._submit_instruction)
         self.count = QSpinBox(self)
         self.count.setRange(1, 8)
         self.count.setValue(3)
@@ -151,9 +174,6 @@ class CandidatesPanel(QWidget):
         self.stop_button.clicked.connect(self.stopRequested)
         self.regenerate_button = QPushButton("Regenerate", self)
         self.regenerate_button.clicked.connect(self.regenerateRequested)
-        row = QHBoxLayout()
-        row.addWidget(self.instruction, 1)
-        row.addWidget(self.rewrite_button)
         controls = QHBoxLayout()
         controls.addWidget(self.count)
         controls.addWidget(self.order)
@@ -170,18 +190,12 @@ class CandidatesPanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll = scroll
         layout = QVBoxLayout(self)
-        layout.addLayout(row)
         layout.addLayout(controls)
         layout.addWidget(self.summary)
         layout.addWidget(self.original_view)
         layout.addWidget(scroll, 1)
         self.set_busy(False)
         self.regenerate_button.setEnabled(False)
-
-    def _submit_instruction(self) -> None:
-        text = self.instruction.text().strip()
-        if text:
-            self.instructionSubmitted.emit(text)
 
     def _dark(self) -> bool:
         return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
@@ -190,7 +204,10 @@ class CandidatesPanel(QWidget):
         self.stop_button.setEnabled(busy)
         self.regenerate_button.setEnabled(not busy and bool(self.original))
 
-    def start(self, original: str, title: str, count: int) -> None:
+    def start(self, original: str, title: str, count: int, view: PanelView = REWRITE_VIEW) -> None:
+        """A new job's cards: `original` is the text a rewrite changes (for a continuation: empty, and
+        the view carries the words before the insertion point)."""
+        self.view = view
         for card in self.cards:
             self._cards_box.removeWidget(card)
             card.deleteLater()
@@ -211,7 +228,10 @@ class CandidatesPanel(QWidget):
         return self.cards[index] if 0 <= index < len(self.cards) else None
 
     def _show(self, card: CandidateCard, text: str) -> None:
-        card.view.setHtml(diff_html(self.original, text, self._dark(), card.spans))
+        if self.view.diff:
+            card.view.setHtml(diff_html(self.original, text, self._dark(), card.spans))
+        else:
+            card.view.setHtml(continuation_html(self.view.lead_in, text, card.spans))
 
     def append_stream(self, index: int, text: str) -> None:
         card = self.card(index)
@@ -307,7 +327,8 @@ class CandidatesPanel(QWidget):
         for position, card in enumerate(shown):
             self._cards_box.removeWidget(card)
             self._cards_box.insertWidget(position, card)
-            card.accept_button.setText(f"Accept (Alt+{position + 1})" if position < 3 else "Accept")
+            if "accept" in card.buttons:
+                card.buttons["accept"].setText(f"Accept (Alt+{position + 1})" if position < 3 else "Accept")
         self.scroll.verticalScrollBar().setValue(0)  # the best candidate is the one in view
 
     def index_at(self, position: int) -> int | None:
@@ -324,13 +345,6 @@ class CandidatesPanel(QWidget):
 
     def set_candidate_count(self, count: int) -> None:
         self.count.setValue(count)
-
-    def set_instruction(self, text: str) -> None:
-        self.instruction.setText(text)
-
-    def focus_instruction(self) -> None:
-        self.instruction.setFocus()
-        self.instruction.selectAll()
 
     def other_texts(self, chosen_index: int) -> list[str]:
         """The finished candidates other than `chosen_index` (kept with an applied edit)."""

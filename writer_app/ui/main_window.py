@@ -23,6 +23,7 @@ from writer_app.ui.history_panel import HistoryPanel
 from writer_app.ui.message_bar import MessageBar
 from writer_app.ui.model_manager import ModelManagerDialog
 from writer_app.ui.prompts import Prompts
+from writer_app.ui.rewrite_bar import RewriteBar
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
 
@@ -60,11 +61,16 @@ class MainWindow(QMainWindow):
         for widget, stretch in ((self.message_bar, 0), (self.editor, 1), (self.find_bar, 0)):
             layout.addWidget(widget, stretch)
         self.setCentralWidget(central)
+        self.rewrite_bar = RewriteBar(self)
+        self.rewrite_bar.set_instruction(settings.last_instruction)
         self.candidates = CandidatesPanel(self)
         self.candidates.set_candidate_count(settings.candidate_count)
         self.candidates.set_order(settings.candidate_order)
-        self.candidates.set_instruction(settings.last_instruction)
-        self.candidates_dock = self._dock("Candidates", "candidates", self.candidates)
+        assist_area = QWidget(self)
+        column = QVBoxLayout(assist_area)
+        column.addWidget(self.rewrite_bar)
+        column.addWidget(self.candidates, 1)
+        self.candidates_dock = self._dock("Candidates", "candidates", assist_area)
         self.history_panel = HistoryPanel(self)
         self.history_dock = self._dock("AI edits", "history", self.history_panel)
         self.tabifyDockWidget(self.candidates_dock, self.history_dock)
@@ -131,7 +137,7 @@ class MainWindow(QMainWindow):
         panel.copyRequested.connect(session.copy_candidate)
         panel.regenerateRequested.connect(session.regenerate)
         panel.stopRequested.connect(self.stop)
-        panel.instructionSubmitted.connect(lambda text: session.request_rewrite(instruction=text))
+        self.rewrite_bar.instructionSubmitted.connect(lambda text: session.request_rewrite(instruction=text))
         panel.candidateCountChanged.connect(lambda count: setattr(self.settings, "candidate_count", count))
         panel.orderChanged.connect(lambda order: setattr(self.settings, "candidate_order", order))
         controller.modelLoading.connect(self._on_model_loading)
@@ -271,7 +277,7 @@ class MainWindow(QMainWindow):
     # ----- the assistant (the assist session does the work) ------------------------------------
     def focus_instruction(self) -> None:
         self.show_dock(self.candidates_dock)
-        self.candidates.focus_instruction()
+        self.rewrite_bar.focus_instruction()
 
     def request_rewrite(self, mode: str = "clarity", instruction: str = "") -> int | None:
         return self.session.request_rewrite(mode, instruction)
