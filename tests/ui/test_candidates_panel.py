@@ -14,6 +14,7 @@ def test_a_continuation_shows_plain_text_after_its_insertion_point(qtbot) -> Non
     panel.append_stream(0, " the stairs")
     panel.finish_candidate(0, "the stairs at dusk.")
     card = panel.card(0)
+    qtbot.waitUntil(lambda: "dusk" in card.view.toPlainText())  # drawn with the next batch
     assert set(card.buttons) == {"insert", "copy"}  # nothing to accept: nothing is replaced
     shown = card.view.toPlainText()
     assert shown.endswith("▸the stairs at dusk.") and "keeper climbed" in shown
@@ -30,6 +31,7 @@ def test_a_rewrite_shows_a_diff_and_can_be_accepted(qtbot) -> None:
     panel.start("the day is very good", "Make concise", 1, REWRITE_VIEW)
     panel.finish_candidate(0, "the day is good")
     card = panel.card(0)
+    qtbot.waitUntil(lambda: "line-through" in card.view.toHtml())
     assert set(card.buttons) == {"accept", "insert", "copy"}
     assert "line-through" in card.view.toHtml()  # "very" struck out
     accepted: list[int] = []

@@ -115,6 +115,12 @@ def _english(text: str) -> bool:
     return language.script in ("", "Latin") and language.code in (None, "en")
 
 
+def warm_up() -> None:
+    """Load the quality model and the language identifier (about 0.7 s, once per process)."""
+    _model()
+    identify("A sentence long enough for the language identifier to load its model and answer.")
+
+
 @cache
 def _model() -> QualityModel:
     return QualityModel.load()

@@ -244,10 +244,9 @@ class CandidatesPanel(QWidget):
             self._render_timer.start()
 
     def _render_streams(self) -> None:
-        """Redraw the diffs of streaming cards; batched so typing never waits behind N diffs."""
+        """Redraw the cards that changed; batched so typing never waits behind N diffs."""
         for card in self._dirty:
-            if not card.finished:
-                self._show(card, card.text.strip())
+            self._show(card, card.text if card.finished else card.text.strip())
         self._dirty.clear()
 
     def restart(self, index: int) -> None:
@@ -263,9 +262,13 @@ class CandidatesPanel(QWidget):
             return
         card.text = text
         card.finished = True
-        parts = word_diff(self.original, text)
-        card.title.setText(f"Candidate {index + 1} — {change_summary(parts)}")
-        self._show(card, text)
+        if self.view.diff:
+            card.title.setText(f"Candidate {index + 1} — {change_summary(word_diff(self.original, text))}")
+        else:
+            card.title.setText(f"Candidate {index + 1} — {len(text.split())} words")
+        self._dirty.add(card)  # drawn with the next batch (or by the ranking, if it comes first)
+        if not self._render_timer.isActive():
+            self._render_timer.start()
         card._set_buttons(not self.applied)
 
     def finish(self, message: str) -> None:
@@ -297,6 +300,7 @@ class CandidatesPanel(QWidget):
             card.title.setToolTip(str(candidate.breakdown))  # type: ignore[attr-defined]
             card.title.setWordWrap(True)
             self._show(card, card.text)
+            self._dirty.discard(card)
         if source_spans and self.original:
             self.original_view.setText(
                 "<b>Original</b> (slop marked): " + _marked(self.original, 0, source_spans)

@@ -16,6 +16,7 @@ from writer_app.assist.types import Candidate
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
+from writer_app.reward.ranker import warm_up
 
 LOGGER = logging.getLogger(__name__)
 CHUNK_INTERVAL_S = 0.04
@@ -110,6 +111,7 @@ class AssistWorker(QObject):
             LOGGER.exception("Model load failed")
             self.modelFailed.emit(f"The model could not be loaded ({error}): choose another model file.")
             return
+        warm_up()  # the reward's models load with the model, not in the middle of the first request
         self._load_s = time.perf_counter() - started
         self.modelLoaded.emit(self._engine.model_name, self._load_s)
 
