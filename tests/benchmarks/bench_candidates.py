@@ -27,7 +27,7 @@ from writer_app.engine.llama_engine import LlamaEngine
 from writer_app.engine.types import EngineConfig, Sampling
 from writer_app.modelhub.default_model import require_default_model
 from writer_app.paths import AppPaths
-from writer_app.reward.ranker import ScoreRequest, rank_candidates
+from writer_app.reward.ranker import ScoreRequest, rank_candidates, warm_up
 
 PARAGRAPH = (
     "The old lighthouse stood at the edge of the cliff, its paint peeling in long strips. Every "
@@ -106,6 +106,7 @@ def ranking_vs_generation(model: Path, threads: int) -> tuple[float, float, list
         generation_s = time.perf_counter() - started
     finally:
         engine.close()
+    warm_up()  # as the app does when it loads a model: the reward's own models are loaded once
     started = time.perf_counter()
     rank_candidates(ScoreRequest(task="free"), texts)
     return time.perf_counter() - started, generation_s, [len(t.split()) for t in texts]
