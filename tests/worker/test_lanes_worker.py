@@ -81,3 +81,47 @@ def test_a_paused_background_job_stops_writing_until_it_is_resumed(qtbot, contro
     with qtbot.waitSignal(drafting.requestFinished, timeout=TIMEOUT_MS) as finished:
         assert drafting.resume(job_id)
     assert not finished.args[1].cancelled and len(chunks) > settled
+
+
+def test_the_worker_runs_any_registered_kind_and_routes_its_progress(qtbot, monkeypatch) -> None:
+    """No per-feature branch in the worker: a new kind is a registry entry; progress comes in the
+    job's own units."""
+    from dataclasses import dataclass
+
+    from tests.fakes.scripted_engine import ScriptedEngine
+    from writer_app.assist import jobs
+    from writer_app.assist.types import AssistResult, Candidate
+    from writer_app.engine.types import Sampling
+
+    @dataclass(frozen=True)
+    class OutlineRequest:
+        sections: int
+
+    def outline(engine, request, context) -> AssistResult:
+        texts = []
+        for number in range(request.sections):
+            prompt = engine.raw_tokens(f"Section {number + 1}:")
+            pieces = []
+            for piece in engine.stream(prompt, Sampling(max_tokens=5, seed=number), context.cancel):
+                pieces.append(piece)
+                context.listener.chunk(0, piece)
+            texts.append("".join(pieces))
+            context.progress(number + 1, request.sections, "sections")
+        candidate = Candidate(0, "\n".join(texts), 0, "stop", 5 * request.sections)
+        return AssistResult(engine.model_name, (candidate,))
+
+    monkeypatch.setitem(jobs.ASSISTS, "outline", outline)
+    monkeypatch.setitem(jobs.KINDS, OutlineRequest, "outline")
+    controller = AssistController(lambda config: ScriptedEngine())
+    try:
+        with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
+            controller.load_model(EngineConfig(Path("scripted.gguf")))
+        client = controller.client()
+        progress: list[tuple[int, int, str]] = []
+        client.jobProgress.connect(lambda _rid, done, total, unit: progress.append((done, total, unit)))
+        with qtbot.waitSignal(client.requestFinished, timeout=TIMEOUT_MS) as finished:
+            client.submit(OutlineRequest(3), lane=Lane.BACKGROUND, title="Outline")
+        assert progress == [(1, 3, "sections"), (2, 3, "sections"), (3, 3, "sections")]
+        assert finished.args[1].candidates[0].text.count("\n") == 2
+    finally:
+        controller.shutdown()
