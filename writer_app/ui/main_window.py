@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.candidates.set_order(settings.candidate_order)
         assist_area = QWidget(self)
         column = QVBoxLayout(assist_area)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.rewrite_bar)
         column.addWidget(self.candidates, 1)
         self.candidates_dock = self._dock("Candidates", "candidates", assist_area)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QStyle, QWidget
 
 
 class RewriteBar(QWidget):
@@ -20,7 +20,8 @@ class RewriteBar(QWidget):
         self.rewrite_button = QPushButton("Rewrite", self)
         self.rewrite_button.clicked.connect(self._submit)
         row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_LayoutLeftMargin)
+        row.setContentsMargins(margin, margin, margin, 0)  # aligned with the panel below it
         row.addWidget(self.instruction, 1)
         row.addWidget(self.rewrite_button)
 
