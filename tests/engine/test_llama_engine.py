@@ -241,3 +241,32 @@ def test_two_kinds_of_prompt_keep_their_prefixes_in_turn(tiny_model_path: Path, 
             assert reused[2] < 10 and reused[3] < 10  # without saved states the other prompt evicted it
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("inner", ["cancelled", "long"])
+def test_an_interrupted_generation_survives_a_cancelled_or_long_job_in_between(
+    tiny_model_path: Path, inner: str
+) -> None:
+    """The job that runs in between is cancelled while it reads its prompt (it has already trimmed
+    the context), or is long enough for the first one's state to be saved and restored."""
+    engine = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
+    try:
+        prompt = engine.raw_tokens("The lighthouse keeper climbed the stairs and " * 20)
+        greedy = Sampling(temperature=0.0, max_tokens=24, stop_at_end=False)
+        alone = "".join(engine.stream(prompt, greedy))
+        interrupted = engine.stream(prompt, greedy)
+        pieces = []
+        for number, piece in enumerate(interrupted):
+            pieces.append(piece)
+            if number == 5:
+                other_prompt = engine.raw_tokens("Completely different words follow here. " * 40)
+                cancel = threading.Event()
+                if inner == "cancelled":
+                    cancel.set()
+                other = engine.stream(other_prompt, greedy, cancel)
+                "".join(other)
+                assert (other.stats.finish_reason == "cancelled") == (inner == "cancelled")
+        assert interrupted.stats.generated_tokens == 24
+        assert "".join(pieces) == alone
+    finally:
+        engine.close()

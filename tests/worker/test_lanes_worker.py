@@ -47,7 +47,8 @@ def test_ghost_text_during_a_rewrite_is_skipped_and_the_rewrite_finishes_in_its_
     assert any("Rewrite: running" in status for status in statuses)
 
 
-def test_a_background_job_yields_to_a_user_job_and_resumes(qtbot, controller) -> None:
+@pytest.mark.parametrize("candidates", [1, 2])  # the main context (read back after) or the shared one
+def test_a_background_job_yields_to_a_user_job_and_resumes(qtbot, controller, candidates: int) -> None:
     drafting, rewriting = controller.client(), controller.client()
     order: list[str] = []
     results: dict[str, object] = {}
@@ -59,11 +60,11 @@ def test_a_background_job_yields_to_a_user_job_and_resumes(qtbot, controller) ->
     controller.lanesChanged.connect(statuses.append)
     with qtbot.waitSignal(drafting.chunksReady, timeout=TIMEOUT_MS):
         drafting.submit(LONG, lane=Lane.BACKGROUND, title="Draft")
-    rewriting.submit(RewriteRequest(text="a calm grey sea", n_candidates=2, seed=2), title="Rewrite")
+    rewriting.submit(RewriteRequest(text="a calm grey sea", n_candidates=candidates, seed=2), title="Rewrite")
     qtbot.waitUntil(lambda: len(order) == 2, timeout=TIMEOUT_MS)
     assert order == ["rewrite", "draft"]  # the user job did not wait for the long background job
     assert not results["draft"].cancelled and results["draft"].candidates  # it resumed by itself
-    assert len(results["rewrite"].candidates) == 2
+    assert len(results["rewrite"].candidates) == candidates
     assert any("Draft: yielded" in status for status in statuses)
 
 
@@ -123,5 +124,32 @@ def test_the_worker_runs_any_registered_kind_and_routes_its_progress(qtbot, monk
             client.submit(OutlineRequest(3), lane=Lane.BACKGROUND, title="Outline")
         assert progress == [(1, 3, "sections"), (2, 3, "sections"), (3, 3, "sections")]
         assert finished.args[1].candidates[0].text.count("\n") == 2
+    finally:
+        controller.shutdown()
+
+
+def test_a_job_asked_for_after_a_model_switch_runs_on_the_new_model(qtbot) -> None:
+    from tests.fakes.scripted_engine import ScriptedEngine
+
+    class NamedEngine(ScriptedEngine):
+        def __init__(self, config: EngineConfig) -> None:
+            super().__init__(delay_s=0.01)
+            self.name = config.model_path.stem
+
+        @property
+        def model_name(self) -> str:
+            return self.name
+
+    controller = AssistController(NamedEngine)
+    try:
+        with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
+            controller.load_model(EngineConfig(Path("first.gguf")))
+        busy, asking = controller.client(), controller.client()
+        with qtbot.waitSignal(busy.chunksReady, timeout=TIMEOUT_MS):
+            busy.submit(RewriteRequest(text="the sea is calm", n_candidates=3, seed=1))
+        controller.load_model(EngineConfig(Path("second.gguf")))  # while the worker is busy
+        with qtbot.waitSignal(asking.requestFinished, timeout=TIMEOUT_MS) as finished:
+            asking.submit(RewriteRequest(text="the sky is grey", n_candidates=1, seed=2))
+        assert finished.args[1].model == "second"
     finally:
         controller.shutdown()

@@ -41,7 +41,6 @@ class JobContext:
     cancel: threading.Event
     listener: CandidateListener = field(default_factory=CandidateListener)
     load_s: float = 0.0
-    checkpoint: Callable[[], None] = lambda: None  # a background job lets other lanes run here
     progress: Callable[[int, int, str], None] = lambda done, total, unit: None  # e.g. words, sections
     # Candidates decoded together in the shared context; off for jobs that yield mid-generation (the
     # job that runs meanwhile may use that context).

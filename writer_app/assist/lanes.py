@@ -4,8 +4,10 @@
   job cancels it;
 - user: one at a time; a new job from the same owner cancels that owner's previous one, a job from
   another owner waits its turn;
-- background: runs when nothing else does; at each yield point (`foreground_waiting`) it lets the
-  user and interactive jobs run, and goes on by itself when they are done; it can be paused.
+- background: runs when nothing else does; at each yield point the worker asks `next(above=...)` for
+  the user and interactive jobs that outrank it, runs them, and goes on by itself; it can be paused.
+
+While a model loads (`hold`) no job is handed out; they wait and run on the new model.
 
 Thread-safe: the GUI thread submits and cancels, the worker thread takes jobs and finishes them.
 """
@@ -41,9 +43,11 @@ class Scheduler:
         self._lock = threading.Lock()
         self._waiting: list[Ticket] = []
         self._running: list[Ticket] = []  # a background job with the job it yielded to on top
+        self._held = False
 
     def submit(self, job_id: int, job: Job) -> tuple[Ticket | None, list[Ticket]]:
-        """Queue `job`; returns its ticket (None: skipped) and the waiting tickets it replaced."""
+        """Queue `job`; returns its ticket (None: skipped) and every ticket it replaced (cancelled;
+        the waiting ones are also dropped from the queue)."""
         with self._lock:
             active = self._waiting + self._running
             if job.lane is Lane.INTERACTIVE and any(t.job.lane is Lane.USER for t in active):
@@ -52,11 +56,10 @@ class Scheduler:
             for ticket in replaced:
                 ticket.cancel.set()
                 ticket.resume.set()  # a paused job must wake up to see its cancel
-            dropped = [t for t in replaced if t in self._waiting]
-            self._waiting = [t for t in self._waiting if t not in dropped]
+            self._waiting = [t for t in self._waiting if t not in replaced]
             ticket = Ticket(job_id, job)
             self._waiting.append(ticket)
-            return ticket, dropped
+            return ticket, replaced
 
     @staticmethod
     def _replaced_by(new: Job, old: Ticket) -> bool:
@@ -67,6 +70,8 @@ class Scheduler:
     def next(self, above: Lane | None = None) -> Ticket | None:
         """The next job to run (and mark it running); with `above`, only jobs of a higher priority."""
         with self._lock:
+            if self._held:
+                return None
             limit = PRIORITY[above] if above is not None else len(PRIORITY)
             candidates = [t for t in self._waiting if PRIORITY[t.job.lane] < limit]
             if not candidates:
@@ -79,10 +84,21 @@ class Scheduler:
             self._running.append(ticket)
             return ticket
 
-    def foreground_waiting(self, lane: Lane) -> bool:
-        """Whether a job of a higher priority than `lane` waits (a yield point asks this)."""
+    def hold(self) -> list[Ticket]:
+        """A model is about to load: hand out no job until `release`, and cancel the background jobs
+        (a paused one would otherwise keep the worker, and the load, waiting)."""
         with self._lock:
-            return any(PRIORITY[t.job.lane] < PRIORITY[lane] for t in self._waiting)
+            self._held = True
+            stopped = [t for t in self._waiting + self._running if t.job.lane is Lane.BACKGROUND]
+            for ticket in stopped:
+                ticket.cancel.set()
+                ticket.resume.set()
+            self._waiting = [t for t in self._waiting if t not in stopped]
+            return stopped
+
+    def release(self) -> None:
+        with self._lock:
+            self._held = False
 
     def finish(self, ticket: Ticket) -> None:
         with self._lock:

@@ -48,10 +48,12 @@ class Generation:
                 f"{engine.n_ctx} tokens: shorten the text."
             )
         tokens = list(self._prompt)  # what the main context must hold before the next decode
+        # Claimed before the context changes: a generation this one interrupted must read its own
+        # tokens back even if this one is cancelled halfway through reading its prompt.
+        engine._context_owner = self
         try:
             stats.reused_prompt_tokens = engine._reuse_prefix(tokens)
             engine._eval_prompt(tokens[stats.reused_prompt_tokens :], self._cancel)
-            engine._context_owner = self
         except RuntimeError as error:
             stats.total_s = time.perf_counter() - started
             if self._cancelled():
@@ -79,7 +81,7 @@ class Generation:
                 if text:
                     yield text
                 if stats.generated_tokens >= self._sampling.max_tokens or (
-                    llama.n_tokens + 1 >= engine.n_ctx
+                    len(tokens) + 1 >= engine.n_ctx  # this generation's own count, not the context's
                 ):
                     stats.finish_reason = "length"
                     break
@@ -111,9 +113,9 @@ class Generation:
     def _read_back(self, tokens: list[int]) -> None:
         """Put this generation's tokens back into the main context (its shared prefix is kept)."""
         engine = self._engine
+        engine._context_owner = self
         reused = engine._reuse_prefix(tokens)
         engine._eval_prompt(tokens[reused:], self._cancel)
-        engine._context_owner = self
 
 
 class ParallelGeneration:

@@ -21,6 +21,7 @@ from writer_app.engine.model_file import (
     ModelFileInfo,
     available_memory_bytes,
     check_fits_in_memory,
+    memory_needed_bytes,
     read_model_file,
 )
 from writer_app.engine.parallel import ParallelContext
@@ -36,9 +37,8 @@ PLAIN_CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}### Assistant:\n{% endif %}"
 )
 _NO_ABORT = ctypes.cast(None, llama_cpp.ggml_abort_callback)
-CAPABILITIES = EngineCapabilities(
-    prefix_cache=True, parallel_sequences=True, per_candidate_seeds=True, grammar=True, logprobs=True
-)
+# Grammars and log-probabilities are within llama.cpp's reach but not offered through the protocol yet.
+CAPABILITIES = EngineCapabilities(prefix_cache=True, parallel_sequences=True, per_candidate_seeds=True)
 
 
 class LlamaEngine:
@@ -55,7 +55,8 @@ class LlamaEngine:
         self.info: ModelFileInfo = read_model_file(config.model_path)
         trained_ctx = self.info.arch_value("context_length")
         n_ctx = min(config.n_ctx, trained_ctx) if trained_ctx > 0 else config.n_ctx
-        check_fits_in_memory(self.info, n_ctx, available_memory())
+        available = available_memory()
+        check_fits_in_memory(self.info, n_ctx, available)
         route_llama_log_to_logging()
         started = time.perf_counter()
         try:
@@ -85,10 +86,12 @@ class LlamaEngine:
         # The generation whose tokens the main context holds; another one that finds it changed (a
         # job that yielded to another) reads its tokens back in before it decodes again.
         self._context_owner: object | None = None
-        # Earlier prompts' KV states (a continuation and a rewrite keep their prefixes in turn),
-        # within two contexts' worth of memory, which the memory check counts.
+        # Earlier prompts' KV states (a continuation and a rewrite keep their prefixes in turn): up to
+        # two contexts' worth, but never more than half of the memory the model leaves free.
         budget = STATE_CONTEXTS * self.info.kv_cache_bytes(self.n_ctx)
-        self._states = PrefixStates(budget) if prefix_states else None
+        if available is not None:
+            budget = min(budget, max(0, available - memory_needed_bytes(self.info, n_ctx)) // 2)
+        self._states = PrefixStates(budget) if prefix_states and budget > 0 else None
 
     # ----- properties -------------------------------------------------------------------------
     @property

@@ -253,10 +253,11 @@ def available_memory_bytes() -> int | None:
         return None
 
 
-# Every KV cache the engine may hold, in contexts of n_ctx: the main context, the shared context of
-# parallel candidates (up to twice its size) and the saved prefix states (two contexts' worth).
+# The KV caches the engine needs, in contexts of n_ctx: the main context and the shared context of
+# parallel candidates (up to twice its size). Saved prefix states come on top, from memory left over
+# (at most STATE_CONTEXTS contexts' worth; see LlamaEngine).
 STATE_CONTEXTS = 2
-KV_CONTEXTS = 1 + 2 + STATE_CONTEXTS
+KV_CONTEXTS = 1 + 2
 
 
 def memory_needed_bytes(info: ModelFileInfo, n_ctx: int) -> int:

@@ -5,7 +5,8 @@ of a paragraph in it evict each other's prefix. Before a prompt replaces most of
 holds, the context's sequence state (its KV cells only, no logits) is copied out with
 `llama_state_seq_get_data`; a later prompt that shares more with a saved state than with the live
 context gets that state copied back with `llama_state_seq_set_data`. The copies are bounded by a
-byte budget (one full context's KV cache by default) and the least recently used goes first.
+byte budget (the engine gives it memory left over, at most two contexts' worth); the least recently
+used goes first, before a new copy is made.
 """
 
 from __future__ import annotations
@@ -59,18 +60,18 @@ class PrefixStates:
         size = llama_cpp.llama_state_seq_get_size(ctx, 0)
         if size <= 0 or size > self.budget_bytes:
             return False
+        # A state sharing most of its tokens with this one is the same kind of prompt, older: this
+        # one supersedes it (a continuation after more typing, a rewrite of another paragraph).
+        self.states = [s for s in self.states if 2 * common_prefix(s.tokens, tokens) < len(s.tokens)]
+        while self.states and self.bytes_held + size > self.budget_bytes:  # room first, then the copy
+            self.states.remove(min(self.states, key=lambda s: s.last_used))
         buffer = (ctypes.c_uint8 * size)()
         written = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
         if written != size:
             LOGGER.debug("state copy returned %d of %d bytes: not kept", written, size)
             return False
-        # A state sharing most of its tokens with this one is the same kind of prompt, older: this
-        # one supersedes it (a continuation after more typing, a rewrite of another paragraph).
-        self.states = [s for s in self.states if 2 * common_prefix(s.tokens, tokens) < len(s.tokens)]
         self._clock += 1
         self.states.append(SavedState(list(tokens), buffer, self._clock))
-        while self.bytes_held > self.budget_bytes:
-            self.states.remove(min(self.states, key=lambda s: s.last_used))
         return True
 
     def best(self, tokens: Sequence[int]) -> tuple[SavedState | None, int]:

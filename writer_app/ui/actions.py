@@ -21,10 +21,11 @@ class ActionSpec:
     menu: str  # "File", "Edit", …; "Assist/Rewrite Selection" is a submenu
     text: str
     shortcut: str | Key | None
-    handler: Handler
+    handler: Handler | None  # None: a submenu the window fills (Open Recent)
     tip: str = ""
     toolbar: str = ""  # a label puts it on the toolbar too
-    name: str = ""  # a key to find the QAction by (undo, stop)
+    name: str = ""  # a key to find the QAction (or the submenu) by
+    separator: bool = False  # a line above it in its menu
 
 
 def _rewrite(mode: str) -> Handler:
@@ -38,16 +39,17 @@ def _accept(position: int) -> Handler:
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("File", "&New", Key.New, lambda w: w.new_document(), toolbar="New"),
     ActionSpec("File", "&Open…", Key.Open, lambda w: w.open_dialog(), toolbar="Open"),
+    ActionSpec("File", "Open &Recent", None, None, name="File/Open Recent"),
     ActionSpec("File", "&Save", Key.Save, lambda w: w.save(), toolbar="Save"),
     ActionSpec("File", "Save &As…", "Ctrl+Shift+S", lambda w: w.save_as()),
-    ActionSpec("File", "&Quit", "Ctrl+Q", lambda w: w.close()),
+    ActionSpec("File", "&Quit", "Ctrl+Q", lambda w: w.close(), separator=True),
     ActionSpec("Edit", "&Undo", Key.Undo, lambda w: w.editor.undo(), name="undo"),
     ActionSpec("Edit", "&Redo", "Ctrl+Shift+Z", lambda w: w.editor.redo()),
-    ActionSpec("Edit", "Cu&t", Key.Cut, lambda w: w.editor.cut()),
+    ActionSpec("Edit", "Cu&t", Key.Cut, lambda w: w.editor.cut(), separator=True),
     ActionSpec("Edit", "&Copy", Key.Copy, lambda w: w.editor.copy()),
     ActionSpec("Edit", "&Paste", Key.Paste, lambda w: w.editor.paste()),
     ActionSpec("Edit", "Select &All", Key.SelectAll, lambda w: w.editor.selectAll()),
-    ActionSpec("Edit", "&Find…", Key.Find, lambda w: w.find_bar.open_bar(), toolbar="Find"),
+    ActionSpec("Edit", "&Find…", Key.Find, lambda w: w.find_bar.open_bar(), toolbar="Find", separator=True),
     ActionSpec("Edit", "&Replace…", "Ctrl+H", lambda w: w.find_bar.open_bar(replace=True)),
     ActionSpec("Edit", "Find &Next", "F3", lambda w: w.find_bar.find_next()),
     ActionSpec("Edit", "Find &Previous", "Shift+F3", lambda w: w.find_bar.find_previous()),
@@ -55,7 +57,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("View", "Zoom &Out", "Ctrl+-", lambda w: w.zoom(-1)),
     ActionSpec("View", "&Reset Zoom", "Ctrl+0", lambda w: w.zoom(0)),
     ActionSpec("View", "&Font…", "Ctrl+Shift+T", lambda w: w.choose_font()),
-    ActionSpec("View", "&Candidates Panel", "Ctrl+Shift+C", lambda w: w.show_dock(w.candidates_dock)),
+    ActionSpec(
+        "View", "&Candidates Panel", "Ctrl+Shift+C", lambda w: w.show_dock(w.candidates_dock), separator=True
+    ),
     ActionSpec("View", "AI &Edit History", "Ctrl+Shift+H", lambda w: w.show_dock(w.history_dock)),
     # Ctrl+digit, not Ctrl+Alt+digit: Ctrl+Alt is AltGr on many European keyboards.
     *(
@@ -72,7 +76,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("Assist", "Re&generate", "Ctrl+Shift+G", lambda w: w.session.regenerate()),
     ActionSpec("Assist", "&Stop", "Esc", lambda w: w.stop(), toolbar="Stop", name="stop"),
     ActionSpec("Assist", "&Models…", "Ctrl+Shift+M", lambda w: w.open_model_manager()),
-    *(ActionSpec("Assist", f"Accept Candidate {i + 1}", f"Alt+{i + 1}", _accept(i)) for i in range(3)),
+    *(
+        ActionSpec("Assist", f"Accept Candidate {i + 1}", f"Alt+{i + 1}", _accept(i), separator=i == 0)
+        for i in range(3)
+    ),
     ActionSpec("Help", "&About Writer", "F1", lambda w: w.show_about()),
 )
 MENUS = ("&File", "&Edit", "&View", "&Assist", "&Help")
@@ -93,17 +100,22 @@ def build_actions(window: QMainWindow) -> dict[str, QAction | QMenu]:
                 menus[key] = menu.addMenu(sub)
                 found[key] = menus[key]
             menu = menus[key]
+        if spec.separator:
+            menu.addSeparator()
+        if spec.handler is None:
+            found[spec.name] = menu.addMenu(spec.text)
+            continue
         action = QAction(spec.text, window)
         if spec.shortcut is not None:
             action.setShortcut(QKeySequence(spec.shortcut))
         if spec.tip:
             action.setStatusTip(spec.tip)
-        action.triggered.connect(lambda _checked=False, handler=spec.handler: handler(window))
+        handler = spec.handler
+        action.triggered.connect(lambda _checked=False, handler=handler: handler(window))
         menu.addAction(action)
         window.addAction(action)
         if spec.toolbar:
-            toolbar.addAction(spec.toolbar, lambda handler=spec.handler: handler(window))
+            toolbar.addAction(spec.toolbar, lambda handler=handler: handler(window))
         if spec.name:
             found[spec.name] = action
-    found["File/Open Recent"] = menus["File"].addMenu("Open &Recent")
     return found

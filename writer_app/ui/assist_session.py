@@ -57,14 +57,18 @@ class AssistSession(QObject):
         self.last_result: AssistResult | None = None
         self._seed = int(time.time()) & 0xFFFF
         client = self.client
-        client.chunksReady.connect(lambda _rid, index, text: panel.append_stream(index, text))
-        client.candidateRestarted.connect(lambda _rid, index: panel.restart(index))
+        # The client hears every job of this window (one per lane); the panel shows the pending one.
+        client.chunksReady.connect(self._on_chunks)
+        client.candidateRestarted.connect(self._on_restarted)
         client.candidateFinished.connect(self._on_candidate)
         client.generationProgress.connect(
             lambda _rid, _tokens, rate: self.speedChanged.emit(f"{rate:.1f} tokens/s")
         )
         client.requestFinished.connect(self._on_finished)
         client.requestFailed.connect(self._on_failed)
+
+    def _mine(self, request_id: int) -> bool:
+        return self.pending is not None and self.pending.request_id == request_id
 
     @property
     def running(self) -> bool:
@@ -100,7 +104,7 @@ class AssistSession(QObject):
         return self._seed
 
     def _submit(self, request: RewriteRequest, range_cursor: QTextCursor, title: str) -> int | None:
-        request_id = self.client.submit(request, title=title)
+        request_id = self.client.submit(request, title=title, revision=self.editor.document().revision())
         self.pending = PendingRewrite(request_id, request, range_cursor, title)
         self.last_result = None
         self.panel.start(request.text, title, request.n_candidates)
@@ -138,10 +142,21 @@ class AssistSession(QObject):
         self.pending = None
 
     # ----- results ------------------------------------------------------------------------------
-    def _on_candidate(self, _request_id: int, candidate: Candidate) -> None:
-        self.panel.finish_candidate(candidate.index, candidate.text)
+    def _on_chunks(self, request_id: int, index: int, text: str) -> None:
+        if self._mine(request_id):
+            self.panel.append_stream(index, text)
 
-    def _on_finished(self, _request_id: int, result: AssistResult) -> None:
+    def _on_restarted(self, request_id: int, index: int) -> None:
+        if self._mine(request_id):
+            self.panel.restart(index)
+
+    def _on_candidate(self, request_id: int, candidate: Candidate) -> None:
+        if self._mine(request_id):
+            self.panel.finish_candidate(candidate.index, candidate.text)
+
+    def _on_finished(self, request_id: int, result: AssistResult) -> None:
+        if not self._mine(request_id):
+            return
         self.last_result = result
         self.panel.show_ranking([(s.start, s.end) for s in result.source_spans], result.candidates)
         self.busyChanged.emit(False)
@@ -159,7 +174,9 @@ class AssistSession(QObject):
         )
         self.speedChanged.emit(f"{result.timings.tokens_per_s:.1f} tokens/s")
 
-    def _on_failed(self, _request_id: int, message: str) -> None:
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if not self._mine(request_id):
+            return
         self.busyChanged.emit(False)
         self.panel.finish(message)
         self.messageRequested.emit(message, "error")

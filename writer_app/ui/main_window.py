@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         documents.messageRequested.connect(self.show_message)
         documents.statusRequested.connect(self.statusBar().showMessage)
         documents.recentChanged.connect(self._refresh_recent_menu)
+        documents.documentReplaced.connect(session.stop_everything)  # only once the new text is in
         documents.documentReplaced.connect(lambda: self.edits.load(self.documents.path))
         documents.saved.connect(self.edits.save)
         self.edits.editsChanged.connect(self.history_panel.show_edits)
@@ -208,7 +209,6 @@ class MainWindow(QMainWindow):
     # ----- files (the document session does the work) ------------------------------------------
     def new_document(self) -> None:
         if self.documents.confirm_discard(self):
-            self.session.stop_everything()
             self.documents.set_document("", None, None)
 
     def open_dialog(self) -> None:
@@ -217,11 +217,9 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: Path) -> bool:
-        self.session.stop_everything()
-        return self.documents.open_path(path)
+        return self.documents.open_path(path)  # a file that cannot be read leaves everything as it was
 
     def restore_snapshot(self, text: str, path: Path | None, disk: DiskState | None = None) -> None:
-        self.session.stop_everything()
         self.documents.restore_snapshot(text, path, disk)
 
     def save(self) -> bool:

@@ -109,7 +109,7 @@ class AssistController(QObject):
         self.worker.modelLoading.connect(self.modelLoading)
         self.worker.modelLoaded.connect(self._on_model_loaded)
         self.worker.modelFailed.connect(self.modelFailed)
-        self.worker.lanesChanged.connect(self.lanesChanged)
+        self.worker.lanesChanged.connect(self._describe_lanes)
         self.worker.chunksReady.connect(self._on_chunks)
         self.worker.candidateRestarted.connect(self._on_restarted)
         self.worker.generationProgress.connect(self._on_progress)
@@ -132,8 +132,16 @@ class AssistController(QObject):
         return AssistClient(self, parent)
 
     def load_model(self, config: EngineConfig) -> None:
+        """Load another model: jobs submitted meanwhile wait for it; background jobs stop."""
         self._model_name = ""
+        for stopped in self.scheduler.hold():
+            self._forget(stopped)
+        self._describe_lanes()
         self._loadRequested.emit(config)
+
+    def _describe_lanes(self) -> None:
+        """What runs and waits, as the scheduler has it now (read on the GUI thread, never stale)."""
+        self.lanesChanged.emit(self.scheduler.describe())
 
     def start(self, job: Job, owner: AssistClient) -> int | None:
         """Hand `job` to the lanes on behalf of `owner`; its id, or None when it was skipped."""
@@ -144,7 +152,7 @@ class AssistController(QObject):
         if ticket is None:
             return None
         self._owners[request_id] = owner
-        self.lanesChanged.emit(self.scheduler.describe())
+        self._describe_lanes()
         self._wake.emit()
         return request_id
 
@@ -153,7 +161,7 @@ class AssistController(QObject):
         dropped = self.scheduler.cancel(request_id)
         if dropped is not None:
             self._forget(dropped)
-            self.lanesChanged.emit(self.scheduler.describe())
+        self._describe_lanes()
 
     def _forget(self, ticket: Ticket) -> None:
         owner = self._owners.pop(ticket.job_id, None)

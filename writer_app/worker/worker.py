@@ -84,7 +84,7 @@ class AssistWorker(QObject):
     requestFinished = Signal(int, object)  # request id, AssistResult
     requestFailed = Signal(int, str)  # request id, a sentence for the user
     jobProgress = Signal(int, int, int, str)  # request id, done, total, unit (words, sections)
-    lanesChanged = Signal(str)  # what runs, waits and is paused, for the status bar
+    lanesChanged = Signal()  # a job started, ended or paused (the controller describes the lanes)
 
     def __init__(self, engine_factory: EngineFactory, scheduler: Scheduler) -> None:
         super().__init__()
@@ -99,11 +99,21 @@ class AssistWorker(QObject):
 
     @Slot(object)
     def load_model(self, config: EngineConfig) -> None:
+        """Load a model (the lanes hand out no job meanwhile), then run the jobs that waited for it."""
+        try:
+            self._load(config)
+        finally:
+            self._scheduler.release()
+        self.drain()
+
+    def _load(self, config: EngineConfig) -> None:
         self._close_engine()
         self.modelLoading.emit(str(config.model_path))
         started = time.perf_counter()
         try:
             self._engine = self._engine_factory(config)
+            self._load_s = time.perf_counter() - started
+            warm_up()  # the reward's models load with the model, not in the middle of the first request
         except UserError as error:
             self.modelFailed.emit(str(error))
             return
@@ -111,8 +121,6 @@ class AssistWorker(QObject):
             LOGGER.exception("Model load failed")
             self.modelFailed.emit(f"The model could not be loaded ({error}): choose another model file.")
             return
-        warm_up()  # the reward's models load with the model, not in the middle of the first request
-        self._load_s = time.perf_counter() - started
         self.modelLoaded.emit(self._engine.model_name, self._load_s)
 
     @Slot()
@@ -123,7 +131,7 @@ class AssistWorker(QObject):
 
     def _run(self, ticket: Ticket) -> None:
         request_id, job = ticket.job_id, ticket.job
-        self.lanesChanged.emit(self._scheduler.describe())
+        self.lanesChanged.emit()
         background = job.lane is Lane.BACKGROUND
         listener = _BatchingListener(self, request_id, self._yield_point_for(ticket) if background else None)
         try:
@@ -153,20 +161,26 @@ class AssistWorker(QObject):
             self.requestFinished.emit(request_id, result)
         finally:
             self._scheduler.finish(ticket)
-            self.lanesChanged.emit(self._scheduler.describe())
+            self.lanesChanged.emit()
 
     def _yield_point_for(self, ticket: Ticket) -> YieldPoint:
         def yield_point(listener: _BatchingListener) -> None:
             """Between two tokens of a background job: run what outranks it, wait while it is paused."""
+            told = False
             while not ticket.cancel.is_set():
                 other = self._scheduler.next(above=ticket.job.lane)
                 if other is not None:
                     listener.flush()
                     self._run(other)
+                    told = False
                     continue
                 if ticket.resume.is_set():
+                    if told:
+                        self.lanesChanged.emit()  # running again
                     return
-                self.lanesChanged.emit(self._scheduler.describe())
+                if not told:  # paused: say so once
+                    self.lanesChanged.emit()
+                    told = True
                 ticket.resume.wait(0.05)
 
         return yield_point
