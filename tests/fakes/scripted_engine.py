@@ -48,7 +48,7 @@ class ScriptedGeneration:
         while not sampling.stop_at_end and len(reply) < sampling.max_tokens:
             reply = reply + reply
         try:
-            for position, word in enumerate(reply):
+            for word in reply:
                 if self._cancel is not None and self._cancel.is_set():
                     stats.finish_reason = "cancelled"
                     return
@@ -60,7 +60,7 @@ class ScriptedGeneration:
                 stats.generated_tokens += 1
                 if stats.generated_tokens == 1:
                     stats.first_token_s = time.perf_counter() - started
-                yield word if position == 0 else " " + word
+                yield " " + word  # as a tokenizer continues text: each word with its space
             stats.finish_reason = "stop"
         finally:
             stats.total_s = time.perf_counter() - started

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from writer_app.assist.candidates import CandidateListener
+from writer_app.assist.complete import CompletionRequest, ContinueRequest, complete_ghost, continue_writing
 from writer_app.assist.rewrite import rewrite
 from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.interface import TextEngine
@@ -62,8 +63,29 @@ def _rewrite(engine: TextEngine, request: object, context: JobContext) -> Assist
     )
 
 
-ASSISTS: dict[str, AssistFunction] = {"rewrite": _rewrite}
-KINDS: dict[type, str] = {RewriteRequest: "rewrite"}
+def _complete(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
+    assert isinstance(request, CompletionRequest)
+    return complete_ghost(engine, request, context.cancel, context.listener)
+
+
+def _continue(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
+    assert isinstance(request, ContinueRequest)
+    return continue_writing(
+        engine,
+        request,
+        cancel=context.cancel,
+        listener=context.listener,
+        load_s=context.load_s,
+        parallel=context.parallel,
+    )
+
+
+ASSISTS: dict[str, AssistFunction] = {"rewrite": _rewrite, "complete": _complete, "continue": _continue}
+KINDS: dict[type, str] = {
+    RewriteRequest: "rewrite",
+    CompletionRequest: "complete",
+    ContinueRequest: "continue",
+}
 
 
 def kind_of(request: object) -> str:

@@ -26,6 +26,7 @@ class ActionSpec:
     toolbar: str = ""  # a label puts it on the toolbar too
     name: str = ""  # a key to find the QAction (or the submenu) by
     separator: bool = False  # a line above it in its menu
+    checked: Callable[[QMainWindow], bool] | None = None  # a switch: its state when the window opens
 
 
 def _rewrite(mode: str) -> Handler:
@@ -73,6 +74,27 @@ ACTIONS: tuple[ActionSpec, ...] = (
         for number, mode in enumerate(MODES.values(), start=1)
     ),
     ActionSpec("Assist", "Custom &Instruction…", "Ctrl+Shift+R", lambda w: w.focus_instruction()),
+    ActionSpec(
+        "Assist",
+        "Continue &Writing",
+        "Ctrl+Shift+Return",
+        lambda w: w.session.request_continuation(),
+        separator=True,
+    ),
+    ActionSpec(
+        "Assist",
+        "Continue With a &Sentence",
+        "Ctrl+Alt+Return",
+        lambda w: w.session.request_continuation("sentence"),
+    ),
+    ActionSpec(
+        "Assist",
+        "Suggest While &Typing",
+        None,
+        lambda w: w.ghost.set_enabled(not w.ghost.enabled),
+        tip="Grey suggestions after a pause in typing: Tab accepts, Ctrl+Right takes a word, Esc dismisses",
+        checked=lambda w: w.ghost.enabled,
+    ),
     ActionSpec("Assist", "Re&generate", "Ctrl+Shift+G", lambda w: w.session.regenerate()),
     ActionSpec("Assist", "&Stop", "Esc", lambda w: w.stop(), toolbar="Stop", name="stop"),
     ActionSpec("Assist", "&Models…", "Ctrl+Shift+M", lambda w: w.open_model_manager()),
@@ -110,6 +132,9 @@ def build_actions(window: QMainWindow) -> dict[str, QAction | QMenu]:
             action.setShortcut(QKeySequence(spec.shortcut))
         if spec.tip:
             action.setStatusTip(spec.tip)
+        if spec.checked is not None:
+            action.setCheckable(True)
+            action.setChecked(spec.checked(window))
         handler = spec.handler
         action.triggered.connect(lambda _checked=False, handler=handler: handler(window))
         menu.addAction(action)

@@ -10,10 +10,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor
 
 from writer_app.assist.cleaning import with_margins_of
+from writer_app.assist.complete import ContinueRequest
 from writer_app.assist.modes import MODES
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.ui.ai_edits import AiEditTracker
-from writer_app.ui.candidates_panel import CandidatesPanel
+from writer_app.ui.candidates_panel import CONTINUATION_VIEW, REWRITE_VIEW, CandidatesPanel, PanelView
 from writer_app.ui.editor import Editor, cursor_text
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
@@ -24,12 +25,17 @@ LOW_SCORE = 2.5
 
 @dataclass
 class PendingRewrite:
-    """The request in flight and the live range of the text it rewrites (it follows edits)."""
+    """The request in flight and the live range it applies to (it follows edits): the text a rewrite
+    replaces, or the empty range at the insertion point of a continuation."""
 
     request_id: int | None
-    request: RewriteRequest
+    request: RewriteRequest | ContinueRequest
     range_cursor: QTextCursor
     title: str
+
+    @property
+    def original(self) -> str:
+        return self.request.text if isinstance(self.request, RewriteRequest) else ""
 
 
 class AssistSession(QObject):
@@ -103,11 +109,37 @@ class AssistSession(QObject):
         self._seed = (self._seed + 101) & 0xFFFFFFF
         return self._seed
 
-    def _submit(self, request: RewriteRequest, range_cursor: QTextCursor, title: str) -> int | None:
+    def request_continuation(self, length: str = "paragraph", words: int = 0) -> int | None:
+        """Continue writing at the cursor: N candidates of a sentence, a paragraph or about `words`."""
+        cursor = self.editor.textCursor()
+        position = cursor.selectionEnd()
+        text = self.editor.toPlainText()
+        if not text[:position].strip():
+            self.messageRequested.emit("Write a few words first: the assistant continues your text.", "info")
+            return None
+        request = ContinueRequest(
+            text[:position],
+            text[position:],
+            length=length,
+            words=words,
+            n_candidates=self.panel.candidate_count(),
+            seed=self._next_seed(),
+        )
+        at = QTextCursor(self.editor.document())
+        at.setPosition(position)
+        return self._submit(request, at, f"Continue writing ({length})")
+
+    def _submit(
+        self, request: RewriteRequest | ContinueRequest, range_cursor: QTextCursor, title: str
+    ) -> int | None:
         request_id = self.client.submit(request, title=title, revision=self.editor.document().revision())
         self.pending = PendingRewrite(request_id, request, range_cursor, title)
         self.last_result = None
-        self.panel.start(request.text, title, request.n_candidates)
+        if isinstance(request, ContinueRequest):
+            view = PanelView(diff=False, actions=CONTINUATION_VIEW.actions, lead_in=request.text_before)
+            self.panel.start("", title, request.n_candidates, view)
+        else:
+            self.panel.start(request.text, title, request.n_candidates, REWRITE_VIEW)
         self.panelRequested.emit()
         self.busyChanged.emit(True)
         self.speedChanged.emit("")
@@ -118,7 +150,7 @@ class AssistSession(QObject):
         if pending is None:
             self.messageRequested.emit("Nothing to regenerate yet: select text and choose a rewrite.", "info")
             return
-        if cursor_text(pending.range_cursor) != pending.request.text:
+        if cursor_text(pending.range_cursor) != pending.original:
             self.messageRequested.emit(
                 "The selected text changed since the request: select it again and rewrite.", "error"
             )
@@ -186,7 +218,7 @@ class AssistSession(QObject):
         pending = self.pending
         if pending is None:
             return False
-        if cursor_text(pending.range_cursor) != pending.request.text:
+        if cursor_text(pending.range_cursor) != pending.original:
             self.messageRequested.emit(
                 "The selected text was edited after the request, so the suggestion was not applied: "
                 "select the text again and request a new rewrite.",
@@ -201,6 +233,8 @@ class AssistSession(QObject):
         return index is not None and self.accept_candidate(index)
 
     def accept_candidate(self, index: int) -> bool:
+        if self.pending is not None and isinstance(self.pending.request, ContinueRequest):
+            return self.insert_candidate_after(index)  # Alt+1…3 on a continuation inserts it
         text = self.panel.candidate_text(index)
         if text is None or self.pending is None or not self._range_still_intact():
             return False
@@ -225,6 +259,17 @@ class AssistSession(QObject):
         pending = self.pending
         insert_at = QTextCursor(self.editor.document())
         insert_at.setPosition(pending.range_cursor.selectionEnd())
+        if isinstance(pending.request, ContinueRequest):  # the continuation goes at its insertion point
+            insert_at.beginEditBlock()
+            insert_at.insertText(text)
+            insert_at.endEditBlock()
+            start = insert_at.position() - len(text)
+            self.edits.record(pending.title, "", text, self.panel.other_texts(index), start)
+            self.pending = None
+            self.client.cancel()
+            self.panel.mark_applied(f"Inserted {self.panel.display_name(index)}. Ctrl+Z undoes it.")
+            self.busyChanged.emit(False)
+            return True
         separator = "\n\n" if "\n" in pending.request.text else " "
         start = insert_at.position() + len(separator)
         insert_at.beginEditBlock()

@@ -1,14 +1,30 @@
-"""The text editor widget: plain text with Markdown highlighting, zoom and an Assist context menu."""
+"""The text editor widget: plain text with Markdown highlighting, zoom, an Assist context menu, and
+ghost text: a suggestion painted after the cursor, never part of the document until accepted."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QContextMenuEvent, QFocusEvent, QFont, QFontDatabase, QTextCursor
+import re
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFocusEvent,
+    QFont,
+    QFontDatabase,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from writer_app.ui.markdown_highlighter import MarkdownHighlighter
 
 PARAGRAPH_SEPARATOR = "\u2029"
+_NEXT_WORD = re.compile(r"\s*\S+")
+_GHOST_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Escape, Qt.Key.Key_Right}
+_MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
 
 
 def cursor_text(cursor: QTextCursor) -> str:
@@ -17,9 +33,16 @@ def cursor_text(cursor: QTextCursor) -> str:
 
 
 class Editor(QPlainTextEdit):
-    """Emits `focusLost` for autosave; the window supplies the Assist menu for the context menu."""
+    """Emits `focusLost` for autosave; the window supplies the Assist menu for the context menu.
+
+    While a ghost suggestion shows (and only then): Tab accepts it all (one undo step), Ctrl+Right its
+    next word, Esc dismisses it; typing what it starts with keeps the rest, anything else — a key, a
+    click, an edit from elsewhere — discards it (`ghostDiscarded`).
+    """
 
     focusLost = Signal()
+    ghostDiscarded = Signal()
+    ghostAccepted = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +55,112 @@ class Editor(QPlainTextEdit):
         self.highlighter = MarkdownHighlighter(self.document(), self.palette())
         self._base_point_size = 12
         self._zoom_steps = 0
+        self._ghost = ""
+        self._ghost_at = -1
+        self._keeping_ghost = False  # the change under way is the user typing or accepting the ghost
+        self.cursorPositionChanged.connect(self._ghost_still_valid)
+        self.textChanged.connect(self._ghost_still_valid)
+
+    # ----- ghost text ---------------------------------------------------------------------------
+    @property
+    def ghost_text(self) -> str:
+        return self._ghost
+
+    def show_ghost(self, text: str, position: int) -> None:
+        """Paint `text` after `position` (where the cursor must be) without touching the document."""
+        self._ghost, self._ghost_at = text, position
+        self.viewport().update()
+
+    def clear_ghost(self) -> None:
+        if self._ghost:
+            self._ghost, self._ghost_at = "", -1
+            self.viewport().update()
+
+    def _discard_ghost(self) -> None:
+        if self._ghost:
+            self.clear_ghost()
+            self.ghostDiscarded.emit()
+
+    def _ghost_still_valid(self) -> None:
+        if not self._ghost or self._keeping_ghost:
+            return
+        cursor = self.textCursor()
+        if cursor.position() != self._ghost_at or cursor.hasSelection():
+            self._discard_ghost()
+
+    def _keep_rest(self, rest: str) -> None:
+        if rest:
+            self.show_ghost(rest, self.textCursor().position())
+        else:
+            self.clear_ghost()
+
+    def _accept_ghost(self, text: str) -> None:
+        self._keeping_ghost = True
+        try:
+            cursor = self.textCursor()
+            cursor.beginEditBlock()
+            cursor.insertText(text)
+            cursor.endEditBlock()
+            self.setTextCursor(cursor)
+        finally:
+            self._keeping_ghost = False
+        self._keep_rest(self._ghost[len(text) :])
+        self.ghostAccepted.emit(text)
+
+    def event(self, event: QEvent) -> bool:
+        # Tab, Esc and Ctrl+Right belong to the suggestion while it shows, before any window shortcut.
+        if event.type() == QEvent.Type.ShortcutOverride and self._ghost and event.key() in _GHOST_KEYS:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._ghost:
+            super().keyPressEvent(event)
+            return
+        key = event.key()
+        if key in _MODIFIER_KEYS:  # Ctrl pressed on its way to Ctrl+Right: not a keystroke of its own
+            super().keyPressEvent(event)
+            return
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier  # arrows may carry it
+        if key == Qt.Key.Key_Tab and modifiers == Qt.KeyboardModifier.NoModifier:
+            self._accept_ghost(self._ghost)
+            return
+        if key == Qt.Key.Key_Right and modifiers == Qt.KeyboardModifier.ControlModifier:
+            self._accept_ghost(_NEXT_WORD.match(self._ghost).group())  # type: ignore[union-attr]
+            return
+        if key == Qt.Key.Key_Escape:
+            self._discard_ghost()
+            return
+        typed = event.text()
+        if typed and typed.isprintable() and self._ghost.startswith(typed):
+            rest = self._ghost[len(typed) :]
+            self._keeping_ghost = True
+            try:
+                super().keyPressEvent(event)
+            finally:
+                self._keeping_ghost = False
+            self._keep_rest(rest)
+            return
+        self._discard_ghost()
+        super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        cursor = self.textCursor()
+        if not self._ghost or cursor.position() != self._ghost_at or cursor.hasSelection():
+            return
+        rect = self.cursorRect(cursor)
+        painter = QPainter(self.viewport())
+        colour = QColor(self.palette().color(self.palette().ColorRole.Text))
+        colour.setAlphaF(0.45)
+        painter.setPen(colour)
+        painter.setFont(self.font())
+        metrics = self.fontMetrics()
+        width = max(self.viewport().width() - rect.right() - 4, 0)
+        shown = metrics.elidedText(self._ghost, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(rect.right() + 1, rect.top() + metrics.ascent(), shown)
+        painter.end()
 
     def set_base_font(self, font: QFont) -> None:
         self._base_point_size = max(font.pointSize(), 6)

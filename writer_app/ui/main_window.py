@@ -19,6 +19,7 @@ from writer_app.ui.candidates_panel import CandidatesPanel
 from writer_app.ui.document_session import DocumentSession
 from writer_app.ui.editor import Editor
 from writer_app.ui.find_bar import FindBar
+from writer_app.ui.ghost_text import GhostText
 from writer_app.ui.history_panel import HistoryPanel
 from writer_app.ui.message_bar import MessageBar
 from writer_app.ui.model_manager import ModelManagerDialog
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.edits = AiEditTracker(self.editor, history_dir, self)
         self.session = AssistSession(controller, self.editor, self.candidates, self.edits, settings, self)
         self.assist = self.session.client  # this window's jobs and only their results
+        self.ghost = GhostText(self.editor, self.assist, settings, self)
 
         loaded = controller.model_name
         self.model_label = QLabel(f"Model: {loaded}" if loaded else "No model", self)
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         self.edits.editsChanged.connect(self.history_panel.show_edits)
         self.edits.messageRequested.connect(self.show_message)
         self.history_panel.revertRequested.connect(self.edits.revert)
+        self.ghost.statusRequested.connect(self.statusBar().showMessage)
         session.messageRequested.connect(self.show_message)
         session.statusRequested.connect(self.statusBar().showMessage)
         session.busyChanged.connect(self._set_busy)

@@ -9,6 +9,11 @@ from PySide6.QtCore import QByteArray, QSettings
 MAX_RECENT = 9
 
 
+def flag(value: object) -> bool:
+    """A stored switch: QSettings' INI files give back "true"/"false" as text."""
+    return value in (True, 1, "1", "true", "True")
+
+
 class _Setting:
     """A typed value stored under `key`; reading falls back to `default` when missing or malformed."""
 
@@ -54,6 +59,8 @@ class AppSettings:
     candidate_count = _Setting("assist/candidates", 3, int, clamp=(1, 8))
     candidate_order = _Setting("assist/order", "score", str)
     last_instruction = _Setting("assist/last_instruction", "", str)
+    ghost_enabled = _Setting("assist/ghost_text", True, flag)  # suggestions while typing
+    ghost_delay_ms = _Setting("assist/ghost_delay_ms", 600, int, clamp=(150, 5_000))
 
     def __init__(self, config_dir: Path) -> None:
         config_dir.mkdir(parents=True, exist_ok=True)

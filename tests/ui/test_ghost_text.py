@@ -1,0 +1,126 @@
+"""Ghost text in the window, on the scripted engine (these tests are about the editor, not the model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.fakes.scripted_engine import ScriptedEngine
+from writer_app.documents.autosave import AutosaveStore
+from writer_app.engine.types import EngineConfig
+from writer_app.paths import AppPaths
+from writer_app.ui.main_window import MainWindow
+from writer_app.ui.settings import AppSettings
+from writer_app.worker.controller import AssistController
+
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture
+def scripted(qtbot):
+    engines: list[ScriptedEngine] = []
+
+    def make(config: EngineConfig) -> ScriptedEngine:
+        engines.append(ScriptedEngine(delay_s=0.02))
+        return engines[-1]
+
+    controller = AssistController(make)
+    with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
+        controller.load_model(EngineConfig(Path("scripted.gguf")))
+    yield controller, engines
+    controller.shutdown()
+
+
+@pytest.fixture
+def window(qtbot, scripted, app_paths: AppPaths, prompts) -> MainWindow:
+    controller, _ = scripted
+    settings = AppSettings(app_paths.config_dir)
+    settings.ghost_delay_ms = 150
+    prompts.answers["unsaved_changes"] = "discard"
+    autosave = AutosaveStore(app_paths.state_dir / "autosave")
+    made = MainWindow(controller, settings, autosave, app_paths.state_dir / "h", prompts)
+    qtbot.addWidget(made)
+    made.show()
+    made.editor.setFocus()
+    return made
+
+
+def type_and_wait_for_ghost(qtbot, window: MainWindow, text: str) -> str:
+    qtbot.keyClicks(window.editor, text)
+    qtbot.waitUntil(lambda: window.editor.ghost_text.endswith("."), timeout=TIMEOUT_MS)
+    return window.editor.ghost_text
+
+
+def test_a_suggestion_appears_after_a_pause_and_tab_inserts_it_in_one_undo_step(qtbot, window) -> None:
+    ghost = type_and_wait_for_ghost(qtbot, window, "The keeper climbed")
+    assert ghost.startswith(" ") and window.editor.toPlainText() == "The keeper climbed"  # painted only
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == "The keeper climbed" + ghost
+    assert window.editor.ghost_text == ""
+    window.editor.undo()
+    assert window.editor.toPlainText() == "The keeper climbed"
+
+
+def test_esc_dismisses_without_touching_the_document(qtbot, window) -> None:
+    type_and_wait_for_ghost(qtbot, window, "The sea")
+    window.editor.document().setModified(False)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
+    assert window.editor.ghost_text == ""
+    assert window.editor.toPlainText() == "The sea" and not window.editor.document().isModified()
+
+
+def test_typing_what_it_says_keeps_the_rest_and_ctrl_right_takes_a_word(qtbot, window) -> None:
+    ghost = type_and_wait_for_ghost(qtbot, window, "The sea")
+    qtbot.keyClicks(window.editor, ghost[:3])
+    assert window.editor.ghost_text == ghost[3:]
+    rest = window.editor.ghost_text
+    qtbot.keyClick(window.editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    word_end = len(rest) - len(rest.lstrip()) + len(rest.split()[0])
+    assert window.editor.toPlainText() == "The sea" + ghost[:3] + rest[:word_end]
+    assert window.editor.ghost_text == rest[word_end:]
+
+
+def test_typing_something_else_cancels_the_generation_at_once(qtbot, window, scripted) -> None:
+    _, engines = scripted
+    engines[0].delay_s = 0.2  # a slow model: the suggestion is still being written
+    qtbot.keyClicks(window.editor, "The lighthouse")
+    qtbot.waitUntil(lambda: window.ghost._request_id is not None, timeout=TIMEOUT_MS)
+    request_id = window.ghost._request_id
+    cancelled = []
+    window.assist.requestFinished.connect(lambda rid, result: cancelled.append((rid, result.cancelled)))
+    window.controller.worker.requestFinished.connect(
+        lambda rid, result: cancelled.append((rid, result.cancelled))
+    )
+    qtbot.keyClicks(window.editor, "X")
+    assert window.ghost._request_id is None
+    qtbot.waitUntil(lambda: any(rid == request_id for rid, _ in cancelled), timeout=TIMEOUT_MS)
+    assert (request_id, True) in cancelled  # the worker stopped it, nobody showed it
+    assert window.editor.ghost_text == ""
+
+
+def test_no_suggestion_repeats_the_text_after_the_cursor(qtbot, window) -> None:
+    ghost = type_and_wait_for_ghost(qtbot, window, "The sea")
+    window.editor.setPlainText("The sea" + ghost + " More text.")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len("The sea"))
+    window.editor.setTextCursor(cursor)
+    assert window.ghost.suggest() is not None
+    qtbot.wait(800)
+    assert window.editor.ghost_text == ""
+
+
+def test_switched_off_there_are_no_suggestions(qtbot, window) -> None:
+    window.ghost.set_enabled(False)
+    qtbot.keyClicks(window.editor, "The keeper climbed")
+    qtbot.wait(500)
+    assert window.editor.ghost_text == "" and window.ghost._request_id is None
+    assert AppSettings(Path(window.settings._settings.fileName()).parent).ghost_enabled is False
+
+
+def test_autosave_never_writes_ghost_text(qtbot, window) -> None:
+    type_and_wait_for_ghost(qtbot, window, "Unsaved words")
+    window.autosave_now()
+    assert window.autosave.flush(10)
+    assert [s.text for s in window.autosave.snapshots()] == ["Unsaved words"]

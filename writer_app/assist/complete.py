@@ -1,0 +1,162 @@
+"""Completion: a raw continuation of the text before the cursor, as a short ghost suggestion while the
+user types or as N longer, ranked candidates ("continue writing"). None of our models is trained for
+infill, so the prompt is the text before the cursor; the text after it only filters suggestions."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from writer_app.assist.candidates import CandidateListener, generate_candidates
+from writer_app.assist.ranking import rank_result
+from writer_app.assist.text_input import check_text
+from writer_app.assist.types import AssistResult, Candidate
+from writer_app.engine.interface import TextEngine
+from writer_app.engine.types import Sampling
+from writer_app.errors import UserError
+from writer_app.reward.ranker import ScoreRequest
+
+# The prompt starts at a paragraph boundary found from a multiple of this many characters, so it moves
+# only when the text outgrows the context: consecutive requests share their cached prefix.
+STABLE_STEP_CHARS = 2_000
+GHOST_TOKENS = 24
+LENGTHS = {"sentence": 48, "paragraph": 200}  # tokens for "continue writing"
+_SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’)\]]*)(?=\s|$)")
+_WORD_CHAR = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    """A ghost suggestion at the cursor: to the end of the sentence or a short phrase."""
+
+    text_before: str
+    text_after: str = ""
+    max_tokens: int = GHOST_TOKENS
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ContinueRequest:
+    """Continue writing at the cursor: N candidates of a sentence, a paragraph, or about `words` words."""
+
+    text_before: str
+    text_after: str = ""
+    length: str = "paragraph"  # "sentence", "paragraph" or "words"
+    words: int = 0
+    n_candidates: int = 3
+    seed: int = 0
+    temperature: float = 0.8
+
+
+def completion_prompt(engine: TextEngine, text_before: str, max_new: int) -> list[int]:
+    """The text before the cursor as raw tokens, trimmed at a stable paragraph boundary to fit."""
+    budget = engine.n_ctx - max_new - 8
+    text = text_before.rstrip(" \t")  # a trailing space would split the next word's token
+    step = 0
+    while True:
+        tokens = engine.raw_tokens(text)
+        if len(tokens) <= budget:
+            return tokens
+        step += 1
+        cut = step * STABLE_STEP_CHARS
+        if cut >= len(text_before):
+            raise UserError("The text before the cursor does not fit the model's context.")
+        boundary = text_before.find("\n\n", cut)
+        start = boundary if boundary >= 0 else cut
+        text = text_before[start:].lstrip().rstrip(" \t")
+
+
+def _join(text_before: str, continuation: str) -> str:
+    """The continuation as it goes after the cursor: no doubled space after one the user typed."""
+    if text_before[-1:] in (" ", "\t") and continuation.startswith(" "):
+        return continuation[1:]
+    return continuation
+
+
+def ghost_suggestion(raw: str, text_before: str, text_after: str = "") -> str:
+    """What to show after the cursor: one line, up to the end of the sentence; nothing mid-word and
+    nothing the text after the cursor already says."""
+    text = _join(text_before, raw).split("\n", 1)[0]
+    end = _SENTENCE_END.search(text)
+    if end:
+        text = text[: end.end()]
+    text = text.rstrip()
+    if not text.strip():
+        return ""
+    if text_before and _WORD_CHAR.match(text_before[-1]) and _WORD_CHAR.match(text[0]):
+        return ""  # it would go on with the word the user is typing
+    following = " ".join(text_after.split())
+    suggested = " ".join(text.split())
+    if following and suggested and (following.startswith(suggested) or suggested.startswith(following[:40])):
+        return ""
+    return text
+
+
+def complete_ghost(
+    engine: TextEngine,
+    request: CompletionRequest,
+    cancel: threading.Event | None = None,
+    listener: CandidateListener | None = None,
+) -> AssistResult:
+    """One short continuation, streamed; the listener sees the raw pieces."""
+    prompt = completion_prompt(engine, request.text_before, request.max_tokens)
+    sampling = Sampling(temperature=0.2, top_k=20, max_tokens=request.max_tokens, seed=request.seed)
+    generation = engine.stream(prompt, sampling, cancel)
+    pieces = []
+    for piece in generation:
+        pieces.append(piece)
+        if listener is not None:
+            listener.chunk(0, piece)
+        if "\n" in piece or _SENTENCE_END.search("".join(pieces)):
+            break  # the suggestion ends with its sentence or line: no need to generate further
+    # Leaving the stream at the sentence end is not a cancel, whatever the generation's stats say.
+    cancelled = cancel is not None and cancel.is_set()
+    text = "" if cancelled else ghost_suggestion("".join(pieces), request.text_before, request.text_after)
+    reason = "cancelled" if cancelled else "stop"
+    candidate = Candidate(0, text, request.seed, reason, generation.stats.generated_tokens)
+    return AssistResult(engine.model_name, (candidate,) if text else (), cancelled=cancelled)
+
+
+def clean_continuation(raw: str, text_before: str, length: str) -> str:
+    """A continuation cut to what was asked: its first sentence, its first paragraph, or the longest
+    run of whole sentences."""
+    text = _join(text_before, raw)
+    if length == "sentence":
+        end = _SENTENCE_END.search(text)
+        return text[: end.end()].rstrip() if end else text.rstrip()
+    if length == "paragraph":
+        text = re.split(r"\n\s*\n", text.strip("\n"), maxsplit=1)[0]
+    ends = list(_SENTENCE_END.finditer(text))
+    return text[: ends[-1].end()].rstrip() if ends else text.rstrip()
+
+
+def continue_writing(
+    engine: TextEngine,
+    request: ContinueRequest,
+    *,
+    cancel: threading.Event | None = None,
+    listener: CandidateListener | None = None,
+    load_s: float = 0.0,
+    parallel: bool = True,
+) -> AssistResult:
+    """N continuations of the text before the cursor, ranked by the reward."""
+    check_text(request.text_before)
+    max_new = int(request.words * 1.6) + 16 if request.length == "words" else LENGTHS.get(request.length, 200)
+    prompt = completion_prompt(engine, request.text_before, max_new)
+    sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
+    run = generate_candidates(
+        engine,
+        prompt,
+        sampling,
+        request.n_candidates,
+        lambda raw: clean_continuation(raw, request.text_before, request.length),
+        cancel=cancel,
+        listener=listener,
+        parallel=parallel,
+    )
+    if not run.candidates and not run.cancelled:
+        raise UserError("The model wrote nothing usable here: try again, or a larger model.")
+    result = AssistResult(engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled)
+    words = request.words if request.length == "words" else 0
+    return rank_result(result, ScoreRequest(task="free", required_words=words))

@@ -1,0 +1,122 @@
+"""Suggestions while typing: after a pause, a continuation of the text before the cursor is asked for on
+the interactive lane and painted after the cursor as it streams; typing on cancels it at once."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from writer_app.assist.complete import CompletionRequest, ghost_suggestion
+from writer_app.assist.jobs import Lane
+from writer_app.assist.types import AssistResult
+from writer_app.ui.editor import Editor
+from writer_app.ui.settings import AppSettings
+from writer_app.worker.controller import AssistClient
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+class GhostText(QObject):
+    """One window's suggestions: when to ask, what to show, when to stop."""
+
+    statusRequested = Signal(str, int)
+    firstGhostShown = Signal(float)  # seconds from the request to the first visible suggestion
+
+    def __init__(self, editor: Editor, client: AssistClient, settings: AppSettings, parent: QObject) -> None:
+        super().__init__(parent)
+        self.editor, self.client, self.settings = editor, client, settings
+        self._request_id: int | None = None
+        self._position = -1
+        self._revision = -1
+        self._text_before = ""
+        self._text_after = ""
+        self._raw = ""
+        self._asked_at = 0.0
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.suggest)
+        editor.textChanged.connect(self._on_typing)
+        editor.ghostDiscarded.connect(self.stop)
+        client.chunksReady.connect(self._on_chunks)
+        client.requestFinished.connect(self._on_finished)
+        client.requestFailed.connect(lambda request_id, _message: self._forget(request_id))
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.settings.ghost_enabled)
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Switch suggestions on or off (remembered); off also stops the one being written."""
+        self.settings.ghost_enabled = enabled
+        if not enabled:
+            self.stop()
+            self.editor.clear_ghost()
+
+    def _on_typing(self) -> None:
+        if self.editor.ghost_text:  # the user is typing what the suggestion says: it stays
+            return
+        self.stop()  # anything else: the suggestion being written no longer fits, stop it at once
+        if self.enabled:
+            self.timer.start(int(self.settings.ghost_delay_ms))
+
+    def stop(self) -> None:
+        self.timer.stop()
+        if self._request_id is not None:
+            self.client.cancel(Lane.INTERACTIVE)
+            self._request_id = None
+
+    def suggest(self) -> int | None:
+        """Ask for a suggestion at the cursor now (the pause timer calls this)."""
+        cursor = self.editor.textCursor()
+        if not self.enabled or cursor.hasSelection():
+            return None
+        text = self.editor.toPlainText()
+        position = cursor.position()
+        if position < len(text) and _WORD_CHAR.match(text[position]):
+            return None  # never in the middle of a word
+        if not text[:position].strip():
+            return None
+        self._text_before, self._text_after = text[:position], text[position:]
+        request = CompletionRequest(self._text_before, self._text_after, seed=position)
+        self._asked_at = time.perf_counter()
+        request_id = self.client.submit(request, lane=Lane.INTERACTIVE, title="Suggestion")
+        if request_id is None:
+            self.statusRequested.emit("Suggestions wait while the assistant writes.", 3000)
+            return None
+        self._request_id, self._position, self._raw = request_id, position, ""
+        self._revision = self.editor.document().revision()
+        return request_id
+
+    def _still_here(self) -> bool:
+        cursor = self.editor.textCursor()
+        return (
+            cursor.position() == self._position
+            and self.editor.document().revision() == self._revision
+            and not cursor.hasSelection()
+        )
+
+    def _show(self, raw: str) -> None:
+        shown = ghost_suggestion(raw, self._text_before, self._text_after)
+        if shown and self._still_here():
+            first = not self.editor.ghost_text
+            self.editor.show_ghost(shown, self._position)
+            if first:
+                self.firstGhostShown.emit(time.perf_counter() - self._asked_at)
+
+    def _on_chunks(self, request_id: int, _index: int, text: str) -> None:
+        if request_id == self._request_id:
+            self._raw += text
+            self._show(self._raw)
+
+    def _on_finished(self, request_id: int, result: AssistResult) -> None:
+        if request_id != self._request_id:
+            return
+        self._request_id = None
+        if result.candidates and self._still_here():
+            self.editor.show_ghost(result.candidates[0].text, self._position)
+
+    def _forget(self, request_id: int) -> None:
+        if request_id == self._request_id:
+            self._request_id = None
