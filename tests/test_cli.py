@@ -232,3 +232,34 @@ def test_icon_and_desktop_entry_are_shipped() -> None:
     assert icon is not None and icon.read_text().startswith("<svg")
     desktop = (Path(__file__).resolve().parents[1] / "resources" / "writer-app.desktop").read_text()
     assert "Exec=writer-app %F" in desktop and "Icon=writer-app" in desktop
+
+
+def test_complete_continues_standard_input_with_ranked_candidates(tiny_model_path: Path) -> None:
+    result = run_cli(
+        "complete",
+        "-n",
+        "2",
+        "--max-words",
+        "12",
+        "--json",
+        "--model",
+        str(tiny_model_path),
+        stdin=b"The keeper climbed the stairs and",
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    payload = json.loads(result.stdout)
+    assert sorted(c["rank"] for c in payload["candidates"]) == [1, 2]
+    assert all(c["text"] and c["explanation"] for c in payload["candidates"])
+    assert set(payload["timings"]) == {"load_s", "first_token_s", "tokens_per_s"}
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [(b"   ", b"no text to continue"), (b"\x00\x01\x02", b"binary"), (b"text", b"between 1 and 16")],
+)
+def test_complete_refuses_bad_input_with_one_sentence(
+    tiny_model_path: Path, stdin: bytes, message: bytes
+) -> None:
+    extra = ["-n", "0"] if stdin == b"text" else []
+    result = run_cli("complete", *extra, "--model", str(tiny_model_path), stdin=stdin)
+    assert result.returncode == 1 and message in result.stderr and b"Traceback" not in result.stderr

@@ -24,6 +24,7 @@ from writer_app.reward.ranker import ScoreRequest, rank_candidates
 LOGGER = logging.getLogger(__name__)
 EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   rewrite     rewrite the text read from standard input, print the candidates best first
+  complete    continue the text read from standard input, print the candidates best first
   score       score candidate texts given as JSON on standard input with the writing reward
   models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
   open FILE   open FILE in the editor, even one named like a command (so does `writer-app -- FILE`)
@@ -165,15 +166,55 @@ def run_rewrite(argv: list[str]) -> int:
         result = rewrite(engine, request, load_s=engine.load_seconds)
     finally:
         engine.close()
-    if args.json:
-        print(json.dumps(_result_json(result), ensure_ascii=False))
-    else:
-        for position, candidate in enumerate(result.ranked()):
-            if position:
-                print("\n---\n")
-            print(f"[{candidate.rank}] score {candidate.score:.1f}: {candidate.explanation}")
-            print(candidate.text)
+    _print_result(result, args.json)
     return 0
+
+
+def _complete_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="writer-app complete", description="Continue the text read from standard input."
+    )
+    parser.add_argument("--max-words", type=int, help="about this many words (default: one paragraph)")
+    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_engine_options(parser)
+    return parser
+
+
+def run_complete(argv: list[str]) -> int:
+    from writer_app.assist.complete import ContinueRequest, continue_writing
+
+    args = _complete_parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    if args.candidates < 1 or args.candidates > 16:
+        raise UserError("Ask for between 1 and 16 candidates (-n).")
+    if args.max_words is not None and not 1 <= args.max_words <= 2_000:
+        raise UserError("--max-words must be between 1 and 2,000.")
+    stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
+    text = check_text(decode_input(stdin), what="text to continue")
+    engine = _load_engine(_engine_config(args, AppPaths.default(args.home)))
+    try:
+        length = "words" if args.max_words else "paragraph"
+        request = ContinueRequest(
+            text, length=length, words=args.max_words or 0, n_candidates=args.candidates, seed=args.seed
+        )
+        result = continue_writing(engine, request, load_s=engine.load_seconds)
+    finally:
+        engine.close()
+    _print_result(result, args.json)
+    return 0
+
+
+def _print_result(result: AssistResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(_result_json(result), ensure_ascii=False))
+        return
+    for position, candidate in enumerate(result.ranked()):
+        if position:
+            print("\n---\n")
+        print(f"[{candidate.rank}] score {candidate.score:.1f}: {candidate.explanation}")
+        print(candidate.text)
 
 
 def _score_parser() -> argparse.ArgumentParser:
@@ -284,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_rewrite(argv[1:])
         if command == "score":
             return run_score(argv[1:])
+        if command == "complete":
+            return run_complete(argv[1:])
         if command == "models":
             from writer_app.modelhub.commands import run as run_models
 

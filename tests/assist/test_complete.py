@@ -14,6 +14,7 @@ from writer_app.assist.complete import (
     continue_writing,
     ghost_suggestion,
 )
+from writer_app.reward.components import breaks_the_flow
 
 
 def test_a_suggestion_is_one_line_up_to_the_end_of_its_sentence() -> None:
@@ -66,3 +67,19 @@ def test_a_continuation_is_cut_to_what_was_asked() -> None:
     raw = " He slept. Then the storm came.\n\nMorning broke"
     assert clean_continuation(raw, "The keeper", "sentence") == " He slept."
     assert clean_continuation(raw, "The keeper", "paragraph") == " He slept. Then the storm came."
+
+
+def test_a_continuation_that_leaves_the_prose_ranks_below_one_that_goes_on() -> None:
+    """From a real `writer-app complete` on the default model: a list of song titles after a sentence
+    about a lighthouse keeper ranked first while the reward did not look at the text before it."""
+    from writer_app.reward.ranker import ScoreRequest, rank_candidates
+
+    before = "The old lighthouse stood at the edge of the cliff. Every evening the keeper"
+    derailed = '* "The Light of the World" - 1980\n**2. I Will Not Stop (Bongo, 2005)**\nA song by the band'
+    goes_on = " would bring a bucket of sand, and it was said that if you were lucky you could find shells."
+    request = ScoreRequest(task="free", required_words=30, context_before=before)
+    derailed_score, goes_on_score = rank_candidates(request, [derailed, goes_on])
+    assert goes_on_score.rank == 1
+    assert derailed_score.explanation.startswith("turns the prose into lists or headings")
+    assert breaks_the_flow("He walked", "\nThe end.") == "breaks off the sentence it should finish"
+    assert breaks_the_flow("- first item\n- second", "\n- third item") == ""

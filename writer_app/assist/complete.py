@@ -141,7 +141,7 @@ def continue_writing(
     parallel: bool = True,
 ) -> AssistResult:
     """N continuations of the text before the cursor, ranked by the reward."""
-    check_text(request.text_before)
+    check_text(request.text_before, what="text to continue")
     max_new = int(request.words * 1.6) + 16 if request.length == "words" else LENGTHS.get(request.length, 200)
     prompt = completion_prompt(engine, request.text_before, max_new)
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
@@ -159,4 +159,5 @@ def continue_writing(
         raise UserError("The model wrote nothing usable here: try again, or a larger model.")
     result = AssistResult(engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled)
     words = request.words if request.length == "words" else 0
-    return rank_result(result, ScoreRequest(task="free", required_words=words))
+    tail = request.text_before[-2_000:]
+    return rank_result(result, ScoreRequest(task="free", required_words=words, context_before=tail))

@@ -143,3 +143,19 @@ def ends_mid_sentence(source: str, candidate: str) -> bool:
     if source.strip():
         return bool(_SENTENCE_END.search(source.strip())) and not _SENTENCE_END.search(text)
     return len(sentences(text)) > 1 and not _SENTENCE_END.search(text)
+
+
+_BLOCK_MARK = re.compile(r"^\s*(?:#{1,6}\s|[*+-]\s|\d+[.)]\s|>\s?|\*\*)", re.MULTILINE)
+
+
+def breaks_the_flow(before: str, continuation: str) -> str:
+    """Why a continuation does not go on with the text before it ("" when it does): prose that turns
+    into lists or headings, or a new paragraph in the middle of a sentence."""
+    tail = before.rstrip().rsplit("\n\n", 1)[-1]
+    if not tail or _BLOCK_MARK.search(tail):
+        return ""  # a list or headings may go on with anything
+    if continuation.strip() and _BLOCK_MARK.search(continuation):
+        return "turns the prose into lists or headings"
+    if not _SENTENCE_END.search(tail) and continuation.lstrip(" ").startswith("\n"):
+        return "breaks off the sentence it should finish"
+    return ""

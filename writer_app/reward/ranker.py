@@ -9,6 +9,7 @@ from functools import cache
 
 from writer_app.reward.components import (
     added_content,
+    breaks_the_flow,
     direction_fit,
     ends_mid_sentence,
     length_score,
@@ -56,6 +57,7 @@ ADDED_CONTENT_WEIGHT = 3.0  # per unit of the share of content words the origina
 # A candidate in another language than its source (or than the instruction asks for) did not do the
 # task, however fluent it is: the 135M model answers a Russian "make concise" in English.
 WRONG_LANGUAGE_PENALTY = -3.0
+FLOW_BREAK_PENALTY = -4.0  # a continuation that does not go on with its text: useless however well written
 OTHER_LANGUAGE_QUALITY = 0.25  # the quality weight's share for texts that are not in English
 
 
@@ -94,6 +96,7 @@ class ScoreRequest:
     instruction: str = ""
     style_samples: tuple[str, ...] = ()
     required_words: int = 0
+    context_before: str = ""  # for a continuation: the text it goes on from
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,11 @@ def rank_candidates(
             notes.insert(0, wrong_language)
             parts["language"] = -1.0
             total += WRONG_LANGUAGE_PENALTY
+        flow = breaks_the_flow(request.context_before, text) if request.context_before else ""
+        if flow:
+            notes.insert(0, flow)
+            parts["flow"] = -1.0
+            total += FLOW_BREAK_PENALTY
         if request.source and weights["meaning"] and not translating:
             slop = source_features.slop.spans if source_features else ()
             kept = meaning_preservation(request.source, text, [(span.start, span.end) for span in slop])
