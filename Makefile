@@ -28,6 +28,7 @@ bench: setup
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_editor.py
 	$(PY) tests/benchmarks/bench_candidates.py
 	$(PY) tests/benchmarks/bench_prefix_cache.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_completion.py
 
 # Decode speed of our llama.cpp build beside a plain native one: make bench-flags NATIVE_PYTHON=/venv/bin/python
 bench-flags: setup
