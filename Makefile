@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench bench-flags bench-package eval package frozen-self-test screenshot clean
+.PHONY: setup run test lint bench bench-flags bench-package eval eval-complete package frozen-self-test screenshot clean
 
 setup: $(STAMP) $(MODEL)
 	@$(PY) build/llama_build.py --python $(PY)
@@ -36,6 +36,9 @@ bench-flags: setup
 
 eval: $(STAMP)
 	$(PY) -m writer_app.reward.fit
+
+eval-complete: setup
+	$(PY) tests/benchmarks/eval_complete.py
 
 package: setup
 	build/package.sh
