@@ -47,6 +47,9 @@ class ScriptedPrompts(Prompts):
     def choose_font(self, parent, current):
         return self._answer("choose_font", None)
 
+    def ask_number(self, parent, title, label, value, low, high):
+        return self._answer("ask_number", None)
+
 
 @pytest.fixture
 def app_paths(tmp_path: Path) -> AppPaths:

@@ -124,3 +124,39 @@ def test_autosave_never_writes_ghost_text(qtbot, window) -> None:
     window.autosave_now()
     assert window.autosave.flush(10)
     assert [s.text for s in window.autosave.snapshots()] == ["Unsaved words"]
+
+
+def test_continue_writing_inserts_the_chosen_continuation_at_the_cursor_in_one_step(
+    qtbot, window, prompts
+) -> None:
+    window.ghost.set_enabled(False)
+    window.editor.setPlainText("The keeper climbed the stairs.\n\nLast line.")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len("The keeper climbed the stairs."))
+    window.editor.setTextCursor(cursor)
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        assert window.session.request_continuation("sentence") is not None
+    cards = window.candidates.cards
+    assert len(cards) == 3 and set(cards[0].buttons) == {"insert", "copy"}
+    assert "▸" in cards[0].view.toPlainText()  # shown after its insertion point, not as a diff
+    chosen = window.candidates.candidate_text(window.candidates.index_at(0))
+    window.editor.insertPlainText("")  # the cursor may be anywhere by now: the insertion point is kept
+    assert window.accept_shown(0)
+    assert window.editor.toPlainText() == "The keeper climbed the stairs." + chosen + "\n\nLast line."
+    window.editor.undo()
+    assert window.editor.toPlainText() == "The keeper climbed the stairs.\n\nLast line."
+    assert window.edits.edits[-1].chosen == chosen
+
+
+def test_a_length_the_user_picks_and_the_suggestion_delay(qtbot, window, prompts) -> None:
+    window.ghost.set_enabled(False)
+    window.editor.setPlainText("The keeper climbed the stairs.")
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    prompts.answers["ask_number"] = 40
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        assert window.continue_with_words() is not None
+    assert window.session.pending is None or window.session.pending.request.words == 40
+    assert window.session.last_result is not None
+    prompts.answers["ask_number"] = 900
+    window.choose_ghost_delay()
+    assert window.settings.ghost_delay_ms == 900

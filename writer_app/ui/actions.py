@@ -87,6 +87,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Ctrl+Alt+Return",
         lambda w: w.session.request_continuation("sentence"),
     ),
+    ActionSpec("Assist", "Continue With About N &Words…", None, lambda w: w.continue_with_words()),
+    ActionSpec("Assist", "Suggestion &Delay…", None, lambda w: w.choose_ghost_delay()),
     ActionSpec(
         "Assist",
         "Suggest While &Typing",

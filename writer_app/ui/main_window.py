@@ -290,6 +290,16 @@ class MainWindow(QMainWindow):
     def accept_shown(self, position: int) -> bool:
         return self.session.accept_shown(position)
 
+    def continue_with_words(self) -> int | None:
+        words = self.prompts.ask_number(self, "Continue writing", "About how many words?", 150, 10, 2_000)
+        return None if words is None else self.session.request_continuation("words", words)
+
+    def choose_ghost_delay(self) -> None:
+        label = "Suggest after a pause in typing of (milliseconds):"
+        delay = self.prompts.ask_number(self, "Suggestions", label, self.settings.ghost_delay_ms, 150, 5_000)
+        if delay is not None:
+            self.settings.ghost_delay_ms = delay
+
     def stop(self) -> None:
         """Esc: stop the assistant if it is writing, else close the find bar."""
         if not self.session.stop() and self.find_bar.isVisible():

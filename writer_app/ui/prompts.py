@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QFontDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QFontDialog, QInputDialog, QMessageBox, QWidget
 
 from writer_app.documents.autosave import Snapshot
 
@@ -71,3 +71,10 @@ class Prompts:
     def choose_font(self, parent: QWidget, current: object) -> object | None:
         ok, font = QFontDialog.getFont(current, parent, "Editor font")
         return font if ok else None
+
+    def ask_number(
+        self, parent: QWidget, title: str, label: str, value: int, low: int, high: int
+    ) -> int | None:
+        """A whole number between `low` and `high`, or None when cancelled."""
+        number, ok = QInputDialog.getInt(parent, title, label, value, low, high)
+        return number if ok else None
