@@ -83,3 +83,24 @@ def test_a_continuation_that_leaves_the_prose_ranks_below_one_that_goes_on() -> 
     assert derailed_score.explanation.startswith("turns the prose into lists or headings")
     assert breaks_the_flow("He walked", "\nThe end.") == "breaks off the sentence it should finish"
     assert breaks_the_flow("- first item\n- second", "\n- third item") == ""
+
+
+def test_a_new_paragraph_keeps_its_break_and_mr_is_no_sentence_end() -> None:
+    new_paragraph = clean_continuation("\n\nThe next day came. And", "It ended.", "paragraph")
+    assert new_paragraph == "\n\nThe next day came."
+    assert ghost_suggestion(" Mr. Smith came in. Then", "At noon") == " Mr. Smith came in."
+
+
+def test_a_long_document_is_tokenized_near_its_end_only() -> None:
+    class Counting(ScriptedEngine):
+        tokenized = 0
+
+        def raw_tokens(self, text: str) -> list[int]:
+            Counting.tokenized += len(text)
+            return super().raw_tokens(text)
+
+    engine = Counting(n_ctx=2_048)
+    one_paragraph = "the sea was calm and grey and the gulls turned " * 10_000  # 470,000 characters
+    prompt = completion_prompt(engine, one_paragraph, 24)
+    assert len(prompt) <= 2_048 - 24
+    assert Counting.tokenized < 100_000  # not the whole text again and again

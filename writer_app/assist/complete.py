@@ -20,9 +20,11 @@ from writer_app.reward.ranker import ScoreRequest
 # The prompt starts at a paragraph boundary found from a multiple of this many characters, so it moves
 # only when the text outgrows the context: consecutive requests share their cached prefix.
 STABLE_STEP_CHARS = 2_000
+MAX_CHARS_PER_TOKEN = 8  # more than any prose needs: the first cut never drops text that would fit
 GHOST_TOKENS = 24
 LENGTHS = {"sentence": 48, "paragraph": 200}  # tokens for "continue writing"
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’)\]]*)(?=\s|$)")
+_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Prof|Sr|Jr|vs|etc|e\.g|i\.e|No|Fig)\.$", re.IGNORECASE)
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -50,21 +52,36 @@ class ContinueRequest:
 
 
 def completion_prompt(engine: TextEngine, text_before: str, max_new: int) -> list[int]:
-    """The text before the cursor as raw tokens, trimmed at a stable paragraph boundary to fit."""
+    """The text before the cursor as raw tokens, trimmed at a stable paragraph boundary to fit.
+
+    The first cut is estimated from the budget (prose is rarely under two characters a token), so a
+    long document is tokenized only near its end, not again for every step from its beginning.
+    """
     budget = engine.n_ctx - max_new - 8
+    if budget <= 0:
+        raise UserError("The model's context is too small for a continuation: choose a larger context.")
     text = text_before.rstrip(" \t")  # a trailing space would split the next word's token
-    step = 0
+    step = max(0, len(text_before) - budget * MAX_CHARS_PER_TOKEN) // STABLE_STEP_CHARS
     while True:
+        if step:
+            cut = step * STABLE_STEP_CHARS
+            if cut >= len(text_before):
+                raise UserError("The text before the cursor does not fit the model's context.")
+            boundary = text_before.find("\n\n", cut, cut + STABLE_STEP_CHARS)
+            start = boundary if boundary >= 0 else cut
+            text = text_before[start:].lstrip().rstrip(" \t")
         tokens = engine.raw_tokens(text)
         if len(tokens) <= budget:
             return tokens
         step += 1
-        cut = step * STABLE_STEP_CHARS
-        if cut >= len(text_before):
-            raise UserError("The text before the cursor does not fit the model's context.")
-        boundary = text_before.find("\n\n", cut)
-        start = boundary if boundary >= 0 else cut
-        text = text_before[start:].lstrip().rstrip(" \t")
+
+
+def sentence_end(text: str) -> int:
+    """Where the first sentence of `text` ends (after its closing quotes), or -1; "Mr." is no end."""
+    for match in _SENTENCE_END.finditer(text):
+        if not _ABBREVIATION.search(text[: match.start() + 1]):
+            return match.end()
+    return -1
 
 
 def _join(text_before: str, continuation: str) -> str:
@@ -78,15 +95,15 @@ def ghost_suggestion(raw: str, text_before: str, text_after: str = "") -> str:
     """What to show after the cursor: one line, up to the end of the sentence; nothing mid-word and
     nothing the text after the cursor already says."""
     text = _join(text_before, raw).split("\n", 1)[0]
-    end = _SENTENCE_END.search(text)
-    if end:
-        text = text[: end.end()]
+    end = sentence_end(text)
+    if end >= 0:
+        text = text[:end]
     text = text.rstrip()
     if not text.strip():
         return ""
     if text_before and _WORD_CHAR.match(text_before[-1]) and _WORD_CHAR.match(text[0]):
         return ""  # it would go on with the word the user is typing
-    following = " ".join(text_after.split())
+    following = " ".join(text_after[:200].split())  # the next words are enough, and cheap per piece
     suggested = " ".join(text.split())
     if following and suggested and (following.startswith(suggested) or suggested.startswith(following[:40])):
         return ""
@@ -108,7 +125,7 @@ def complete_ghost(
         pieces.append(piece)
         if listener is not None:
             listener.chunk(0, piece)
-        if "\n" in piece or _SENTENCE_END.search("".join(pieces)):
+        if "\n" in piece or sentence_end("".join(pieces)) >= 0:
             break  # the suggestion ends with its sentence or line: no need to generate further
     # Leaving the stream at the sentence end is not a cancel, whatever the generation's stats say.
     cancelled = cancel is not None and cancel.is_set()
@@ -122,13 +139,20 @@ def clean_continuation(raw: str, text_before: str, length: str) -> str:
     """A continuation cut to what was asked: its first sentence, its first paragraph, or the longest
     run of whole sentences."""
     text = _join(text_before, raw)
+    body = text.lstrip()
+    # A model that starts a new paragraph keeps its paragraph break; one that goes on keeps its space.
+    lead = "\n\n" if "\n" in text[: len(text) - len(body)] else text[: len(text) - len(body)]
     if length == "sentence":
-        end = _SENTENCE_END.search(text)
-        return text[: end.end()].rstrip() if end else text.rstrip()
+        end = sentence_end(body)
+        return lead + (body[:end] if end >= 0 else body).rstrip()
     if length == "paragraph":
-        text = re.split(r"\n\s*\n", text.strip("\n"), maxsplit=1)[0]
-    ends = list(_SENTENCE_END.finditer(text))
-    return text[: ends[-1].end()].rstrip() if ends else text.rstrip()
+        body = re.split(r"\n\s*\n", body, maxsplit=1)[0]
+    ends = [
+        end
+        for end in (m.end() for m in _SENTENCE_END.finditer(body))
+        if not _ABBREVIATION.search(body[:end].rstrip("\"'”’)]"))
+    ]
+    return lead + (body[: ends[-1]] if ends else body).rstrip()
 
 
 def continue_writing(
@@ -141,7 +165,9 @@ def continue_writing(
     parallel: bool = True,
 ) -> AssistResult:
     """N continuations of the text before the cursor, ranked by the reward."""
-    check_text(request.text_before, what="text to continue")
+    check_text(
+        request.text_before[-STABLE_STEP_CHARS * 50 :], what="text to continue"
+    )  # only the end is sent
     max_new = int(request.words * 1.6) + 16 if request.length == "words" else LENGTHS.get(request.length, 200)
     prompt = completion_prompt(engine, request.text_before, max_new)
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
