@@ -101,14 +101,44 @@ def test_typing_something_else_cancels_the_generation_at_once(qtbot, window, scr
 
 
 def test_no_suggestion_repeats_the_text_after_the_cursor(qtbot, window) -> None:
+    from writer_app.assist.complete import ghost_suggestion
+
     ghost = type_and_wait_for_ghost(qtbot, window, "The sea")
-    window.editor.setPlainText("The sea" + ghost + " More text.")
+    window.editor.setPlainText("The sea\n" + ghost.strip() + " More text.")
     cursor = window.editor.textCursor()
     cursor.setPosition(len("The sea"))
     window.editor.setTextCursor(cursor)
-    assert window.ghost.suggest() is not None
-    qtbot.wait(800)
+    assert ghost_suggestion(ghost, "The sea", "") == ghost  # it would show, were it not already there
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS) as finished:
+        assert window.ghost.suggest() is not None
+    assert finished.args[1].candidates == () and window.editor.ghost_text == ""
+
+
+def test_no_suggestion_in_the_middle_of_a_line(qtbot, window) -> None:
+    window.editor.setPlainText("The sea was grey.")
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len("The sea"))
+    window.editor.setTextCursor(cursor)
+    assert window.ghost.suggest() is None  # it would be painted over " was grey."
+
+
+def test_esc_stops_a_suggestion_before_it_shows(qtbot, window, scripted) -> None:
+    _, engines = scripted
+    engines[0].delay_s = 0.2
+    qtbot.keyClicks(window.editor, "The lighthouse")
+    qtbot.waitUntil(lambda: window.ghost._request_id is not None, timeout=TIMEOUT_MS)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
+    assert window.ghost._request_id is None
+    qtbot.wait(600)
     assert window.editor.ghost_text == ""
+
+
+def test_closing_the_window_stops_its_suggestions(qtbot, window) -> None:
+    qtbot.keyClicks(window.editor, "The keeper")
+    assert window.ghost.timer.isActive()
+    window.editor.document().setModified(False)
+    assert window.close()
+    assert not window.ghost.timer.isActive() and window.ghost._request_id is None
 
 
 def test_switched_off_there_are_no_suggestions(qtbot, window) -> None:
@@ -140,12 +170,26 @@ def test_continue_writing_inserts_the_chosen_continuation_at_the_cursor_in_one_s
     assert len(cards) == 3 and set(cards[0].buttons) == {"insert", "copy"}
     assert "▸" in cards[0].view.toPlainText()  # shown after its insertion point, not as a diff
     chosen = window.candidates.candidate_text(window.candidates.index_at(0))
-    window.editor.insertPlainText("")  # the cursor may be anywhere by now: the insertion point is kept
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    window.editor.insertPlainText(" More.")  # typed elsewhere meanwhile: the insertion point is kept
     assert window.accept_shown(0)
-    assert window.editor.toPlainText() == "The keeper climbed the stairs." + chosen + "\n\nLast line."
+    assert window.editor.toPlainText() == "The keeper climbed the stairs." + chosen + "\n\nLast line. More."
     window.editor.undo()
-    assert window.editor.toPlainText() == "The keeper climbed the stairs.\n\nLast line."
+    assert window.editor.toPlainText() == "The keeper climbed the stairs.\n\nLast line. More."
     assert window.edits.edits[-1].chosen == chosen
+
+
+def test_a_continuation_is_not_inserted_once_the_text_it_continues_changed(qtbot, window) -> None:
+    window.ghost.set_enabled(False)
+    window.editor.setPlainText("The keeper climbed the stairs.")
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        window.session.request_continuation("sentence")
+    window.editor.setPlainText("Something else entirely.")
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    assert not window.accept_shown(0)
+    assert window.editor.toPlainText() == "Something else entirely."
+    assert "was edited after the request" in window.message_bar.text
 
 
 def test_a_length_the_user_picks_and_the_suggestion_delay(qtbot, window, prompts) -> None:
@@ -155,8 +199,8 @@ def test_a_length_the_user_picks_and_the_suggestion_delay(qtbot, window, prompts
     prompts.answers["ask_number"] = 40
     with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
         assert window.continue_with_words() is not None
-    assert window.session.pending is None or window.session.pending.request.words == 40
-    assert window.session.last_result is not None
+        assert window.session.pending.request.words == 40 and window.session.pending.request.length == "words"
+    assert window.session.last_result is not None and window.session.last_result.candidates
     prompts.answers["ask_number"] = 900
     window.choose_ghost_delay()
     assert window.settings.ghost_delay_ms == 900

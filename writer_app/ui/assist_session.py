@@ -21,6 +21,7 @@ from writer_app.worker.controller import AssistController
 
 # Below this best score (of 10) the panel suggests regenerating or a larger model.
 LOW_SCORE = 2.5
+ANCHOR_CHARS = 200  # a continuation goes in only while the text it continues is still before it
 
 
 @dataclass
@@ -68,7 +69,7 @@ class AssistSession(QObject):
         client.candidateRestarted.connect(self._on_restarted)
         client.candidateFinished.connect(self._on_candidate)
         client.generationProgress.connect(
-            lambda _rid, _tokens, rate: self.speedChanged.emit(f"{rate:.1f} tokens/s")
+            lambda rid, _tokens, rate: self._mine(rid) and self.speedChanged.emit(f"{rate:.1f} tokens/s")
         )
         client.requestFinished.connect(self._on_finished)
         client.requestFailed.connect(self._on_failed)
@@ -150,6 +151,18 @@ class AssistSession(QObject):
         if pending is None:
             self.messageRequested.emit("Nothing to regenerate yet: select text and choose a rewrite.", "info")
             return
+        if isinstance(pending.request, ContinueRequest):  # from the insertion point as the text is now
+            text = self.editor.toPlainText()
+            position = pending.range_cursor.position()
+            request = replace(
+                pending.request,
+                text_before=text[:position],
+                text_after=text[position:],
+                seed=self._next_seed(),
+                n_candidates=self.panel.candidate_count(),
+            )
+            self._submit(request, pending.range_cursor, pending.title)
+            return
         if cursor_text(pending.range_cursor) != pending.original:
             self.messageRequested.emit(
                 "The selected text changed since the request: select it again and rewrite.", "error"
@@ -214,10 +227,26 @@ class AssistSession(QObject):
         self.messageRequested.emit(message, "error")
 
     # ----- applying -----------------------------------------------------------------------------
+    def _text_before(self, position: int, length: int) -> str:
+        cursor = QTextCursor(self.editor.document())
+        cursor.setPosition(max(0, position - length))
+        cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+        return cursor_text(cursor)
+
     def _range_still_intact(self) -> bool:
         pending = self.pending
         if pending is None:
             return False
+        if isinstance(pending.request, ContinueRequest):  # what it continues must still be there
+            anchor = pending.request.text_before[-ANCHOR_CHARS:]
+            if self._text_before(pending.range_cursor.position(), len(anchor)) != anchor:
+                self.messageRequested.emit(
+                    "The text before the insertion point was edited after the request, so the "
+                    "continuation was not inserted: place the cursor and continue writing again.",
+                    "error",
+                )
+                return False
+            return True
         if cursor_text(pending.range_cursor) != pending.original:
             self.messageRequested.emit(
                 "The selected text was edited after the request, so the suggestion was not applied: "

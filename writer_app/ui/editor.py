@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QFocusEvent,
     QFont,
     QFontDatabase,
+    QInputMethodEvent,
     QKeyEvent,
     QPainter,
     QPaintEvent,
@@ -23,7 +24,11 @@ from writer_app.ui.markdown_highlighter import MarkdownHighlighter
 
 PARAGRAPH_SEPARATOR = "\u2029"
 _NEXT_WORD = re.compile(r"\s*\S+")
-_GHOST_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Escape, Qt.Key.Key_Right}
+_GHOST_KEYS = {
+    (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier),
+}
 _MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
 
 
@@ -108,11 +113,30 @@ class Editor(QPlainTextEdit):
         self.ghostAccepted.emit(text)
 
     def event(self, event: QEvent) -> bool:
-        # Tab, Esc and Ctrl+Right belong to the suggestion while it shows, before any window shortcut.
-        if event.type() == QEvent.Type.ShortcutOverride and self._ghost and event.key() in _GHOST_KEYS:
-            event.accept()
-            return True
+        # Tab, Esc and Ctrl+Right belong to the suggestion while it shows, before any window shortcut;
+        # with other modifiers (Ctrl+Tab, Shift+Esc …) they stay the window's.
+        if event.type() == QEvent.Type.ShortcutOverride and self._ghost:
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if (event.key(), modifiers) in _GHOST_KEYS:
+                event.accept()
+                return True
         return super().event(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """Composed input (IME): a commit that matches the suggestion keeps its rest; composing, or
+        anything else, discards it."""
+        commit = event.commitString()
+        if self._ghost and not event.preeditString() and commit and self._ghost.startswith(commit):
+            rest = self._ghost[len(commit) :]
+            self._keeping_ghost = True
+            try:
+                super().inputMethodEvent(event)
+            finally:
+                self._keeping_ghost = False
+            self._keep_rest(rest)
+            return
+        self._discard_ghost()
+        super().inputMethodEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._ghost:

@@ -3,19 +3,17 @@ the interactive lane and painted after the cursor as it streams; typing on cance
 
 from __future__ import annotations
 
-import re
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 
-from writer_app.assist.complete import CompletionRequest, ghost_suggestion
+from writer_app.assist.complete import CompletionRequest, ghost_suggestion, sentence_end
 from writer_app.assist.jobs import Lane
 from writer_app.assist.types import AssistResult
 from writer_app.ui.editor import Editor
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistClient
-
-_WORD_CHAR = re.compile(r"\w")
 
 
 class GhostText(QObject):
@@ -39,6 +37,7 @@ class GhostText(QObject):
         self.timer.timeout.connect(self.suggest)
         editor.textChanged.connect(self._on_typing)
         editor.ghostDiscarded.connect(self.stop)
+        editor.ghostAccepted.connect(self._on_accepted)
         client.chunksReady.connect(self._on_chunks)
         client.requestFinished.connect(self._on_finished)
         client.requestFailed.connect(lambda request_id, _message: self._forget(request_id))
@@ -54,6 +53,10 @@ class GhostText(QObject):
             self.stop()
             self.editor.clear_ghost()
 
+    def _on_accepted(self, _text: str) -> None:
+        if not self.editor.ghost_text and self.enabled:  # all of it taken: the next one after a pause
+            self.timer.start(int(self.settings.ghost_delay_ms))
+
     def _on_typing(self) -> None:
         if self.editor.ghost_text:  # the user is typing what the suggestion says: it stays
             return
@@ -62,10 +65,16 @@ class GhostText(QObject):
             self.timer.start(int(self.settings.ghost_delay_ms))
 
     def stop(self) -> None:
+        """No suggestion now: the pause timer and the suggestion being written both stop."""
         self.timer.stop()
         if self._request_id is not None:
             self.client.cancel(Lane.INTERACTIVE)
             self._request_id = None
+
+    def close(self) -> None:
+        """The document goes (another one is opened, or the window closes)."""
+        self.stop()
+        self.editor.clear_ghost()
 
     def suggest(self) -> int | None:
         """Ask for a suggestion at the cursor now (the pause timer calls this)."""
@@ -74,8 +83,8 @@ class GhostText(QObject):
             return None
         text = self.editor.toPlainText()
         position = cursor.position()
-        if position < len(text) and _WORD_CHAR.match(text[position]):
-            return None  # never in the middle of a word
+        if text[position:].split("\n", 1)[0].strip():
+            return None  # never in the middle of a word, nor painted over the rest of the line
         if not text[:position].strip():
             return None
         self._text_before, self._text_after = text[:position], text[position:]
@@ -89,33 +98,43 @@ class GhostText(QObject):
         self._revision = self.editor.document().revision()
         return request_id
 
-    def _still_here(self) -> bool:
+    def _typed_since(self) -> str | None:
+        """What the user typed at the request's position since (None: the cursor went elsewhere)."""
         cursor = self.editor.textCursor()
-        return (
-            cursor.position() == self._position
-            and self.editor.document().revision() == self._revision
-            and not cursor.hasSelection()
-        )
+        position = cursor.position()
+        if cursor.hasSelection() or position < self._position or position - self._position > 200:
+            return None
+        if position == self._position:
+            return "" if self.editor.document().revision() == self._revision else None
+        typed = QTextCursor(self.editor.document())
+        typed.setPosition(self._position)
+        typed.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+        return typed.selectedText()
 
-    def _show(self, raw: str) -> None:
-        shown = ghost_suggestion(raw, self._text_before, self._text_after)
-        if shown and self._still_here():
-            first = not self.editor.ghost_text
-            self.editor.show_ghost(shown, self._position)
-            if first:
-                self.firstGhostShown.emit(time.perf_counter() - self._asked_at)
+    def _show(self, suggestion: str) -> None:
+        """Show what is left of `suggestion` after what the user typed meanwhile (if it matches)."""
+        typed = self._typed_since()
+        if not suggestion or typed is None or not suggestion.startswith(typed) or suggestion == typed:
+            return
+        first = not self.editor.ghost_text
+        self.editor.show_ghost(suggestion[len(typed) :], self.editor.textCursor().position())
+        if first:
+            self.firstGhostShown.emit(time.perf_counter() - self._asked_at)
 
     def _on_chunks(self, request_id: int, _index: int, text: str) -> None:
         if request_id == self._request_id:
             self._raw += text
-            self._show(self._raw)
+            shown = ghost_suggestion(self._raw, self._text_before, self._text_after)
+            if shown and not shown[-1].isspace() and sentence_end(shown) < 0:
+                shown = shown[: len(shown.rstrip()) - len(shown.rstrip().split()[-1])]  # whole words only
+            self._show(shown.rstrip() if shown.strip() else "")
 
     def _on_finished(self, request_id: int, result: AssistResult) -> None:
         if request_id != self._request_id:
             return
         self._request_id = None
-        if result.candidates and self._still_here():
-            self.editor.show_ghost(result.candidates[0].text, self._position)
+        if result.candidates:
+            self._show(result.candidates[0].text)
 
     def _forget(self, request_id: int) -> None:
         if request_id == self._request_id:

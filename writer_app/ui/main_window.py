@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         documents.statusRequested.connect(self.statusBar().showMessage)
         documents.recentChanged.connect(self._refresh_recent_menu)
         documents.documentReplaced.connect(session.stop_everything)  # only once the new text is in
+        documents.documentReplaced.connect(self.ghost.close)
         documents.documentReplaced.connect(lambda: self.edits.load(self.documents.path))
         documents.saved.connect(self.edits.save)
         self.edits.editsChanged.connect(self.history_panel.show_edits)
@@ -301,7 +302,9 @@ class MainWindow(QMainWindow):
             self.settings.ghost_delay_ms = delay
 
     def stop(self) -> None:
-        """Esc: stop the assistant if it is writing, else close the find bar."""
+        """Esc: stop the assistant if it is writing (a suggestion on its way included), else close the
+        find bar."""
+        self.ghost.stop()
         if not self.session.stop() and self.find_bar.isVisible():
             self.find_bar.close_bar()
 
@@ -327,6 +330,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.session.stop_everything()
+        self.ghost.close()
         self.documents.close()
         self.edits.save(self.path)
         self.settings.geometry = self.saveGeometry()
