@@ -270,3 +270,20 @@ def test_an_interrupted_generation_survives_a_cancelled_or_long_job_in_between(
         assert "".join(pieces) == alone
     finally:
         engine.close()
+
+
+def test_a_cancelled_prompt_read_is_not_logged_as_an_error(tiny_model_path: Path, caplog) -> None:
+    import logging
+
+    engine = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
+    try:
+        cancel = threading.Event()
+        cancel.set()
+        with caplog.at_level(logging.DEBUG, logger="writer_app.llama"):
+            generation = engine.stream(engine.raw_tokens("the sea " * 150), Sampling(max_tokens=4), cancel)
+            assert "".join(generation) == ""
+        assert generation.stats.finish_reason == "cancelled"
+        aborted = [r for r in caplog.records if "failed to decode" in r.getMessage()]
+        assert aborted and all(r.levelno == logging.DEBUG for r in aborted)
+    finally:
+        engine.close()
