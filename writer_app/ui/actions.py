@@ -84,7 +84,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "Assist",
         "Continue With a &Sentence",
-        "Ctrl+Alt+Return",
+        "Alt+Shift+Return",  # no Ctrl+Alt: that is AltGr on many keyboards
         lambda w: w.session.request_continuation("sentence"),
     ),
     ActionSpec("Assist", "Continue With About N &Words…", None, lambda w: w.continue_with_words()),
