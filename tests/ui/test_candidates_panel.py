@@ -38,15 +38,3 @@ def test_a_rewrite_shows_a_diff_and_can_be_accepted(qtbot) -> None:
     panel.acceptRequested.connect(accepted.append)
     card.buttons["accept"].click()
     assert accepted == [0]
-
-
-def test_the_action_table_has_no_clashing_or_altgr_shortcuts() -> None:
-    from collections import Counter
-
-    from PySide6.QtGui import QKeySequence
-
-    from writer_app.ui.actions import ACTIONS
-
-    keys = [QKeySequence(spec.shortcut).toString() for spec in ACTIONS if spec.shortcut is not None]
-    assert [key for key, count in Counter(keys).items() if count > 1] == []
-    assert not [key for key in keys if "Ctrl+Alt+" in key]  # AltGr types characters on many layouts
