@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def test_the_action_table_has_no_clashing_or_altgr_shortcuts() -> None:
+def test_the_action_table_has_no_clashing_or_altgr_shortcuts(qapp) -> None:
     from collections import Counter
 
     from PySide6.QtGui import QKeySequence
