@@ -72,38 +72,13 @@ def check_files() -> str:
     return "files: atomic save and autosave work"
 
 
-def check_window(paths_root: Path) -> str:
+def check_window(home: Path) -> str:
     """Build the main window offscreen and render it: Qt, its plugins and the editor are all there."""
     if not os.environ.get("QT_QPA_PLATFORM"):  # no window appears, with or without a display
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtWidgets import QApplication
+    from writer_app.ui.window_check import render_main_window
 
-    from writer_app.documents.autosave import AutosaveStore
-    from writer_app.paths import AppPaths
-    from writer_app.ui.main_window import MainWindow
-    from writer_app.ui.settings import AppSettings
-    from writer_app.worker.controller import AssistController
-
-    app = QApplication.instance() or QApplication(["writer-app"])
-    paths = AppPaths.under(paths_root)
-    controller = AssistController(lambda config: None)  # no model: the window alone is under test
-    autosave = AutosaveStore(paths.state_dir / "autosave")
-    try:
-        settings = AppSettings(paths.config_dir)
-        window = MainWindow(controller, settings, autosave, paths.state_dir / "ai-history")
-        window.resize(900, 600)
-        window.editor.setPlainText("# Self-test\n\nThe editor renders this paragraph.")
-        image = window.grab().toImage()
-        app.processEvents()
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
-        window.editor.document().setModified(False)
-        window.close()
-    finally:
-        controller.shutdown(5_000)
-        autosave.close()
-    if image.isNull() or len(colours) < 3:
-        raise UserError("Self-test failed: the main window did not render (Qt's plugins may be missing).")
-    return f"window: rendered {image.width()}×{image.height()} offscreen with {app.platformName()}"
+    return render_main_window(home)
 
 
 def run(args: argparse.Namespace, config: EngineConfig, load: Callable[[EngineConfig], object]) -> int:
