@@ -40,3 +40,17 @@ def default_model_path() -> Path:
             pytest.fail(f"the default model {path} is missing: `make test` fetches it")
         pytest.skip("the default model is not fetched (run `make test`)")
     return path
+
+
+@pytest.fixture
+def controller(qtbot, tiny_model_path: Path):
+    """The worker and its controller with the tiny model loaded (shut down after the test)."""
+    from writer_app.engine.llama_engine import LlamaEngine
+    from writer_app.engine.types import EngineConfig
+    from writer_app.worker.controller import AssistController
+
+    made = AssistController(LlamaEngine)
+    with qtbot.waitSignal(made.modelLoaded, timeout=30_000):
+        made.load_model(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
+    yield made
+    made.shutdown()

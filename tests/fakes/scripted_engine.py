@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
+from writer_app.engine.context_fit import check_prompt_fits
 from writer_app.engine.errors import GenerationError
 from writer_app.engine.interface import EngineCapabilities
 from writer_app.engine.types import GenerationStats, Sampling
@@ -35,13 +36,7 @@ class ScriptedGeneration:
     def __iter__(self) -> Iterator[str]:
         engine, stats, sampling = self._engine, self.stats, self._sampling
         engine._check_open()
-        if not self._prompt:
-            raise GenerationError("There is nothing to send to the model: the prompt is empty.")
-        if len(self._prompt) >= engine.n_ctx:
-            raise GenerationError(
-                f"The prompt ({len(self._prompt)} tokens) does not fit the model's context of "
-                f"{engine.n_ctx} tokens: shorten the text."
-            )
+        check_prompt_fits(len(self._prompt), engine.n_ctx)
         started = time.perf_counter()
         prompt_text = "".join(chr(t) for t in self._prompt if t != BOS)
         reply = engine.script(prompt_text.rsplit("\n", 1)[-1], sampling.seed).split(" ")

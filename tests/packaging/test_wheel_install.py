@@ -84,27 +84,15 @@ def test_the_installed_wheel_runs_without_the_checkout(tmp_path: Path, default_m
     ).stdout
     assert where.startswith(str(fresh)), where  # the installed copy, not the checkout
 
-    listed = subprocess.run(
-        [str(fresh / "bin" / "writer-app"), "models", "list", "--home", str(home)],
-        env=run_env,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    def writer_app(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(fresh / "bin" / "writer-app"), *args, "--home", str(home)]
+        return subprocess.run(command, env=run_env, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+
+    listed = writer_app("models", "list")
     assert listed.returncode == 0, listed.stderr
     assert "qwen2.5-1.5b-instruct-q4_k_m" in listed.stdout
 
-    tested = subprocess.run(
-        [str(fresh / "bin" / "writer-app"), "--self-test", "--home", str(home)],
-        env=run_env,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    tested = writer_app("--self-test")
     assert tested.returncode == 0, tested.stderr
     assert "Self-test passed" in tested.stdout
     fetched = home / "data" / "models" / DefaultModelRecord.load().file

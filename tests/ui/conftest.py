@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 
 from writer_app.documents.autosave import AutosaveStore
-from writer_app.engine.llama_engine import LlamaEngine
-from writer_app.engine.types import EngineConfig
 from writer_app.paths import AppPaths
 from writer_app.ui.main_window import MainWindow
 from writer_app.ui.prompts import Prompts
@@ -59,15 +57,6 @@ def app_paths(tmp_path: Path) -> AppPaths:
 @pytest.fixture
 def prompts() -> ScriptedPrompts:
     return ScriptedPrompts()
-
-
-@pytest.fixture
-def controller(qtbot, tiny_model_path: Path):
-    controller = AssistController(LlamaEngine)
-    with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
-        controller.load_model(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
-    yield controller
-    controller.shutdown()
 
 
 @pytest.fixture

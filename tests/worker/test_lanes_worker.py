@@ -10,7 +10,6 @@ import pytest
 
 from writer_app.assist.jobs import Lane
 from writer_app.assist.types import RewriteRequest
-from writer_app.engine.llama_engine import LlamaEngine
 from writer_app.engine.types import EngineConfig
 from writer_app.worker.controller import AssistController
 
@@ -18,15 +17,6 @@ TIMEOUT_MS = 30_000
 LONG = RewriteRequest(
     text="the night is long and the sea is dark " * 6, mode="expand", n_candidates=1, seed=4
 )
-
-
-@pytest.fixture
-def controller(qtbot, tiny_model_path: Path):
-    controller = AssistController(LlamaEngine)
-    with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
-        controller.load_model(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
-    yield controller
-    controller.shutdown()
 
 
 def test_ghost_text_during_a_rewrite_is_skipped_and_the_rewrite_finishes_in_its_window(

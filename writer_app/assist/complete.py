@@ -8,8 +8,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-from writer_app.assist.candidates import CandidateListener, generate_candidates
-from writer_app.assist.ranking import rank_result
+from writer_app.assist.candidates import CandidateListener
+from writer_app.assist.ranking import generate_ranked
 from writer_app.assist.text_input import check_text
 from writer_app.assist.types import AssistResult, Candidate
 from writer_app.engine.interface import TextEngine
@@ -20,6 +20,7 @@ from writer_app.reward.ranker import ScoreRequest
 # The prompt starts at a paragraph boundary found from a multiple of this many characters, so it moves
 # only when the text outgrows the context: consecutive requests share their cached prefix.
 STABLE_STEP_CHARS = 2_000
+MAX_SENT_CHARS = 100_000  # more than any context takes: the input check looks at this much
 MAX_CHARS_PER_TOKEN = 8  # more than any prose needs: the first cut never drops text that would fit
 GHOST_TOKENS = 24
 LENGTHS = {"sentence": 48, "paragraph": 200}  # tokens for "continue writing"
@@ -165,25 +166,22 @@ def continue_writing(
     parallel: bool = True,
 ) -> AssistResult:
     """N continuations of the text before the cursor, ranked by the reward."""
-    check_text(
-        request.text_before[-STABLE_STEP_CHARS * 50 :], what="text to continue"
-    )  # only the end is sent
+    check_text(request.text_before[-MAX_SENT_CHARS:], what="text to continue")  # only the end is sent
     max_new = int(request.words * 1.6) + 16 if request.length == "words" else LENGTHS.get(request.length, 200)
     prompt = completion_prompt(engine, request.text_before, max_new)
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
-    run = generate_candidates(
+    words = request.words if request.length == "words" else 0
+    score = ScoreRequest(task="free", required_words=words, context_before=request.text_before[-2_000:])
+    return generate_ranked(
         engine,
         prompt,
         sampling,
         request.n_candidates,
         lambda raw: clean_continuation(raw, request.text_before, request.length),
+        score,
+        nothing_usable="The model wrote nothing usable here: try again, or a larger model.",
         cancel=cancel,
         listener=listener,
+        load_s=load_s,
         parallel=parallel,
     )
-    if not run.candidates and not run.cancelled:
-        raise UserError("The model wrote nothing usable here: try again, or a larger model.")
-    result = AssistResult(engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled)
-    words = request.words if request.length == "words" else 0
-    tail = request.text_before[-2_000:]
-    return rank_result(result, ScoreRequest(task="free", required_words=words, context_before=tail))

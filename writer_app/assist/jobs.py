@@ -51,36 +51,32 @@ class JobContext:
 AssistFunction = Callable[[TextEngine, object, JobContext], AssistResult]
 
 
-def _rewrite(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
-    assert isinstance(request, RewriteRequest)
-    return rewrite(
-        engine,
-        request,
-        cancel=context.cancel,
-        listener=context.listener,
-        load_s=context.load_s,
-        parallel=context.parallel,
-    )
+def _with_context(feature: Callable[..., AssistResult]) -> AssistFunction:
+    """A feature that takes the context's parts as keywords (rewrite, continue writing) as a job."""
+
+    def run(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
+        return feature(
+            engine,
+            request,
+            cancel=context.cancel,
+            listener=context.listener,
+            load_s=context.load_s,
+            parallel=context.parallel,
+        )
+
+    return run
 
 
 def _complete(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
-    assert isinstance(request, CompletionRequest)
-    return complete_ghost(engine, request, context.cancel, context.listener)
+    return complete_ghost(engine, request, context.cancel, context.listener)  # type: ignore[arg-type]
 
 
-def _continue(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
-    assert isinstance(request, ContinueRequest)
-    return continue_writing(
-        engine,
-        request,
-        cancel=context.cancel,
-        listener=context.listener,
-        load_s=context.load_s,
-        parallel=context.parallel,
-    )
-
-
-ASSISTS: dict[str, AssistFunction] = {"rewrite": _rewrite, "complete": _complete, "continue": _continue}
+# Each kind's request type is fixed by KINDS, so each function gets the request it expects.
+ASSISTS: dict[str, AssistFunction] = {
+    "rewrite": _with_context(rewrite),
+    "complete": _complete,
+    "continue": _with_context(continue_writing),
+}
 KINDS: dict[type, str] = {
     RewriteRequest: "rewrite",
     CompletionRequest: "complete",

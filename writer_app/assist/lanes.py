@@ -108,10 +108,6 @@ class Scheduler:
             if self._running and self._running[-1].state == "yielded":
                 self._running[-1].state = "running"
 
-    def find(self, job_id: int) -> Ticket | None:
-        with self._lock:
-            return next((t for t in self._waiting + self._running if t.job_id == job_id), None)
-
     def cancel(self, job_id: int) -> Ticket | None:
         """Cancel a job; a waiting one is dropped at once and returned (nobody else will end it)."""
         with self._lock:

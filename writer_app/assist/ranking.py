@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from writer_app.assist.candidates import CandidateListener, generate_candidates
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest, SlopSpan
+from writer_app.engine.interface import TextEngine
+from writer_app.engine.types import Sampling
+from writer_app.errors import UserError
 from writer_app.reward.ranker import Fluency, Judge, ScoreRequest, rank_candidates
 from writer_app.reward.slop import find_slop
 
@@ -42,3 +48,31 @@ def rank_result(
         )
     source_spans = tuple(SlopSpan(s.category, s.start, s.end) for s in find_slop(request.source).spans)
     return replace(result, candidates=tuple(candidates), source_spans=source_spans)
+
+
+def generate_ranked(
+    engine: TextEngine,
+    prompt: Sequence[int],
+    sampling: Sampling,
+    n: int,
+    clean: Callable[[str], str],
+    score: ScoreRequest,
+    *,
+    nothing_usable: str,
+    cancel: threading.Event | None = None,
+    listener: CandidateListener | None = None,
+    load_s: float = 0.0,
+    parallel: bool = True,
+    context_trimmed: bool = False,
+) -> AssistResult:
+    """N cleaned candidates from one prompt, ranked by `score`; `nothing_usable` is the sentence for
+    a run that produced no usable text (a cancelled run returns what it has)."""
+    run = generate_candidates(
+        engine, prompt, sampling, n, clean, cancel=cancel, listener=listener, parallel=parallel
+    )
+    if not run.candidates and not run.cancelled:
+        raise UserError(nothing_usable)
+    result = AssistResult(
+        engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled, context_trimmed
+    )
+    return rank_result(result, score)

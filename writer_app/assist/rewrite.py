@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import threading
 
-from writer_app.assist.candidates import CandidateListener, generate_candidates
+from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.cleaning import clean_output
 from writer_app.assist.modes import CUSTOM_LENGTH_FACTOR, mode_or_error
-from writer_app.assist.ranking import rank_result, score_request_for
+from writer_app.assist.ranking import generate_ranked, score_request_for
 from writer_app.assist.text_input import check_text
 from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.context_fit import fit_context
 from writer_app.engine.errors import ContextOverflowError
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
-from writer_app.errors import UserError
 
 SYSTEM_PROMPT = (
     "You are a careful editor. You rewrite the text the user gives you.\n"
@@ -89,22 +88,18 @@ def rewrite(
     prompt, max_new, trimmed = build_rewrite_prompt(engine, request)
     _, length_factor, _ = _instruction(request)
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
-    run = generate_candidates(
+    return generate_ranked(
         engine,
         prompt,
         sampling,
         request.n_candidates,
         lambda raw: clean_output(raw, request.text, same_shape=length_factor <= SAME_SHAPE_FACTOR),
+        score_request_for(request),
+        nothing_usable="The model returned no usable text for this request: try again, rephrase the "
+        "instruction, or choose a larger model.",
         cancel=cancel,
         listener=listener,
+        load_s=load_s,
         parallel=parallel,
+        context_trimmed=trimmed,
     )
-    if not run.candidates and not run.cancelled:
-        raise UserError(
-            "The model returned no usable text for this request: try again, rephrase the "
-            "instruction, or choose a larger model."
-        )
-    result = AssistResult(
-        engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled, trimmed
-    )
-    return rank_result(result, score_request_for(request))

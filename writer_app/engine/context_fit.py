@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from writer_app.engine.errors import GenerationError
+
 TokenCounter = Callable[[str], int]
+
+
+def check_prompt_fits(prompt_tokens: int, n_ctx: int) -> None:
+    """A GenerationError with a sentence when a prompt is empty or leaves no room in the context."""
+    if not prompt_tokens:
+        raise GenerationError("There is nothing to send to the model: the prompt is empty.")
+    if prompt_tokens >= n_ctx:
+        raise GenerationError(
+            f"The prompt ({prompt_tokens} tokens) does not fit the model's context of {n_ctx} tokens: "
+            "shorten the text."
+        )
 
 
 def _tail_within(text: str, budget: int, count: TokenCounter) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import llama_cpp
 
+from writer_app.engine.context_fit import check_prompt_fits
 from writer_app.engine.errors import GenerationError
 from writer_app.engine.parallel import stream_parallel
 from writer_app.engine.types import GenerationStats, Sampling
@@ -40,13 +41,7 @@ class Generation:
     def __iter__(self) -> Iterator[str]:
         engine, llama, stats = self._engine, self._engine.llama, self.stats
         started = time.perf_counter()
-        if not self._prompt:
-            raise GenerationError("There is nothing to send to the model: the prompt is empty.")
-        if len(self._prompt) >= engine.n_ctx:
-            raise GenerationError(
-                f"The prompt ({len(self._prompt)} tokens) does not fit the model's context of "
-                f"{engine.n_ctx} tokens: shorten the text."
-            )
+        check_prompt_fits(len(self._prompt), engine.n_ctx)
         tokens = list(self._prompt)  # what the main context must hold before the next decode
         # Claimed before the context changes: a generation this one interrupted must read its own
         # tokens back even if this one is cancelled halfway through reading its prompt.

@@ -4,6 +4,7 @@ ghost text: a suggestion painted after the cursor, never part of the document un
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
@@ -99,17 +100,26 @@ class Editor(QPlainTextEdit):
         else:
             self.clear_ghost()
 
-    def _accept_ghost(self, text: str) -> None:
+    def _type_into_ghost(self, text: str, edit: Callable[[], None]) -> None:
+        """Run `edit`, which puts `text` (the start of the suggestion) into the document, and keep
+        showing the rest of the suggestion after it."""
+        rest = self._ghost[len(text) :]
         self._keeping_ghost = True
         try:
-            cursor = self.textCursor()
-            cursor.beginEditBlock()
-            cursor.insertText(text)
-            cursor.endEditBlock()
-            self.setTextCursor(cursor)
+            edit()
         finally:
             self._keeping_ghost = False
-        self._keep_rest(self._ghost[len(text) :])
+        self._keep_rest(rest)
+
+    def _insert(self, text: str) -> None:
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+
+    def _accept_ghost(self, text: str) -> None:
+        self._type_into_ghost(text, lambda: self._insert(text))
         self.ghostAccepted.emit(text)
 
     def event(self, event: QEvent) -> bool:
@@ -127,13 +137,7 @@ class Editor(QPlainTextEdit):
         anything else, discards it."""
         commit = event.commitString()
         if self._ghost and not event.preeditString() and commit and self._ghost.startswith(commit):
-            rest = self._ghost[len(commit) :]
-            self._keeping_ghost = True
-            try:
-                super().inputMethodEvent(event)
-            finally:
-                self._keeping_ghost = False
-            self._keep_rest(rest)
+            self._type_into_ghost(commit, lambda: super(Editor, self).inputMethodEvent(event))
             return
         self._discard_ghost()
         super().inputMethodEvent(event)
@@ -158,13 +162,7 @@ class Editor(QPlainTextEdit):
             return
         typed = event.text()
         if typed and typed.isprintable() and self._ghost.startswith(typed):
-            rest = self._ghost[len(typed) :]
-            self._keeping_ghost = True
-            try:
-                super().keyPressEvent(event)
-            finally:
-                self._keeping_ghost = False
-            self._keep_rest(rest)
+            self._type_into_ghost(typed, lambda: super(Editor, self).keyPressEvent(event))
             return
         self._discard_ghost()
         super().keyPressEvent(event)

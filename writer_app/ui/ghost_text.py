@@ -3,8 +3,6 @@ the interactive lane and painted after the cursor as it streams; typing on cance
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 
@@ -20,7 +18,6 @@ class GhostText(QObject):
     """One window's suggestions: when to ask, what to show, when to stop."""
 
     statusRequested = Signal(str, int)
-    firstGhostShown = Signal(float)  # seconds from the request to the first visible suggestion
 
     def __init__(self, editor: Editor, client: AssistClient, settings: AppSettings, parent: QObject) -> None:
         super().__init__(parent)
@@ -31,7 +28,6 @@ class GhostText(QObject):
         self._text_before = ""
         self._text_after = ""
         self._raw = ""
-        self._asked_at = 0.0
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.suggest)
@@ -89,7 +85,6 @@ class GhostText(QObject):
             return None
         self._text_before, self._text_after = text[:position], text[position:]
         request = CompletionRequest(self._text_before, self._text_after, seed=position)
-        self._asked_at = time.perf_counter()
         request_id = self.client.submit(request, lane=Lane.INTERACTIVE, title="Suggestion")
         if request_id is None:
             self.statusRequested.emit("Suggestions wait while the assistant writes.", 3000)
@@ -116,10 +111,7 @@ class GhostText(QObject):
         typed = self._typed_since()
         if not suggestion or typed is None or not suggestion.startswith(typed) or suggestion == typed:
             return
-        first = not self.editor.ghost_text
         self.editor.show_ghost(suggestion[len(typed) :], self.editor.textCursor().position())
-        if first:
-            self.firstGhostShown.emit(time.perf_counter() - self._asked_at)
 
     def _on_chunks(self, request_id: int, _index: int, text: str) -> None:
         if request_id == self._request_id:
