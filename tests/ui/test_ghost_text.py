@@ -87,6 +87,10 @@ def test_typing_something_else_cancels_the_generation_at_once(qtbot, window, scr
     engines[0].delay_s = 0.2  # a slow model: the suggestion is still being written
     qtbot.keyClicks(window.editor, "The lighthouse")
     qtbot.waitUntil(lambda: window.ghost._request_id is not None, timeout=TIMEOUT_MS)
+    # Running, not merely queued (a queued one is dropped without ever reaching the worker).
+    qtbot.waitUntil(
+        lambda: "Suggestion: running" in window.controller.scheduler.describe(), timeout=TIMEOUT_MS
+    )
     request_id = window.ghost._request_id
     cancelled = []
     window.assist.requestFinished.connect(lambda rid, result: cancelled.append((rid, result.cancelled)))
