@@ -25,6 +25,8 @@ LOGGER = logging.getLogger(__name__)
 EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   rewrite     rewrite the text read from standard input, print the candidates best first
   complete    continue the text read from standard input, print the candidates best first
+  plan        plan a long text: sections with their main points and word budgets
+  draft       plan and write a long text section by section (--out FILE, --resume after a stop)
   score       score candidate texts given as JSON on standard input with the writing reward
   models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
   open FILE   open FILE in the editor, even one named like a command (so does `writer-app -- FILE`)
@@ -33,6 +35,7 @@ examples:
   writer-app notes.md                         open a file in the editor
   echo "Me and him goes there." | writer-app rewrite --mode grammar
   writer-app rewrite --instruction "Make it sound like a pirate" -n 2 --json < draft.txt
+  writer-app draft --words 1500 --out tea.md "An essay on the history of tea"
   writer-app --self-test                      load the model, generate, print tokens/s
 """
 
@@ -327,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_score(argv[1:])
         if command == "complete":
             return run_complete(argv[1:])
+        if command in ("plan", "draft"):
+            from writer_app.draft_cli import run_draft, run_plan
+
+            return (run_plan if command == "plan" else run_draft)(argv[1:])
         if command == "models":
             from writer_app.modelhub.commands import run as run_models
 

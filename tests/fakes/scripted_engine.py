@@ -111,9 +111,9 @@ class ScriptedEngine:
         self._check_open()
         return len(text)
 
-    def chat_tokens(self, messages: Sequence[Mapping[str, str]]) -> list[int]:
+    def chat_tokens(self, messages: Sequence[Mapping[str, str]], answer_start: str = "") -> list[int]:
         self._check_open()
-        rendered = "".join(f"<{m['role']}>\n{m['content']}\n" for m in messages) + "<assistant>\n"
+        rendered = "".join(f"<{m['role']}>\n{m['content']}\n" for m in messages) + "<assistant>\n" + answer_start
         self.prompts.append(rendered)
         return [BOS, *map(ord, rendered)]
 

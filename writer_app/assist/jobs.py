@@ -10,6 +10,8 @@ from enum import Enum
 
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.complete import CompletionRequest, ContinueRequest, complete_ghost, continue_writing
+from writer_app.assist.draft import DraftRequest, write_draft
+from writer_app.assist.outline import PlanRequest, plan_draft
 from writer_app.assist.rewrite import rewrite
 from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.interface import TextEngine
@@ -48,7 +50,7 @@ class JobContext:
     parallel: bool = True
 
 
-AssistFunction = Callable[[TextEngine, object, JobContext], AssistResult]
+AssistFunction = Callable[[TextEngine, object, JobContext], object]  # an AssistResult, a plan, a draft
 
 
 def _with_context(feature: Callable[..., AssistResult]) -> AssistFunction:
@@ -71,16 +73,34 @@ def _complete(engine: TextEngine, request: object, context: JobContext) -> Assis
     return complete_ghost(engine, request, context.cancel, context.listener)  # type: ignore[arg-type]
 
 
+def _plan(engine: TextEngine, request: object, context: JobContext) -> object:
+    return plan_draft(engine, request, cancel=context.cancel, listener=context.listener)  # type: ignore[arg-type]
+
+
+def _draft(engine: TextEngine, request: object, context: JobContext) -> object:
+    return write_draft(
+        engine,
+        request,
+        cancel=context.cancel,
+        listener=context.listener,
+        progress=context.progress,  # type: ignore[arg-type]
+    )
+
+
 # Each kind's request type is fixed by KINDS, so each function gets the request it expects.
 ASSISTS: dict[str, AssistFunction] = {
     "rewrite": _with_context(rewrite),
     "complete": _complete,
     "continue": _with_context(continue_writing),
+    "plan": _plan,
+    "draft": _draft,
 }
 KINDS: dict[type, str] = {
     RewriteRequest: "rewrite",
     CompletionRequest: "complete",
     ContinueRequest: "continue",
+    PlanRequest: "plan",
+    DraftRequest: "draft",
 }
 
 
@@ -92,6 +112,6 @@ def kind_of(request: object) -> str:
         raise TypeError(f"no assist function for {type(request).__name__}") from None
 
 
-def run_job(engine: TextEngine, job: Job, context: JobContext) -> AssistResult:
+def run_job(engine: TextEngine, job: Job, context: JobContext) -> object:
     """Run `job` with its kind's assist function."""
     return ASSISTS[job.kind](engine, job.request, context)

@@ -65,8 +65,9 @@ class TextEngine(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
-    def chat_tokens(self, messages: Sequence[Mapping[str, str]]) -> list[int]:
-        """A chat rendered with the model's template (generation prompt added), as tokens."""
+    def chat_tokens(self, messages: Sequence[Mapping[str, str]], answer_start: str = "") -> list[int]:
+        """A chat rendered with the model's template (generation prompt added), as tokens, then
+        `answer_start`: the beginning of the answer for the model to go on from."""
         ...
 
     def raw_tokens(self, text: str) -> list[int]:

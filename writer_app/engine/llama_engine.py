@@ -38,7 +38,9 @@ PLAIN_CHAT_TEMPLATE = (
 )
 _NO_ABORT = ctypes.cast(None, llama_cpp.ggml_abort_callback)
 # Grammars and log-probabilities are within llama.cpp's reach but not offered through the protocol yet.
-CAPABILITIES = EngineCapabilities(prefix_cache=True, parallel_sequences=True, per_candidate_seeds=True)
+CAPABILITIES = EngineCapabilities(
+    prefix_cache=True, parallel_sequences=True, per_candidate_seeds=True, grammar=True
+)
 
 
 class LlamaEngine:
@@ -128,14 +130,18 @@ class LlamaEngine:
         add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._vocab))
         return self.llama.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False)
 
-    def chat_tokens(self, messages: Sequence[Mapping[str, str]]) -> list[int]:
-        """Render `messages` with the model's chat template (generation prompt added) and tokenize."""
+    def chat_tokens(self, messages: Sequence[Mapping[str, str]], answer_start: str = "") -> list[int]:
+        """Render `messages` with the model's chat template (generation prompt added) and tokenize;
+        `answer_start` is the beginning of the answer, which the model goes on from."""
         prompt = self._formatter(messages=[dict(message) for message in messages]).prompt
         bos = self._piece(self.llama.token_bos(), special=True)
         add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._vocab)) and not (
             bos and prompt.startswith(bos.decode("utf-8", errors="replace"))
         )
-        return self.llama.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+        tokens = self.llama.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+        if answer_start:  # plain text: markup in the user's words is never a control token
+            tokens += self.llama.tokenize(answer_start.encode("utf-8"), add_bos=False, special=False)
+        return tokens
 
     def _piece(self, token: int, special: bool = False) -> bytes:
         if token < 0:
@@ -216,7 +222,7 @@ class LlamaEngine:
         return self._end_token_ids
 
     def _sampler(self, sampling: Sampling) -> LlamaSampler:
-        return build_sampler(self.llama.n_vocab(), sampling, self._end_tokens([sampling]))
+        return build_sampler(self.llama.n_vocab(), sampling, self._end_tokens([sampling]), self._vocab)
 
     def stream_parallel(
         self,

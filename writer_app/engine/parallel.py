@@ -133,7 +133,7 @@ def stream_parallel(
         raise GenerationError(f"The model failed to read the prompt ({error}).") from error
     for s in stats:
         s.reused_prompt_tokens = reused
-    samplers = [build_sampler(n_vocab, sampling, end_tokens) for sampling in samplings]
+    samplers = [build_sampler(n_vocab, sampling, end_tokens, vocab) for sampling in samplings]
     decoders = [codecs.getincrementaldecoder("utf-8")(errors="replace") for _ in range(n)]
     positions = [len(prompt)] * n
     logit_index = [context.batch.n_tokens - 1] * n  # all start from the prompt's last logits

@@ -5,16 +5,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import llama_cpp
 from llama_cpp._internals import LlamaSampler
 
+from writer_app.engine.errors import GenerationError
 from writer_app.engine.types import Sampling
 
 # The repeat penalty looks at this many of the last generated tokens.
 PENALTY_LAST_N = 64
 
 
-def build_sampler(n_vocab: int, sampling: Sampling, end_tokens: Sequence[int] = ()) -> LlamaSampler:
-    """The chain for `sampling`; `end_tokens` are banned when `sampling.stop_at_end` is False.
+def build_sampler(
+    n_vocab: int, sampling: Sampling, end_tokens: Sequence[int] = (), vocab: object = None
+) -> LlamaSampler:
+    """The chain for `sampling`; `end_tokens` are banned when `sampling.stop_at_end` is False; a
+    grammar (which needs the model's `vocab`) goes first, so the cuts only see tokens it allows.
 
     Penalties only lower the logits of at most PENALTY_LAST_N distinct tokens, so the k best tokens
     after them are among the k + PENALTY_LAST_N best before them. Cutting to those first draws exactly
@@ -22,6 +27,8 @@ def build_sampler(n_vocab: int, sampling: Sampling, end_tokens: Sequence[int] = 
     a token with a 49k vocabulary, more with Qwen's 152k).
     """
     sampler = LlamaSampler()
+    if sampling.grammar:
+        _add_grammar(sampler, vocab, sampling.grammar)
     if not sampling.stop_at_end and end_tokens:
         sampler.add_logit_bias(n_vocab, {token: -math.inf for token in end_tokens})
     keep = 1 if sampling.temperature <= 0 else sampling.top_k
@@ -37,3 +44,12 @@ def build_sampler(n_vocab: int, sampling: Sampling, end_tokens: Sequence[int] = 
     sampler.add_temp(sampling.temperature)
     sampler.add_dist(sampling.seed & 0xFFFFFFFF)
     return sampler
+
+
+def _add_grammar(sampler: LlamaSampler, vocab: object, grammar: str) -> None:
+    """Constrain the chain to `grammar` (GBNF, root rule `root`); a grammar llama.cpp cannot parse is
+    a programming error, reported as a generation error rather than a crash."""
+    native = llama_cpp.llama_sampler_init_grammar(vocab, grammar.encode("utf-8"), b"root")
+    if not native:
+        raise GenerationError("The output grammar could not be parsed.")
+    llama_cpp.llama_sampler_chain_add(sampler.sampler, native)  # the chain owns it from here

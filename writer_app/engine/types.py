@@ -31,6 +31,7 @@ class Sampling:
     max_tokens: int = 256
     seed: int = 0
     stop_at_end: bool = True  # False bans end-of-text tokens, so exactly max_tokens come (benchmarks)
+    grammar: str = ""  # a GBNF grammar the output must follow (engines with the `grammar` capability)
 
 
 @dataclass

@@ -1,0 +1,322 @@
+"""Planning a long draft (LongWriter's AgentWrite): an outline of sections, each with a title, a main
+point and a word budget of 200 to 1,000 words that add up to the target; parsed from a line format
+(grammar-constrained where the engine can), repaired, retried, and re-planned one section at a time."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from dataclasses import asdict, dataclass, replace
+
+from writer_app.assist.candidates import CandidateListener
+from writer_app.engine.interface import TextEngine
+from writer_app.engine.types import Sampling
+from writer_app.errors import UserError
+
+MIN_SECTION_WORDS = 200  # AgentWrite's limits per section
+MAX_SECTION_WORDS = 1_000
+MIN_TARGET_WORDS = 200
+MAX_TARGET_WORDS = 20_000
+TYPICAL_SECTION_WORDS = 400
+PLAN_ATTEMPTS = 3
+MAX_TITLE_CHARS = 60
+MAX_POINT_CHARS = 240
+_LABELLED = re.compile(
+    r"^\W*(?:section|paragraph|part)\s*(?P<number>\d{1,2})\W+title\s*:\s*(?P<title>.+?)\s+[-–—|]\s*"
+    r"main\s*point\s*:\s*(?P<point>.+?)\s+[-–—|]\s*(?:words?|word\s*count)\s*:\s*(?P<words>\d[\d,]{1,5})\b",
+    re.IGNORECASE,
+)
+_LINE = re.compile(
+    r"^\W*(?:section|paragraph|part)?\s*(?P<number>\d{1,2})\s*[.):-]?\s*[-–—]?\s*"
+    r"(?:title\s*:\s*)?(?P<title>.+?)\s*(?:[-–—|]\s*)(?:main\s*point\s*:\s*)?(?P<point>.+?)"
+    r"\s*(?:[-–—|(]\s*)(?:words?(?:\s*count)?\s*:\s*)?(?P<words>\d[\d,]{1,5})\s*(?:words?)?\W*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    point: str
+    words: int
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The plan of a draft: its instruction, target length and sections in order."""
+
+    instruction: str
+    target_words: int
+    sections: tuple[Section, ...]
+
+    @property
+    def planned_words(self) -> int:
+        return sum(section.words for section in self.sections)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_data(cls, data: object) -> Outline:
+        """An outline from `plan --json`'s output (or its `plan` part); a sentence if it is not one."""
+        if isinstance(data, dict) and isinstance(data.get("plan"), dict):
+            data = data["plan"]
+        try:
+            sections = tuple(
+                Section(str(s["title"]).strip(), str(s.get("point", "")).strip(), int(s["words"]))
+                for s in data["sections"]  # type: ignore[index]
+            )
+            outline = cls(str(data["instruction"]), int(data["target_words"]), sections)  # type: ignore[index]
+        except (KeyError, TypeError, ValueError) as error:
+            raise UserError(f"This is not a plan as `plan --json` writes it ({error}).") from error
+        check_outline(outline)
+        return outline
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """Plan a draft; with `outline` and `section` set, re-plan only that section of it."""
+
+    instruction: str
+    target_words: int
+    seed: int = 0
+    temperature: float = 0.7
+    outline: Outline | None = None
+    section: int = -1
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    model: str
+    outline: Outline
+    attempts: int
+    cancelled: bool = False
+
+
+def check_target(instruction: str, target_words: int) -> None:
+    """One sentence for an instruction or a target the planner cannot take."""
+    if not instruction.strip():
+        raise UserError("Write an instruction for the draft first: what should the text be about?")
+    if not MIN_TARGET_WORDS <= target_words <= MAX_TARGET_WORDS:
+        raise UserError(
+            f"A draft can be {MIN_TARGET_WORDS:,} to {MAX_TARGET_WORDS:,} words long, not {target_words:,}."
+        )
+
+
+def check_outline(outline: Outline) -> None:
+    check_target(outline.instruction, outline.target_words)
+    if not outline.sections:
+        raise UserError("The plan has no sections: add at least one.")
+    for number, section in enumerate(outline.sections, start=1):
+        if not section.title.strip():
+            raise UserError(f"Section {number} has no title.")
+        if section.words <= 0:
+            raise UserError(f"Section {number} needs a word budget above zero.")
+
+
+def section_count(target_words: int) -> int:
+    """How many sections a target asks for: about 400 words each, within AgentWrite's limits."""
+    low = math.ceil(target_words / MAX_SECTION_WORDS)
+    high = max(low, target_words // MIN_SECTION_WORDS)
+    return min(high, max(low, round(target_words / TYPICAL_SECTION_WORDS)))
+
+
+def repair_budgets(sections: list[Section], target_words: int) -> list[Section]:
+    """Scale the budgets to sum to the target, each kept within 200–1,000 words (10-word steps), and
+    split or merge sections when the target cannot be met within those limits."""
+    sections = [s for s in sections if s.title.strip()]
+    wanted = section_count(target_words)
+    while len(sections) * MAX_SECTION_WORDS < target_words:  # too few: split the largest in two
+        largest = max(range(len(sections)), key=lambda i: sections[i].words)
+        part = sections[largest]
+        sections[largest : largest + 1] = [
+            replace(part, title=f"{part.title} (I)"),
+            replace(part, title=f"{part.title} (II)"),
+        ]
+    while len(sections) > max(1, target_words // MIN_SECTION_WORDS) or len(sections) > 2 * wanted + 2:
+        sections.pop()  # too many for the target: the last ones go
+    raw = [max(1, s.words) for s in sections]
+    scale = target_words / sum(raw)
+    budgets = [min(MAX_SECTION_WORDS, max(MIN_SECTION_WORDS, round(w * scale / 10) * 10)) for w in raw]
+    for _ in range(len(budgets) * 100):  # move 10 words at a time until the sum is the target
+        gap = target_words - sum(budgets)
+        if abs(gap) < 10:
+            break
+        step = 10 if gap > 0 else -10
+        room = [i for i, b in enumerate(budgets) if MIN_SECTION_WORDS <= b + step <= MAX_SECTION_WORDS]
+        if not room:
+            break
+        budgets[max(room, key=lambda i: budgets[i] if step < 0 else -budgets[i])] += step
+    budgets[-1] += target_words - sum(budgets)  # the last few words, so the total is exact
+    return [replace(s, words=b) for s, b in zip(sections, budgets, strict=True)]
+
+
+def _clean_field(text: str, limit: int) -> str:
+    text = " ".join(text.replace("*", " ").split()).strip(" ,;:-–—\"'")
+    if len(text) > limit:
+        cut = text[:limit]
+        text = cut[: cut.rfind(" ")] if " " in cut else cut
+    return text.rstrip(" ,;:-–—")
+
+
+def _clean_title(text: str) -> str:
+    """A title: its first sentence only (small models run on into the point)."""
+    title = _clean_field(text, MAX_TITLE_CHARS)
+    end = re.search(r"[.!?](?:\s|$)", title)
+    return title[: end.start()].strip() if end and end.start() > 3 else title
+
+
+def _clean_point(text: str) -> str:
+    text = _clean_field(text, MAX_POINT_CHARS)
+    end = max(text.rfind(". "), text.rfind("! "), text.rfind("? "))
+    if not text.endswith((".", "!", "?")) and end > 40:
+        text = text[: end + 1]  # a point cut by its length limit ends at its last whole sentence
+    return text
+
+
+def _distinct_titles(sections: list[Section]) -> list[Section]:
+    """A title seen before is replaced by the opening words of its own point (small models repeat
+    the first title for every section), so each heading says something and can be found."""
+    seen: set[str] = set()
+    result = []
+    for section in sections:
+        title = section.title
+        if title.lower() in seen:
+            opening = " ".join(re.findall(r"[\w'’-]+", section.point)[:6])
+            title = opening[:1].upper() + opening[1:] if opening else title
+            while title.lower() in seen:
+                title += " (continued)"
+        seen.add(title.lower())
+        result.append(replace(section, title=title))
+    return result
+
+
+def parse_outline(text: str, instruction: str, target_words: int) -> Outline | None:
+    """The sections of a model's plan in any of the usual line forms, budgets repaired; None when
+    fewer than one section in two lines parses (a plan that is mostly something else)."""
+    sections: list[Section] = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in lines:
+        match = _LABELLED.match(line.strip()) or _LINE.match(line.strip())
+        if match is None:
+            continue
+        title = _clean_title(match["title"])
+        point = _clean_point(match["point"])
+        words = int(match["words"].replace(",", ""))
+        if title and point:
+            sections.append(Section(title, point, words))
+    if not sections or len(sections) * 2 < len(lines):
+        return None
+    sections = _distinct_titles(sections)
+    return Outline(instruction.strip(), target_words, tuple(repair_budgets(sections, target_words)))
+
+
+def plan_grammar(count: int) -> str:
+    """GBNF for exactly `count` numbered lines of the plan's format."""
+    rules = [
+        f'line{i} ::= "Section {i} - Title: " title " - Main point: " point " - Words: " count "\\n"'
+        for i in range(1, count + 1)
+    ]
+    return "\n".join(
+        [
+            "root ::= " + " ".join(f"line{i}" for i in range(1, count + 1)),
+            *rules,
+            r"title ::= [^\n|*-] [^\n|*]{2,48}",
+            r"point ::= [^\n|*-] [^\n|*]{19,238}",
+            "count ::= [1-9] [0-9]{2,3}",
+        ]
+    )
+
+
+def _plan_prompt(instruction: str, target_words: int, count: int) -> str:
+    return (
+        f"Plan the text asked for below as {count} sections, about {target_words:,} words in all. For "
+        "each section give a short title, its main point in one sentence, and its length in words "
+        f"({MIN_SECTION_WORDS} to {MAX_SECTION_WORDS:,} each). Only the last section concludes.\n\n"
+        f"Instruction: {instruction.strip()}\n\n"
+        "Answer with one line per section and nothing else, exactly like this:\n"
+        "Section 1 - Title: ... - Main point: ... - Words: 400"
+    )
+
+
+def _replan_prompt(outline: Outline, index: int) -> str:
+    listed = "\n".join(_plan_line(i + 1, s) for i, s in enumerate(outline.sections))
+    return (
+        f"Instruction: {outline.instruction}\n\nThe plan:\n{listed}\n\n"
+        f"Write a new, different line for section {index + 1} that fits between its neighbours. "
+        "Answer with that one line only, in the same form."
+    )
+
+
+def _plan_line(number: int, section: Section) -> str:
+    return f"Section {number} - Title: {section.title} - Main point: {section.point} - Words: {section.words}"
+
+
+def _generate(
+    engine: TextEngine,
+    prompt: str,
+    sampling: Sampling,
+    cancel: threading.Event | None,
+    listener: CandidateListener | None,
+) -> str:
+    pieces = []
+    for piece in engine.stream(engine.chat_tokens([{"role": "user", "content": prompt}]), sampling, cancel):
+        pieces.append(piece)
+        if listener is not None:
+            listener.chunk(0, piece)
+    return "".join(pieces)
+
+
+def plan_draft(
+    engine: TextEngine,
+    request: PlanRequest,
+    *,
+    cancel: threading.Event | None = None,
+    listener: CandidateListener | None = None,
+) -> PlanResult:
+    """An outline for the request (or the outline with one section re-planned), tried up to
+    PLAN_ATTEMPTS times with new seeds; a sentence when no attempt gives a plan."""
+    replanning = request.outline is not None and 0 <= request.section < len(request.outline.sections)
+    outline = request.outline
+    if replanning:
+        assert outline is not None
+        check_outline(outline)
+        count, prompt = 1, _replan_prompt(outline, request.section)
+    else:
+        check_target(request.instruction, request.target_words)
+        count = section_count(request.target_words)
+        prompt = _plan_prompt(request.instruction, request.target_words, count)
+    grammar = plan_grammar(count) if engine.capabilities.grammar else ""
+    max_tokens = 40 + count * 110
+    for attempt in range(1, PLAN_ATTEMPTS + 1):
+        if listener is not None and attempt > 1:
+            listener.restart(0)
+        sampling = Sampling(
+            temperature=request.temperature,
+            repeat_penalty=1.2,  # small models copy the line before: a new section, not the same one
+            max_tokens=max_tokens,
+            seed=request.seed + attempt - 1,
+            grammar=grammar,
+        )
+        text = _generate(engine, prompt, sampling, cancel, listener)
+        if cancel is not None and cancel.is_set():
+            empty = outline or Outline(request.instruction, request.target_words, ())
+            return PlanResult(engine.model_name, empty, attempt, cancelled=True)
+        if replanning:
+            assert outline is not None
+            parsed = parse_outline(text, outline.instruction, outline.target_words)
+            if parsed is not None:
+                new = replace(parsed.sections[0], words=outline.sections[request.section].words)
+                sections = list(outline.sections)
+                sections[request.section] = new
+                return PlanResult(engine.model_name, replace(outline, sections=tuple(sections)), attempt)
+            continue
+        parsed = parse_outline(text, request.instruction, request.target_words)
+        if parsed is not None:
+            return PlanResult(engine.model_name, parsed, attempt)
+    raise UserError(
+        f"The model did not write a usable plan in {PLAN_ATTEMPTS} tries: try again, use a larger model, "
+        "or write the sections yourself in the outline."
+    )
