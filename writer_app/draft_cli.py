@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
+import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -108,8 +108,14 @@ def _check_out(path: Path) -> None:
         raise UserError(f"--out {path} is a folder: name a file.")
     if not folder.is_dir():
         raise UserError(f"The folder of --out ({folder}) does not exist.")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UserError(f"--out {path} cannot be written: choose a file you may write to.")
+    try:  # the draft is saved atomically: a temporary file beside it, then a rename
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+        if path.exists():
+            with open(path, "ab"):
+                pass
+    except OSError as error:
+        raise UserError(f"--out {path} cannot be written ({error.strerror}): choose another file.") from error
 
 
 class _FileListener(CandidateListener):

@@ -67,7 +67,8 @@ def clean_section(raw: str, title: str) -> str:
         not lines[0].strip()
         or (_HEADING.match(lines[0]) and len(lines[0]) < 120)
         or _LABEL.match(lines[0])
-        or " ".join(lines[0].lower().strip("#*: ").split()) == folded_title
+        or " ".join(lines[0].lower().strip("#*:<> ").split()) == folded_title
+        or _is_title_line(lines)
     ):
         lines.pop(0)
     return "\n".join(lines).strip()

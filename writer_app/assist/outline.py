@@ -23,9 +23,15 @@ TYPICAL_SECTION_WORDS = 400
 PLAN_ATTEMPTS = 3
 MAX_TITLE_CHARS = 60
 MAX_POINT_CHARS = 240
+LINE_OVERHEAD_CHARS = 110  # a plan line's labels, number, title and budget
 _LABELLED = re.compile(
     r"^\W*(?:section|paragraph|part)\s*(?P<number>\d{1,2})\W+title\s*:\s*(?P<title>.+?)\s+[-–—|]\s*"
     r"main\s*point\s*:\s*(?P<point>.+?)\s+[-–—|]\s*(?:words?|word\s*count)\s*:\s*(?P<words>\d[\d,]{1,5})\b",
+    re.IGNORECASE,
+)
+_AGENTWRITE = re.compile(  # LongWriter's own form: no title
+    r"^\W*(?:paragraph|section|part)\s*(?P<number>\d{1,2})\W+main\s*point\s*:\s*(?P<point>.+?)\s+[-–—|]\s*"
+    r"(?:words?|word\s*count)\s*:\s*(?P<words>\d[\d,]{1,5})\b",
     re.IGNORECASE,
 )
 _LINE = re.compile(
@@ -176,6 +182,12 @@ def _clean_point(text: str) -> str:
     return text
 
 
+def _title_from(point: str) -> str:
+    """A heading from a point's opening words, for plans that give none."""
+    opening = " ".join(re.findall(r"[\w'’-]+", point)[:6])
+    return opening[:1].upper() + opening[1:]
+
+
 def _distinct_titles(sections: list[Section]) -> list[Section]:
     """A title seen before is replaced by the opening words of its own point (small models repeat
     the first title for every section), so each heading says something and can be found."""
@@ -184,8 +196,7 @@ def _distinct_titles(sections: list[Section]) -> list[Section]:
     for section in sections:
         title = section.title
         if title.lower() in seen:
-            opening = " ".join(re.findall(r"[\w'’-]+", section.point)[:6])
-            title = opening[:1].upper() + opening[1:] if opening else title
+            title = _title_from(section.point) or title
             while title.lower() in seen:
                 title += " (continued)"
         seen.add(title.lower())
@@ -193,28 +204,35 @@ def _distinct_titles(sections: list[Section]) -> list[Section]:
     return result
 
 
-def parse_outline(text: str, instruction: str, target_words: int) -> Outline | None:
-    """The sections of a model's plan in any of the usual line forms, budgets repaired; None when
-    fewer than one section in two lines parses (a plan that is mostly something else)."""
+def parse_sections(text: str) -> list[Section] | None:
+    """The sections of a model's plan in any of the usual line forms, titles made distinct; None
+    when fewer than one line in two parses (a plan that is mostly something else)."""
     sections: list[Section] = []
     lines = [line for line in text.splitlines() if line.strip()]
     for line in lines:
-        match = _LABELLED.match(line.strip()) or _LINE.match(line.strip())
+        match = _LABELLED.match(line.strip()) or _AGENTWRITE.match(line.strip()) or _LINE.match(line.strip())
         if match is None:
             continue
-        title = _clean_title(match["title"])
         point = _clean_point(match["point"])
+        title = _clean_title(match["title"]) if "title" in match.groupdict() else _title_from(point)
         words = int(match["words"].replace(",", ""))
         if title and point:
             sections.append(Section(title, point, words))
     if not sections or len(sections) * 2 < len(lines):
         return None
-    sections = _distinct_titles(sections)
+    return _distinct_titles(sections)
+
+
+def parse_outline(text: str, instruction: str, target_words: int) -> Outline | None:
+    """An outline from a model's plan, budgets repaired to the target; None when it is no plan."""
+    sections = parse_sections(text)
+    if sections is None:
+        return None
     return Outline(instruction.strip(), target_words, tuple(repair_budgets(sections, target_words)))
 
 
-def plan_grammar(count: int) -> str:
-    """GBNF for exactly `count` numbered lines of the plan's format."""
+def plan_grammar(count: int, point_chars: int = MAX_POINT_CHARS) -> str:
+    """GBNF for exactly `count` numbered lines of the plan's format, points up to `point_chars`."""
     rules = [
         f'line{i} ::= "Section {i} - Title: " title " - Main point: " point " - Words: " count "\\n"'
         for i in range(1, count + 1)
@@ -224,7 +242,7 @@ def plan_grammar(count: int) -> str:
             "root ::= " + " ".join(f"line{i}" for i in range(1, count + 1)),
             *rules,
             r"title ::= [^\n|*-] [^\n|*]{2,48}",
-            r"point ::= [^\n|*-] [^\n|*]{19,238}",
+            rf"point ::= [^\n|*-] [^\n|*]{{19,{max(20, point_chars - 2)}}}",
             "count ::= [1-9] [0-9]{2,3}",
         ]
     )
@@ -288,8 +306,12 @@ def plan_draft(
         check_target(request.instruction, request.target_words)
         count = section_count(request.target_words)
         prompt = _plan_prompt(request.instruction, request.target_words, count)
-    grammar = plan_grammar(count) if engine.capabilities.grammar else ""
-    max_tokens = 40 + count * 110
+    prompt_tokens = len(engine.chat_tokens([{"role": "user", "content": prompt}]))
+    room = engine.n_ctx - prompt_tokens - 16
+    # Points shrink for long plans so every line fits the context (prose runs ≥ 3 characters a token).
+    point_chars = max(40, min(MAX_POINT_CHARS, room * 3 // count - LINE_OVERHEAD_CHARS))
+    grammar = plan_grammar(count, point_chars) if engine.capabilities.grammar else ""
+    max_tokens = max(16, min(room, count * (point_chars + LINE_OVERHEAD_CHARS)))
     for attempt in range(1, PLAN_ATTEMPTS + 1):
         if listener is not None and attempt > 1:
             listener.restart(0)
@@ -306,9 +328,9 @@ def plan_draft(
             return PlanResult(engine.model_name, empty, attempt, cancelled=True)
         if replanning:
             assert outline is not None
-            parsed = parse_outline(text, outline.instruction, outline.target_words)
+            parsed = parse_sections(text)
             if parsed is not None:
-                new = replace(parsed.sections[0], words=outline.sections[request.section].words)
+                new = replace(parsed[0], words=outline.sections[request.section].words)
                 sections = list(outline.sections)
                 sections[request.section] = new
                 return PlanResult(engine.model_name, replace(outline, sections=tuple(sections)), attempt)
