@@ -8,50 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.assist.test_draft import prose
-from tests.fakes.scripted_engine import ScriptedEngine, ScriptedGeneration
+from tests.fakes.draft_engine import Crash, DraftEngine
 from writer_app import cli, draft_cli
 from writer_app.engine.types import EngineConfig
-
-PLAN_REPLY = "\n".join(
-    f"Section {i} - Title: Part {i} - Main point: What part {i} of the story tells. - Words: 300"
-    for i in (1, 2, 3, 4)
-)
-
-
-class Crash(BaseException):
-    """Stands for the process dying: nothing in the app catches it."""
-
-
-class DraftEngine(ScriptedEngine):
-    """Plans when asked for a plan, writes prose otherwise; can crash in the middle of one section."""
-
-    def __init__(self, crash_in_section: int = 0) -> None:
-        super().__init__(script=self._reply)
-        self.crash_in_section = crash_in_section
-        self.sections_started: list[int] = []
-
-    def _reply(self, line: str, seed: int) -> str:
-        prompt = self.prompts[-1]
-        return PLAN_REPLY if "Plan the text" in prompt else prose(line, seed)
-
-    def stream(self, prompt_tokens, sampling, cancel=None):
-        prompt = self.prompts[-1]
-        marker = "Now write section "
-        if marker in prompt:
-            number = int(prompt[prompt.index(marker) + len(marker) :].split(" ", 1)[0])
-            self.sections_started.append(number)
-            if number == self.crash_in_section:
-                return _CrashingGeneration(self, list(prompt_tokens), sampling, cancel)
-        return super().stream(prompt_tokens, sampling, cancel)
-
-
-class _CrashingGeneration(ScriptedGeneration):
-    def __iter__(self):
-        for count, piece in enumerate(super().__iter__()):
-            if count == 20:
-                raise Crash
-            yield piece
 
 
 class Engines(list):

@@ -144,9 +144,18 @@ def run_gui(args: argparse.Namespace) -> int:
     exit_code = 1
 
     def new_window() -> MainWindow:
-        return MainWindow(
+        made = MainWindow(
             controller, settings, autosave, paths.state_dir / "ai-history", prompts, ModelStore(paths)
         )
+        made.drafts.open_window = open_window
+        return made
+
+    def open_window() -> MainWindow:
+        """Another window, shown now (a draft written into a new document)."""
+        made = new_window()
+        windows.append(made)
+        made.show()
+        return made
 
     window = new_window()
     windows = [window]

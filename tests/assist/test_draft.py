@@ -3,11 +3,11 @@ length control, repetition, cleaning, the Markdown form read back with edits, an
 
 from __future__ import annotations
 
-import random
 import threading
 
 import pytest
 
+from tests.fakes.draft_engine import prose
 from tests.fakes.scripted_engine import ScriptedEngine
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.draft import DraftRequest, section_messages, write_draft
@@ -24,26 +24,6 @@ from writer_app.assist.types import Candidate
 from writer_app.documents.draft_journal import DraftJournal, JournalEntry, key_for_path
 from writer_app.errors import UserError
 from writer_app.reward.components import length_score
-
-VOCABULARY = [
-    f"{a}{b}"
-    for a in ("sa", "ke", "lo", "mi", "tu", "ra", "ve", "no")
-    for b in ("n", "l", "ro", "ta", "mi", "sk", "d", "pe", "ga", "u")
-]
-
-
-def prose(line: str, seed: int) -> str:
-    """Fresh prose per seed: 600 words from an 80-word vocabulary, a sentence every 8–14 words."""
-    rng = random.Random(seed)
-    out, length = [], 0
-    for _ in range(600):
-        out.append(rng.choice(VOCABULARY))
-        length += 1
-        if length >= rng.randint(8, 14):
-            out[-1] += "."
-            length = 0
-    out[-1] = out[-1].rstrip(".") + "."
-    return " ".join(out)
 
 
 def outline_of(count: int, words: int = 200, target: int | None = None) -> Outline:

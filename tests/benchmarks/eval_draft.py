@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.benchmarks.table import measured, print_table
+from writer_app.assist import draft as draft_module
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.draft import DraftRequest, write_draft
 from writer_app.assist.draft_text import draft_markdown, repeated_ngram_share, word_count
@@ -59,16 +60,22 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--long", action="store_true", help="add the 5,000-word prompts")
     parser.add_argument("--n-ctx", type=int, default=4096)
+    parser.add_argument("--without-dry", action="store_true", help="also write each draft with DRY off")
     args = parser.parse_args()
     lengths = {1000, 2000} | ({5000} if args.long else set())
     rows = [json.loads(line) for line in RULER.read_text(encoding="utf-8").splitlines() if line.strip()]
     prompts = [r for r in rows if r["length"] in lengths and not re.search(r"[\u4e00-\u9fff]", r["prompt"])]
     model = require_default_model(AppPaths.default())
+    dry = draft_module.DRY_MULTIPLIER
     engine = LlamaEngine(EngineConfig(model, n_ctx=args.n_ctx, n_threads=physical_cores()))
     results = []
     try:
         for row in prompts:
             plan = plan_draft(engine, PlanRequest(row["prompt"], row["length"]))
+            if args.without_dry:  # the same plan and seeds, DRY off
+                draft_module.DRY_MULTIPLIER = 0.0
+                plain = write_draft(engine, DraftRequest(plan.outline))
+                draft_module.DRY_MULTIPLIER = dry
             listener = MemoryListener()
             draft = write_draft(engine, DraftRequest(plan.outline), listener=listener)
             text = draft_markdown(draft.outline, draft.texts)
@@ -88,6 +95,10 @@ def main() -> int:
                 "once_repeated": repeated_ngram_share(once),
                 "once_words_per_s": word_count(once) / once_s,
             }
+            if args.without_dry:
+                result["plain_repeated"] = repeated_ngram_share(draft_markdown(plain.outline, plain.texts))
+                result["plain_s_l"] = plain.length_score
+                result["plain_words_per_s"] = plain.words / plain.seconds
             results.append(result)
             print(
                 f"{row['length']:>5} words asked, {result['sections']} sections: draft {draft.words} words "
@@ -100,13 +111,22 @@ def main() -> int:
     finally:
         engine.close()
     mean = lambda key: statistics.fmean(r[key] for r in results)  # noqa: E731
+    plain = (
+        f"; DRY off: {mean('plain_repeated'):.3f}, S_l {mean('plain_s_l'):.1f}, "
+        f"{mean('plain_words_per_s'):.1f} words/s"
+        if args.without_dry
+        else ""
+    )
     growth = max(max(r["rss"]) - r["rss"][0] for r in results)
     print(f"Long drafts, {len(results)} English prompts of {sorted(lengths)} words ({model.name})")
     print_table(
         [
             measured("mean S_l, plan → sections", mean("s_l"), "≥ 95", f"single shot {mean('once_s_l'):.1f}"),
             measured(
-                "repeated 4-grams, draft", mean("repeated"), "-", f"single shot {mean('once_repeated'):.3f}"
+                "repeated 4-grams, draft",
+                mean("repeated"),
+                "-",
+                f"single shot {mean('once_repeated'):.3f}{plain}",
             ),
             measured(
                 "words per second, draft",

@@ -113,7 +113,9 @@ class ScriptedEngine:
 
     def chat_tokens(self, messages: Sequence[Mapping[str, str]], answer_start: str = "") -> list[int]:
         self._check_open()
-        rendered = "".join(f"<{m['role']}>\n{m['content']}\n" for m in messages) + "<assistant>\n" + answer_start
+        rendered = (
+            "".join(f"<{m['role']}>\n{m['content']}\n" for m in messages) + "<assistant>\n" + answer_start
+        )
         self.prompts.append(rendered)
         return [BOS, *map(ord, rendered)]
 

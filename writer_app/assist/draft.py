@@ -27,6 +27,7 @@ CUT_AT = 1.12  # beyond this share it is cut back to its last sentence end
 SHORT_AT = 0.9  # below this share a section is continued
 MAX_CONTINUATIONS = 2
 MAX_REWRITES = 2  # a section repeating the text so far is written again at most this often
+DRY_MULTIPLIER = 0.8  # llama.cpp's usual strength: repeating the text so far costs more the longer it runs
 REPEATED_LIMIT = 0.3  # share of a section's 4-word sequences already in the draft
 SYSTEM = (
     "You are a skilled writer. You write one section of a longer text at a time, going on from the "
@@ -184,6 +185,7 @@ class _SectionWriter:
                 max_tokens=max_tokens_for(max(wanted, 40)),
                 seed=seed + attempt,
                 stop_at_end=attempt == 0,  # a continuation goes on until the budget is met
+                dry_multiplier=DRY_MULTIPLIER,
             )
             text = self._stream(prompt, sampling, text)
             self.passes += 1

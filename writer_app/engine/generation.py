@@ -13,6 +13,7 @@ import llama_cpp
 from writer_app.engine.context_fit import check_prompt_fits
 from writer_app.engine.errors import GenerationError
 from writer_app.engine.parallel import stream_parallel
+from writer_app.engine.sampling import remember_prompt
 from writer_app.engine.types import GenerationStats, Sampling
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ class Generation:
                 return
             raise GenerationError(f"The model failed to read the prompt ({error}).") from error
         sampler = engine._sampler(self._sampling)
+        if self._sampling.dry_multiplier > 0:
+            remember_prompt(sampler, self._prompt)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         try:
             while True:

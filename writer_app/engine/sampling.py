@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import math
 from collections.abc import Sequence
 
@@ -35,6 +36,8 @@ def build_sampler(
     if keep > 0:
         sampler.add_top_k(keep + PENALTY_LAST_N)
     sampler.add_penalties(n_vocab, PENALTY_LAST_N, sampling.repeat_penalty, 0.0, 0.0)
+    if sampling.dry_multiplier > 0:
+        _add_dry(sampler, vocab, sampling.dry_multiplier)
     if sampling.temperature <= 0:
         sampler.add_greedy()
         return sampler
@@ -53,3 +56,23 @@ def _add_grammar(sampler: LlamaSampler, vocab: object, grammar: str) -> None:
     if not native:
         raise GenerationError("The output grammar could not be parsed.")
     llama_cpp.llama_sampler_chain_add(sampler.sampler, native)  # the chain owns it from here
+
+
+DRY_BASE = 1.75  # llama.cpp's defaults: the penalty grows by this factor per repeated token
+DRY_ALLOWED_LENGTH = 3  # repeats up to this many tokens (names, set phrases) cost nothing
+DRY_WINDOW = 8192
+DRY_BREAKERS = ("\n", ":", '"', "*")
+
+
+def _add_dry(sampler: LlamaSampler, vocab: object, multiplier: float) -> None:
+    breakers = (ctypes.c_char_p * len(DRY_BREAKERS))(*(b.encode("utf-8") for b in DRY_BREAKERS))
+    native = llama_cpp.llama_sampler_init_dry(
+        vocab, multiplier, DRY_BASE, DRY_ALLOWED_LENGTH, DRY_WINDOW, breakers, len(DRY_BREAKERS)
+    )
+    llama_cpp.llama_sampler_chain_add(sampler.sampler, native)
+
+
+def remember_prompt(sampler: LlamaSampler, prompt: Sequence[int]) -> None:
+    """Let the chain's history samplers (DRY, penalties) see the prompt, as llama.cpp's server does."""
+    for token in prompt:
+        llama_cpp.llama_sampler_accept(sampler.sampler, token)

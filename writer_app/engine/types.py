@@ -32,6 +32,9 @@ class Sampling:
     seed: int = 0
     stop_at_end: bool = True  # False bans end-of-text tokens, so exactly max_tokens come (benchmarks)
     grammar: str = ""  # a GBNF grammar the output must follow (engines with the `grammar` capability)
+    # DRY ("don't repeat yourself"): lowers tokens that would extend a sequence already in the prompt
+    # or the answer, more the longer the match; 0 is off (long drafts turn it on).
+    dry_multiplier: float = 0.0
 
 
 @dataclass

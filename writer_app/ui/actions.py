@@ -62,6 +62,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "View", "&Candidates Panel", "Ctrl+Shift+C", lambda w: w.show_dock(w.candidates_dock), separator=True
     ),
     ActionSpec("View", "AI &Edit History", "Ctrl+Shift+H", lambda w: w.show_dock(w.history_dock)),
+    ActionSpec("View", "&Draft Panel", None, lambda w: w.show_dock(w.draft_dock)),
     # Ctrl+digit, not Ctrl+Alt+digit: Ctrl+Alt is AltGr on many European keyboards.
     *(
         ActionSpec(
@@ -88,6 +89,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.session.request_continuation("sentence"),
     ),
     ActionSpec("Assist", "Continue With About N &Words…", None, lambda w: w.continue_with_words()),
+    ActionSpec(
+        "Assist",
+        "Plan a Long &Draft…",
+        "Ctrl+Shift+D",
+        lambda w: w.plan_draft(),
+        tip="An outline with word budgets, then section-by-section writing",
+        separator=True,
+    ),
+    ActionSpec("Assist", "&Pause or Resume Draft", "F8", lambda w: w.drafts.toggle_pause()),
+    ActionSpec("Assist", "Stop Dr&aft", "Shift+F8", lambda w: w.drafts.stop()),
     ActionSpec("Assist", "Suggestion &Delay…", None, lambda w: w.choose_ghost_delay()),
     ActionSpec(
         "Assist",

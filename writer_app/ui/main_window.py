@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QVBoxLayout, QWidget
 
 from writer_app.documents.autosave import AutosaveStore
+from writer_app.documents.draft_journal import DraftJournal
 from writer_app.documents.file_io import DiskState
 from writer_app.model_config import engine_config_for
 from writer_app.modelhub.store import ModelStore
@@ -17,13 +18,16 @@ from writer_app.ui.ai_edits import AiEditTracker
 from writer_app.ui.assist_session import AssistSession
 from writer_app.ui.candidates_panel import CandidatesPanel
 from writer_app.ui.document_session import DocumentSession
+from writer_app.ui.draft_session import DraftSession
 from writer_app.ui.editor import Editor
 from writer_app.ui.find_bar import FindBar
 from writer_app.ui.ghost_text import GhostText
 from writer_app.ui.history_panel import HistoryPanel
 from writer_app.ui.message_bar import MessageBar
 from writer_app.ui.model_manager import ModelManagerDialog
+from writer_app.ui.outline_panel import OutlinePanel
 from writer_app.ui.prompts import Prompts
+from writer_app.ui.recent_menu import fill_recent_menu
 from writer_app.ui.rewrite_bar import RewriteBar
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
@@ -47,6 +51,7 @@ class MainWindow(QMainWindow):
         history_dir: Path,
         prompts: Prompts | None = None,
         model_store: ModelStore | None = None,
+        drafts_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.controller, self.settings, self.autosave = controller, settings, autosave
@@ -75,7 +80,10 @@ class MainWindow(QMainWindow):
         self.candidates_dock = self._dock("Candidates", "candidates", assist_area)
         self.history_panel = HistoryPanel(self)
         self.history_dock = self._dock("AI edits", "history", self.history_panel)
+        self.outline_panel = OutlinePanel(self)
+        self.draft_dock = self._dock("Draft", "draft", self.outline_panel)
         self.tabifyDockWidget(self.candidates_dock, self.history_dock)
+        self.tabifyDockWidget(self.candidates_dock, self.draft_dock)
         self.candidates_dock.raise_()
         self.resizeDocks([self.candidates_dock], [440], Qt.Orientation.Horizontal)
 
@@ -84,6 +92,8 @@ class MainWindow(QMainWindow):
         self.session = AssistSession(controller, self.editor, self.candidates, self.edits, settings, self)
         self.assist = self.session.client  # this window's jobs and only their results
         self.ghost = GhostText(self.editor, self.assist, settings, self)
+        journal = DraftJournal(drafts_dir or history_dir.parent / "drafts")
+        self.drafts = DraftSession(controller, self.editor, self.documents, self.outline_panel, journal, self)
 
         loaded = controller.model_name
         self.model_label = QLabel(f"Model: {loaded}" if loaded else "No model", self)
@@ -133,11 +143,13 @@ class MainWindow(QMainWindow):
         self.edits.messageRequested.connect(self.show_message)
         self.history_panel.revertRequested.connect(self.edits.revert)
         self.ghost.statusRequested.connect(self.statusBar().showMessage)
-        session.messageRequested.connect(self.show_message)
-        session.statusRequested.connect(self.statusBar().showMessage)
         session.busyChanged.connect(self._set_busy)
         session.speedChanged.connect(self.speed_label.setText)
         session.panelRequested.connect(lambda: self.show_dock(self.candidates_dock))
+        for source in (self.drafts, session):
+            source.messageRequested.connect(self.show_message)
+            source.statusRequested.connect(self.statusBar().showMessage)
+        self.drafts.panelRequested.connect(lambda: self.show_dock(self.draft_dock))
         panel.acceptRequested.connect(session.accept_candidate)
         panel.insertRequested.connect(session.insert_candidate_after)
         panel.copyRequested.connect(session.copy_candidate)
@@ -239,25 +251,11 @@ class MainWindow(QMainWindow):
         return self.documents.write_snapshot_now()
 
     def _refresh_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_files
-        for number, entry in enumerate(recent, start=1):
-            action = self.recent_menu.addAction(f"&{number} {entry}")
-            action.setShortcut(QKeySequence(f"Alt+Shift+{number}"))
-            action.triggered.connect(lambda _checked=False, p=entry: self._open_recent(Path(p)))
-        if not recent:
-            self.recent_menu.addAction("(none)").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear List").triggered.connect(self._clear_recent)
+        fill_recent_menu(self.recent_menu, self.settings, self._open_recent)  # type: ignore[arg-type]
 
     def _open_recent(self, path: Path) -> None:
         if self.documents.confirm_discard(self):
             self.open_path(path)
-
-    def _clear_recent(self) -> None:
-        self.settings.clear_recent()
-        self._refresh_recent_menu()
 
     # ----- view --------------------------------------------------------------------------------
     def zoom(self, steps: int) -> None:
@@ -278,6 +276,10 @@ class MainWindow(QMainWindow):
         )
 
     # ----- the assistant (the assist session does the work) ------------------------------------
+    def plan_draft(self) -> None:
+        self.show_dock(self.draft_dock)
+        self.outline_panel.instruction.setFocus()
+
     def focus_instruction(self) -> None:
         self.show_dock(self.candidates_dock)
         self.rewrite_bar.focus_instruction()
@@ -326,6 +328,7 @@ class MainWindow(QMainWindow):
 
     # ----- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.drafts.stop()  # a half-written section goes first; finished ones are kept, Resume goes on
         if not self.documents.confirm_discard(self):
             event.ignore()
             return
