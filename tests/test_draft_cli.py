@@ -74,8 +74,9 @@ def test_resume_after_a_crash_mid_section_writes_each_section_once(engines, tmp_
     )  # the edit is what comes next from
     assert [s["index"] for s in report["sections"]] == [2, 3]
 
+    loaded = len(engines)
     assert cli.main(["draft", "--out", str(out), "--resume"]) == 0  # finished: nothing more to write
-    assert engines[-1].sections_started == []
+    assert len(engines) == loaded  # not even a model was loaded
 
 
 @pytest.mark.parametrize(
@@ -88,6 +89,9 @@ def test_resume_after_a_crash_mid_section_writes_each_section_once(engines, tmp_
         (["draft", "--words", "1000", "--out", "/nonexistent-folder/x.md", "Tea"], "does not exist"),
         (["draft", "--words", "1000", "--out", "/proc/version", "Tea"], "cannot be written"),
         (["plan", "--words", "10", "Tea"], "200 to 20,000 words"),
+        (["plan", "Tea"], "The following arguments are required: --words"),
+        (["draft", "--words", "many", "Tea"], "Argument --words: invalid int value"),
+        (["draft", "Tea"], "Give the draft's length with --words"),
     ],
 )
 def test_bad_input_gets_one_sentence_and_exit_1(engines, argv: list[str], sentence: str, capsys) -> None:
@@ -100,3 +104,27 @@ def test_bad_input_gets_one_sentence_and_exit_1(engines, argv: list[str], senten
 def test_resume_without_a_journal_is_a_sentence(engines, tmp_path: Path, capsys) -> None:
     assert cli.main(["draft", "--out", str(tmp_path / "none.md"), "--resume"]) == 1
     assert "no unfinished draft" in capsys.readouterr().err
+
+
+def test_an_out_file_with_text_or_an_unfinished_draft_is_not_overwritten(
+    engines, tmp_path: Path, capsys
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("My notes.")
+    assert cli.main(["draft", "--words", "1200", "--out", str(notes), "A story"]) == 1
+    assert "already has text" in capsys.readouterr().err and notes.read_text() == "My notes."
+
+    out = tmp_path / "draft.md"
+    engines.queue.append(DraftEngine(crash_in_section=2))
+    with pytest.raises(Crash):
+        cli.main(["draft", "--words", "1200", "--out", str(out), "A story"])
+    assert cli.main(["draft", "--words", "1200", "--out", str(out), "A story"]) == 1
+    assert "unfinished draft: add --resume" in capsys.readouterr().err
+
+    out.write_text("A line the writer put above the draft.\n\n" + out.read_text())
+    assert cli.main(["draft", "--out", str(out), "--resume"]) == 0
+    final = out.read_text()
+    assert final.startswith("A line the writer put above the draft.\n\n## Part 1")
+    assert final.count("## Part") == 4
+    assert cli.main(["draft", "--out", str(out), "--resume"]) == 0
+    assert "is finished: nothing to resume" in capsys.readouterr().err

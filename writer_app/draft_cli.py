@@ -13,7 +13,13 @@ from pathlib import Path
 
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.draft import DraftRequest, DraftResult, write_draft
-from writer_app.assist.draft_text import draft_markdown, repeated_ngram_share, split_draft, word_count
+from writer_app.assist.draft_text import (
+    draft_markdown,
+    heading_line,
+    repeated_ngram_share,
+    split_draft,
+    word_count,
+)
 from writer_app.assist.outline import (
     MAX_TARGET_WORDS,
     MIN_TARGET_WORDS,
@@ -31,8 +37,15 @@ from writer_app.paths import AppPaths
 from writer_app.reward.components import length_score
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments are one sentence and exit status 1, like every other input error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message[:1].upper()}{message[1:]} (see `{self.prog} --help`).")
+
+
 def _plan_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="writer-app plan", description="Plan a long text: sections with a main point and a word budget."
     )
     parser.add_argument("instruction", help="what to write, e.g. 'An essay on the history of tea'")
@@ -48,7 +61,7 @@ def _plan_parser() -> argparse.ArgumentParser:
 
 
 def _draft_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="writer-app draft",
         description="Plan and write a long text section by section (Markdown, one heading per section).",
     )
@@ -128,17 +141,20 @@ class _FileListener(CandidateListener):
         out: Path | None,
         journal: DraftJournal,
         entry: JournalEntry | None,
+        prefix: str = "",
     ) -> None:
         self.outline, self.texts, self.out, self.journal, self.entry = outline, texts, out, journal, entry
+        self.prefix = prefix
         self.started = time.perf_counter()
         self.words_at_start = sum(word_count(t) for t in texts)
 
     def finished(self, candidate: Candidate) -> None:
         self.texts.append(candidate.text)
         if self.out is not None:
-            atomic_write_bytes(self.out, draft_markdown(self.outline, self.texts).encode("utf-8"))
+            markdown = self.prefix + draft_markdown(self.outline, self.texts)
+            atomic_write_bytes(self.out, markdown.encode("utf-8"))
             if self.entry is not None:
-                self.entry = self.journal.finish_section(self.entry, len(self.texts))
+                self.entry = self.journal.finish_section(self.entry, len(self.texts), candidate.text)
         elif not self.json_only:
             print(draft_markdown(self.outline, [candidate.text]), flush=True)
         words = sum(word_count(t) for t in self.texts) - self.words_at_start
@@ -182,12 +198,16 @@ def run_draft(argv: list[str]) -> int:
     key = key_for_path(args.out) if args.out is not None else ""
     entry = journal.load(key) if key else None
     written: list[str] = []
+    prefix = ""  # text the user put before the first heading stays there
     if args.resume:
         if entry is None:
             raise UserError(
                 f"There is no unfinished draft for {args.out}: run without --resume to start one."
             )
         outline = Outline.from_data(entry.plan)
+        if entry.finished:
+            _note(f"The draft in {args.out} is finished: nothing to resume.")
+            return 0
         if entry.done:
             try:
                 markdown = args.out.read_text(encoding="utf-8")
@@ -196,9 +216,22 @@ def run_draft(argv: list[str]) -> int:
                     f"The draft {args.out} cannot be read ({error}): start again without --resume."
                 ) from error
             written = split_draft(markdown, outline, entry.done)
+            first = markdown.find(heading_line(outline.sections[0].title))
+            prefix = markdown[:first] if first > 0 else ""
         _note(f"resuming at section {entry.done + 1} of {len(outline.sections)}")
     elif args.plan is None:
-        check_target(args.instruction, args.words or 0)
+        if args.words is None:
+            raise UserError(
+                "Give the draft's length with --words N (200 to 20,000), or a plan with --plan FILE."
+            )
+        check_target(args.instruction, args.words)
+    if not args.resume and args.out is not None:
+        if entry is not None and not entry.finished:
+            raise UserError(
+                f"{args.out} holds an unfinished draft: add --resume to go on, or choose another --out."
+            )
+        if args.out.exists() and args.out.stat().st_size:
+            raise UserError(f"{args.out} already has text: choose a new file for the draft.")
     engine = _load_engine(_engine_config(args, paths))
     plan_s = 0.0
     try:
@@ -208,7 +241,7 @@ def run_draft(argv: list[str]) -> int:
                 entry = journal.save(JournalEntry(key, asdict(outline), 0, args.seed, args.best_of))
                 atomic_write_bytes(args.out, b"")
         texts = list(written)
-        listener = _FileListener(outline, texts, args.out, journal, entry)
+        listener = _FileListener(outline, texts, args.out, journal, entry, prefix)
         listener.json_only = args.json
         request = DraftRequest(
             outline,

@@ -24,6 +24,7 @@ def check_model(config: EngineConfig, load: Callable[[EngineConfig], object]) ->
         prompt = engine.chat_tokens([{"role": "user", "content": "Write one sentence about the sea."}])
         generation = engine.stream(prompt, Sampling(temperature=0.0, max_tokens=32), threading.Event())
         text = "".join(generation)
+        draft_line = check_draft(engine)
     finally:
         engine.close()
     stats = generation.stats
@@ -33,7 +34,21 @@ def check_model(config: EngineConfig, load: Callable[[EngineConfig], object]) ->
     return (
         f"model: {engine.model_name} ({config.model_path.name}) loaded in {engine.load_seconds:.2f} s, "
         f"{stats.generated_tokens} tokens at {stats.tokens_per_s:.1f} tokens/s on {config.n_threads} threads"
+        f"\n  {draft_line}"
     )
+
+
+def check_draft(engine) -> str:
+    """Long drafts' core: a plan through the grammar sampler, and a few tokens with DRY sampling."""
+    from writer_app.assist.outline import PlanRequest, plan_draft
+
+    result = plan_draft(engine, PlanRequest("A short note about the sea", 400, seed=1))
+    prompt = engine.chat_tokens([{"role": "user", "content": "Go on: the sea was calm, the sea was calm"}])
+    dry = "".join(engine.stream(prompt, Sampling(temperature=0.0, max_tokens=16, dry_multiplier=0.8)))
+    if not result.outline.sections or not dry:
+        raise UserError("Self-test failed: planning or DRY sampling produced nothing.")
+    grammar = "grammar-constrained" if engine.capabilities.grammar else "parsed"
+    return f"drafts: a {grammar} plan of {len(result.outline.sections)} section(s), DRY sampling works"
 
 
 def check_reward() -> str:

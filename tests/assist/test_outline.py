@@ -14,6 +14,7 @@ from writer_app.assist.outline import (
     Outline,
     PlanRequest,
     Section,
+    check_outline,
     parse_outline,
     plan_draft,
     plan_grammar,
@@ -90,6 +91,28 @@ def test_repair_meets_any_target_by_splitting_or_dropping_sections(target: int) 
         repaired = repair_budgets(sections, target)
         assert sum(s.words for s in repaired) == target
         assert all(MIN_SECTION_WORDS <= s.words <= MAX_SECTION_WORDS for s in repaired), (target, count)
+
+
+def test_repair_holds_for_uneven_and_extreme_budgets() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(3_000):
+        target = rng.randint(200, 20_000)
+        count = rng.randint(1, 40)
+        sections = [
+            Section(f"S{i}", "a point", rng.choice([1, 5, 10, 190, 333, 1000, 1009, 50_000]))
+            for i in range(count)
+        ]
+        repaired = repair_budgets(sections, target)
+        assert sum(s.words for s in repaired) == target, (target, [s.words for s in sections])
+        assert all(MIN_SECTION_WORDS <= s.words <= MAX_SECTION_WORDS for s in repaired), (target, count)
+
+
+def test_two_sections_may_not_share_a_heading() -> None:
+    sections = (Section("Tea", "one", 300), Section("tea ", "two", 300))
+    with pytest.raises(UserError, match="same title"):
+        check_outline(Outline("x", 600, sections))
 
 
 def test_section_count_follows_agentwrite_limits() -> None:

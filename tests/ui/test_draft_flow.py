@@ -78,6 +78,15 @@ def body_words(window: MainWindow, number: int) -> int:
     return len(after[1].split("## Part ")[0].split()) if len(after) == 2 else 0
 
 
+def streaming(window: MainWindow, number: int, words: int) -> bool:
+    """Section `number` is streaming in the panel's preview with more than `words` words."""
+    panel = window.outline_panel
+    return (
+        panel.preview_label.text().startswith(f"Section {number}:")
+        and len(panel.preview.toPlainText().split()) > words
+    )
+
+
 def wait_for_draft(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.drafts.draft_id is None, timeout=TIMEOUT_MS)
 
@@ -127,11 +136,12 @@ def test_stop_mid_section_keeps_whole_sections_and_resume_keeps_edits(qtbot, ope
     qtbot.waitUntil(
         lambda: len(finished) == 2 and "Part 3" in window.editor.toPlainText(), timeout=TIMEOUT_MS
     )
-    qtbot.waitUntil(lambda: body_words(window, 3) > 5, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: streaming(window, 3, 5), timeout=TIMEOUT_MS)
     window.outline_panel.stop_button.click()
     text = window.editor.toPlainText()
     assert headings(window) == [f"## Part {i}" for i in (1, 2, 3, 4)]
-    assert body_words(window, 3) == 0  # the half-written section went
+    assert body_words(window, 3) == 0  # the half-written section never reached the text
+    assert window.outline_panel.preview.toPlainText() == ""
     assert body_words(window, 2) > 250
     assert window.outline_panel.state == "stopped"
     journal = DraftJournal(window.drafts.journal.folder)
@@ -159,7 +169,7 @@ def test_a_rewrite_during_a_draft_runs_and_the_draft_goes_on(qtbot, open_window,
     window.editor.setTextCursor(cursor)
     window.outline_panel.write_button.click()
     qtbot.waitUntil(lambda: "## Part 1" in window.editor.toPlainText(), timeout=TIMEOUT_MS)
-    qtbot.waitUntil(lambda: body_words(window, 1) > 10, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: streaming(window, 1, 10), timeout=TIMEOUT_MS)
     cursor = window.editor.textCursor()
     cursor.setPosition(0)
     cursor.setPosition(len("The harbour was quiet that morning."), QTextCursor.MoveMode.KeepAnchor)
@@ -177,13 +187,13 @@ def test_pause_holds_the_draft_until_resumed(qtbot, open_window) -> None:
     plan(qtbot, window)
     window.outline_panel.destination.setCurrentIndex(1)
     window.outline_panel.write_button.click()
-    qtbot.waitUntil(lambda: body_words(window, 1) > 5, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: streaming(window, 1, 5), timeout=TIMEOUT_MS)
     window.drafts.toggle_pause()
     assert window.outline_panel.state == "paused"
     qtbot.wait(100)
-    frozen = window.editor.toPlainText()
+    frozen = window.outline_panel.preview.toPlainText()
     qtbot.wait(300)
-    assert window.editor.toPlainText() == frozen
+    assert window.outline_panel.preview.toPlainText() == frozen
     window.drafts.toggle_pause()
     wait_for_draft(qtbot, window)
     assert len(headings(window)) == 4
@@ -226,7 +236,9 @@ def test_into_a_new_document_opens_a_window_for_it(qtbot, open_window) -> None:
     assert headings(new) == [f"## Part {i}" for i in (1, 2, 3, 4)]
 
 
-def test_resume_after_a_crash_replaces_the_half_written_section(qtbot, open_window, tmp_path: Path) -> None:
+def test_resume_restores_a_finished_section_the_crash_kept_from_the_file(
+    qtbot, open_window, tmp_path: Path
+) -> None:
     from dataclasses import asdict
 
     from tests.fakes.draft_engine import plan_reply
@@ -236,17 +248,58 @@ def test_resume_after_a_crash_replaces_the_half_written_section(qtbot, open_wind
     window = open_window()
     path = tmp_path / "crashed.md"
     outline = parse_outline(plan_reply(4), "A story of the sea", 1200)
-    path.write_text(
-        "## Part 1\n\nThe finished first part, edited.\n\n## Part 2\n\nhalf a sentence the crash cut\n\n"
-        "## Part 3\n\n## Part 4\n\nNotes after the draft.\n"
-    )
-    window.drafts.journal.save(JournalEntry(key_for_path(path), asdict(outline), done=1))
+    # The journal says two sections are finished; the file was saved before the second one came.
+    path.write_text("## Part 1\n\nThe finished first part, edited.\n\n## Part 2\n\n## Part 3\n\n## Part 4\n")
+    texts = ("The first part as written.", "The second part, only in the journal.")
+    window.drafts.journal.save(JournalEntry(key_for_path(path), asdict(outline), done=2, texts=texts))
     assert window.open_path(path)
     assert window.outline_panel.state == "stopped"
     window.drafts.resume()
     wait_for_draft(qtbot, window)
     text = window.editor.toPlainText()
-    assert "half a sentence the crash cut" not in text
     assert text.startswith("## Part 1\n\nThe finished first part, edited.\n\n## Part 2\n\n")
+    assert "The second part, only in the journal." in text
     assert headings(window) == [f"## Part {i}" for i in (1, 2, 3, 4)]
-    assert all(body_words(window, n) > 250 for n in (2, 3))
+    assert all(body_words(window, n) > 250 for n in (3, 4))
+
+
+def test_each_section_is_one_undo_step_even_while_the_user_types(qtbot, open_window) -> None:
+    window = open_window()
+    window.editor.setPlainText("My own opening line.")
+    plan(qtbot, window)
+    window.outline_panel.destination.setCurrentIndex(1)
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+    window.outline_panel.write_button.click()
+    qtbot.waitUntil(lambda: streaming(window, 2, 20), timeout=TIMEOUT_MS)
+    assert body_words(window, 2) == 0  # what streams is not in the document yet
+    typing = QTextCursor(window.editor.document())
+    typing.insertText("Typed meanwhile. ")
+    wait_for_draft(qtbot, window)
+    document = window.editor.document()
+    document.undo()  # section 4, whole
+    assert body_words(window, 4) == 0 and body_words(window, 3) > 250
+    document.undo()
+    document.undo()  # sections 3 and 2, each whole, although the typing came while 2 was written
+    assert body_words(window, 3) == 0 and body_words(window, 2) == 0 and body_words(window, 1) > 250
+    assert window.editor.toPlainText().startswith("Typed meanwhile. My own opening line.")
+
+
+def test_an_untitled_draft_is_offered_again_after_recovery(qtbot, open_window) -> None:
+    window = open_window()
+    plan(qtbot, window)
+    window.outline_panel.destination.setCurrentIndex(1)
+    finished = []
+    window.drafts.client.candidateFinished.connect(lambda _rid, c: finished.append(c.index))
+    window.outline_panel.write_button.click()
+    qtbot.waitUntil(lambda: len(finished) == 1, timeout=TIMEOUT_MS)
+    window.outline_panel.stop_button.click()
+    text, document_id = window.editor.toPlainText(), window.documents.document_id
+
+    later = open_window()  # the app restarted and recovered the unsaved document
+    later.restore_snapshot(text, None, None, document_id)
+    assert later.outline_panel.state == "stopped"
+    later.drafts.resume()
+    wait_for_draft(qtbot, later)
+    assert headings(later) == [f"## Part {i}" for i in (1, 2, 3, 4)]

@@ -126,9 +126,11 @@ def section_messages(
             summarised += 1
         elif len(parts) > 1:
             parts.pop(0)  # even the summaries do not fit: the oldest go
+        elif len(parts[0]) > 200:
+            parts[0] = "…" + parts[0][len(parts[0]) // 4 :]  # only the end of the latest section
         else:
             raise UserError(
-                "The plan and the last section do not fit the model's context: use a larger context."
+                "The plan does not fit the model's context: use a larger context or fewer sections."
             )
     so_far = f"The text so far:\n\n{body}\n\n" if body else "Nothing has been written yet.\n\n"
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": head + so_far + step}]

@@ -120,6 +120,12 @@ def check_outline(outline: Outline) -> None:
             raise UserError(f"Section {number} has no title.")
         if section.words <= 0:
             raise UserError(f"Section {number} needs a word budget above zero.")
+    titles = [" ".join(s.title.lower().split()) for s in outline.sections]
+    for number, title in enumerate(titles, start=1):
+        if title in titles[: number - 1]:
+            raise UserError(
+                f"Sections {titles.index(title) + 1} and {number} have the same title: headings must differ."
+            )
 
 
 def section_count(target_words: int) -> int:
@@ -155,7 +161,11 @@ def repair_budgets(sections: list[Section], target_words: int) -> list[Section]:
         if not room:
             break
         budgets[max(room, key=lambda i: budgets[i] if step < 0 else -budgets[i])] += step
-    budgets[-1] += target_words - sum(budgets)  # the last few words, so the total is exact
+    remainder = target_words - sum(budgets)  # under 10 words: to sections with room, so the total is exact
+    for i in sorted(range(len(budgets)), key=lambda i: budgets[i], reverse=remainder < 0):
+        step = max(MIN_SECTION_WORDS - budgets[i], min(MAX_SECTION_WORDS - budgets[i], remainder))
+        budgets[i] += step
+        remainder -= step
     return [replace(s, words=b) for s, b in zip(sections, budgets, strict=True)]
 
 
@@ -333,6 +343,7 @@ def plan_draft(
                 new = replace(parsed[0], words=outline.sections[request.section].words)
                 sections = list(outline.sections)
                 sections[request.section] = new
+                sections = _distinct_titles(sections)  # never the title of another section
                 return PlanResult(engine.model_name, replace(outline, sections=tuple(sections)), attempt)
             continue
         parsed = parse_outline(text, request.instruction, request.target_words)

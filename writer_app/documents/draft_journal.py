@@ -22,6 +22,7 @@ class JournalEntry:
     done: int = 0
     seed: int = 0
     candidates_per_section: int = 1
+    texts: tuple[str, ...] = ()  # the finished sections as written (the document may be behind)
     updated: float = field(default_factory=time.time)
 
     @property
@@ -48,6 +49,7 @@ class DraftJournal:
         path = self._path(key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            data["texts"] = tuple(data.get("texts", ()))
             entry = JournalEntry(**data)
         except FileNotFoundError:
             return None
@@ -65,8 +67,10 @@ class DraftJournal:
         atomic_write_bytes(self._path(entry.key), data, mode=0o600)
         return entry
 
-    def finish_section(self, entry: JournalEntry, done: int) -> JournalEntry:
-        return self.save(replace(entry, done=done))
+    def finish_section(self, entry: JournalEntry, done: int, text: str = "") -> JournalEntry:
+        """Section `done` - 1 is finished with `text`."""
+        texts = (*entry.texts[: done - 1], *([""] * max(0, done - 1 - len(entry.texts))), text)
+        return self.save(replace(entry, done=done, texts=texts))
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

@@ -37,7 +37,7 @@ def build_sampler(
         sampler.add_top_k(keep + PENALTY_LAST_N)
     sampler.add_penalties(n_vocab, PENALTY_LAST_N, sampling.repeat_penalty, 0.0, 0.0)
     if sampling.dry_multiplier > 0:
-        _add_dry(sampler, vocab, sampling.dry_multiplier)
+        sampler.dry = _add_dry(sampler, vocab, sampling.dry_multiplier)  # type: ignore[attr-defined]
     if sampling.temperature <= 0:
         sampler.add_greedy()
         return sampler
@@ -64,15 +64,21 @@ DRY_WINDOW = 8192
 DRY_BREAKERS = ("\n", ":", '"', "*")
 
 
-def _add_dry(sampler: LlamaSampler, vocab: object, multiplier: float) -> None:
+def _add_dry(sampler: LlamaSampler, vocab: object, multiplier: float) -> object:
+    """DRY after the penalties (it only lowers the few tokens that would extend a repeat); the chain
+    owns it, and its pointer is kept to show it the prompt."""
     breakers = (ctypes.c_char_p * len(DRY_BREAKERS))(*(b.encode("utf-8") for b in DRY_BREAKERS))
     native = llama_cpp.llama_sampler_init_dry(
         vocab, multiplier, DRY_BASE, DRY_ALLOWED_LENGTH, DRY_WINDOW, breakers, len(DRY_BREAKERS)
     )
     llama_cpp.llama_sampler_chain_add(sampler.sampler, native)
+    return native
 
 
 def remember_prompt(sampler: LlamaSampler, prompt: Sequence[int]) -> None:
-    """Let the chain's history samplers (DRY, penalties) see the prompt, as llama.cpp's server does."""
-    for token in prompt:
-        llama_cpp.llama_sampler_accept(sampler.sampler, token)
+    """Show the prompt to the DRY sampler only (not the penalties, nor a grammar), so repeating the
+    text so far is what it penalises."""
+    dry = getattr(sampler, "dry", None)
+    if dry is not None:
+        for token in prompt:
+            llama_cpp.llama_sampler_accept(dry, token)

@@ -88,9 +88,10 @@ class DocumentSession(QObject):
         disk: DiskState | None,
         line_ending: str = "\n",
         has_bom: bool = False,
+        document_id: str = "",
     ) -> None:
         self.autosave.discard(self.document_id)
-        self.document_id = new_document_id()
+        self.document_id = document_id or new_document_id()
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
         self.path, self.disk, self.line_ending, self.has_bom = path, disk, line_ending, has_bom
@@ -108,8 +109,11 @@ class DocumentSession(QObject):
         self.recentChanged.emit()
         return True
 
-    def restore_snapshot(self, text: str, path: Path | None, disk: DiskState | None = None) -> None:
-        """Show recovered text as an unsaved change of `path` (or of a new document)."""
+    def restore_snapshot(
+        self, text: str, path: Path | None, disk: DiskState | None = None, document_id: str = ""
+    ) -> None:
+        """Show recovered text as an unsaved change of `path` (or of a new document); with the
+        snapshot's `document_id` kept, what is keyed by it (a draft's journal) still finds it."""
         line_ending, has_bom = "\n", False
         if path is not None and path.is_file():
             try:
@@ -121,7 +125,7 @@ class DocumentSession(QObject):
                 # What the file was when the text was autosaved: a later change by another program
                 # must still be noticed at the next save.
                 disk = disk or loaded.disk
-        self.set_document("", path, disk, line_ending, has_bom)
+        self.set_document("", path, disk, line_ending, has_bom, document_id)
         cursor = QTextCursor(self.editor.document())
         cursor.insertText(text)
         self.editor.document().setModified(True)

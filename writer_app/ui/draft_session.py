@@ -22,6 +22,7 @@ from writer_app.ui.document_session import DocumentSession
 from writer_app.ui.draft_text_slots import SectionSlots
 from writer_app.ui.editor import Editor
 from writer_app.ui.outline_panel import OutlinePanel
+from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
 
 
@@ -39,9 +40,12 @@ class DraftSession(QObject):
         documents: DocumentSession,
         panel: OutlinePanel,
         journal: DraftJournal,
+        settings: AppSettings,
         parent: QObject,
     ) -> None:
         super().__init__(parent)
+        self.settings = settings
+        panel.restore(settings.draft_words, settings.draft_destination, settings.draft_best_of)
         self.client = controller.client(self)
         self.editor, self.documents, self.panel, self.journal = editor, documents, panel, journal
         self.open_window: Callable[[], object] | None = None  # a new window, for "into a new document"
@@ -71,6 +75,7 @@ class DraftSession(QObject):
 
     # ----- planning ------------------------------------------------------------------------------
     def plan(self, instruction: str, words: int) -> int | None:
+        self.settings.draft_words = words
         return self._submit_plan(PlanRequest(instruction, words, seed=int(time.time()) & 0xFFFF), -1)
 
     def replan(self, row: int) -> int | None:
@@ -95,6 +100,7 @@ class DraftSession(QObject):
 
     # ----- writing -------------------------------------------------------------------------------
     def write(self, destination: str = "here", best_of: int = 1) -> int | None:
+        self.settings.draft_destination, self.settings.draft_best_of = destination, best_of
         try:
             outline = self.panel.outline()
         except UserError as error:
@@ -127,24 +133,26 @@ class DraftSession(QObject):
         self._done_sections = len(written)
         self._words = (sum(word_count(t) for t in written), time.monotonic(), 0.0)
         self.panel.set_state("writing")
-        self.panel.show_progress(self._words[0], outline.target_words, "Writing section 1…")
+        self.panel.show_progress(self._words[0], outline.target_words, f"Writing section {len(written) + 1}…")
         return self.draft_id
 
     def _on_chunks(self, request_id: int, index: int, text: str) -> None:
-        if request_id == self.draft_id:
-            self.slots.append(index, text)
+        if request_id == self.draft_id and self.outline is not None:
+            self.panel.stream(f"Section {index + 1}: {self.outline.sections[index].title}", text)
 
     def _on_restarted(self, request_id: int, index: int) -> None:
         if request_id == self.draft_id:
-            self.slots.remove(index)
+            self.panel.stream("", "", restart=True)
 
     def _on_section(self, request_id: int, candidate: Candidate) -> None:
         if request_id != self.draft_id or self.outline is None or self.entry is None:
             return
         self.slots.finish(candidate.index, candidate.text)
+        self.panel.stream("", "", restart=True)
         self._done_sections = candidate.index + 1
+        self.documents.autosave_now()  # the journal holds the text too, should a crash come first
         try:
-            self.entry = self.journal.finish_section(self.entry, self._done_sections)
+            self.entry = self.journal.finish_section(self.entry, self._done_sections, candidate.text)
         except UserError as error:
             self.statusRequested.emit(f"The draft's journal was not updated: {error}", 8000)
         budget = self.outline.sections[candidate.index].words
@@ -155,10 +163,6 @@ class DraftSession(QObject):
             f"(S_l {length_score(budget, words):.0f})",
             6000,
         )
-
-    def _remove_partial(self) -> None:
-        """A section stopped halfway goes: the document holds whole sections, as the journal does."""
-        self.slots.remove(self._done_sections)
 
     def _on_progress(self, request_id: int, done: int, total: int, unit: str) -> None:
         if request_id != self.draft_id or self.outline is None:
@@ -189,7 +193,7 @@ class DraftSession(QObject):
             self.panel.show_progress(0, result.outline.target_words, "Edit the plan if you like, then Write.")
         elif request_id == self.draft_id and isinstance(result, DraftResult):
             self.draft_id = None
-            self._remove_partial()
+            self.panel.stream("", "", restart=True)
             stopped = result.cancelled or self._done_sections < len(result.outline.sections)
             self.panel.set_state("stopped" if stopped else "idle")
             if not stopped:
@@ -207,7 +211,7 @@ class DraftSession(QObject):
             self.messageRequested.emit(message, "error")
         elif request_id == self.draft_id:
             self.draft_id = None
-            self._remove_partial()
+            self.panel.stream("", "", restart=True)
             self.panel.set_state("stopped")
             self.panel.show_progress(self.panel.progress.value(), self.panel.progress.maximum(), message)
             self.messageRequested.emit(message, "error")
@@ -246,7 +250,7 @@ class DraftSession(QObject):
         if self.draft_id is not None:
             self.client.cancel(Lane.BACKGROUND)
             self.draft_id = None
-            self._remove_partial()
+            self.panel.stream("", "", restart=True)  # the half-written section never reached the text
             self.panel.set_state("stopped")
             self.panel.show_progress(
                 self.panel.progress.value(), self.panel.progress.maximum(), "Stopped: Resume writes the rest."
@@ -260,13 +264,18 @@ class DraftSession(QObject):
                 self.messageRequested.emit("This document has no unfinished draft to resume.", "info")
                 return None
             outline = Outline.from_data(entry.plan)
-            written = tuple(split_draft(self.editor.toPlainText(), outline, entry.done))
+            written = list(split_draft(self.editor.toPlainText(), outline, entry.done))
         except UserError as error:
             self.messageRequested.emit(str(error), "error")
             return None
         self.entry = entry
-        self.slots.find_headings(outline, entry.done)
-        return self._start(outline, written)
+        self.slots.find_headings(outline, 0)
+        for index, text in enumerate(written):  # finished, but the document was not saved in time
+            if not text.strip() and index < len(entry.texts) and entry.texts[index].strip():
+                self.slots.finish(index, entry.texts[index])
+                written[index] = entry.texts[index]
+        self.slots.keep_from(entry.done)
+        return self._start(outline, tuple(written))
 
     # ----- the journal's key -----------------------------------------------------------------------
     def _key(self) -> str:

@@ -93,7 +93,9 @@ class MainWindow(QMainWindow):
         self.assist = self.session.client  # this window's jobs and only their results
         self.ghost = GhostText(self.editor, self.assist, settings, self)
         journal = DraftJournal(drafts_dir or history_dir.parent / "drafts")
-        self.drafts = DraftSession(controller, self.editor, self.documents, self.outline_panel, journal, self)
+        self.drafts = DraftSession(
+            controller, self.editor, self.documents, self.outline_panel, journal, settings, self
+        )
 
         loaded = controller.model_name
         self.model_label = QLabel(f"Model: {loaded}" if loaded else "No model", self)
@@ -235,8 +237,10 @@ class MainWindow(QMainWindow):
     def open_path(self, path: Path) -> bool:
         return self.documents.open_path(path)  # a file that cannot be read leaves everything as it was
 
-    def restore_snapshot(self, text: str, path: Path | None, disk: DiskState | None = None) -> None:
-        self.documents.restore_snapshot(text, path, disk)
+    def restore_snapshot(
+        self, text: str, path: Path | None, disk: DiskState | None = None, document_id: str = ""
+    ) -> None:
+        self.documents.restore_snapshot(text, path, disk, document_id)
 
     def save(self) -> bool:
         return self.documents.save(self)
@@ -328,10 +332,10 @@ class MainWindow(QMainWindow):
 
     # ----- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.drafts.stop()  # a half-written section goes first; finished ones are kept, Resume goes on
         if not self.documents.confirm_discard(self):
             event.ignore()
             return
+        self.drafts.stop()  # finished sections are in the text and the journal: Resume goes on
         self.session.stop_everything()
         self.ghost.close()
         self.documents.close()

@@ -77,6 +77,13 @@ class OutlinePanel(QWidget):
         self.write_button = QPushButton("Write", self)
         self.pause_button = QPushButton("Pause", self)
         self.stop_button = QPushButton("Stop", self)
+        self.preview_label = QLabel("", self)
+        self.preview = QPlainTextEdit(self)
+        self.preview.setReadOnly(True)
+        self.preview.setMaximumHeight(140)
+        self.preview.setPlaceholderText(
+            "The section being written streams here; it goes into the document whole."
+        )
         self.progress = QProgressBar(self)
         self.progress.setFormat("%v of %m words")
         self.status = QLabel("Plan a draft: an instruction, a length, then Plan.", self)
@@ -106,6 +113,8 @@ class OutlinePanel(QWidget):
         column.addWidget(self.total_label)
         column.addLayout(edit_row)
         column.addLayout(write_row)
+        column.addWidget(self.preview_label)
+        column.addWidget(self.preview)
         column.addWidget(self.progress)
         column.addWidget(self.status)
 
@@ -124,6 +133,13 @@ class OutlinePanel(QWidget):
         self.stop_button.clicked.connect(self.stopRequested)
         self.table.itemChanged.connect(lambda _item: self._update_total())
         self.target.valueChanged.connect(lambda _value: self._update_total())
+
+    def restore(self, words: int, destination: str, best_of: int) -> None:
+        """The remembered target, destination and candidates per section."""
+        self.target.setValue(words)
+        index = self.destination.findData(destination)
+        self.destination.setCurrentIndex(max(0, index))
+        self.best_of.setValue(best_of)
 
     def _ask_plan(self) -> None:
         self.planRequested.emit(self.instruction.toPlainText().strip(), self.target.value())
@@ -216,8 +232,10 @@ class OutlinePanel(QWidget):
         """idle, planning, writing, paused or stopped (a draft that can be resumed)."""
         self._state = state
         busy = state in ("planning", "writing", "paused")
-        for widget in (self.plan_button, self.write_button, self.table, *self.buttons.values()):
+        for widget in (self.plan_button, self.write_button):
             widget.setEnabled(not busy)
+        for widget in (self.table, *self.buttons.values()):  # a resumable draft keeps its plan
+            widget.setEnabled(state == "idle")
         self.pause_button.setEnabled(state in ("writing", "paused", "stopped"))
         self.pause_button.setText("Resume" if state in ("paused", "stopped") else "Pause")
         self.stop_button.setEnabled(busy)
@@ -240,6 +258,19 @@ class OutlinePanel(QWidget):
             item = self.table.item(row, WRITTEN)
             if item is not None:
                 item.setText("")
+
+    def stream(self, title: str, text: str, restart: bool = False) -> None:
+        """Streamed text of the section being written (it reaches the document when finished)."""
+        if restart:
+            self.preview.clear()
+            self.preview_label.setText("")
+            return
+        if title and self.preview_label.text() != title:
+            self.preview_label.setText(title)
+        cursor = self.preview.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertText(text)
+        self.preview.ensureCursorVisible()
 
     def show_progress(self, done: int, total: int, detail: str) -> None:
         self.progress.setRange(0, max(1, total))

@@ -26,11 +26,15 @@ def recover_unsaved(
                 else new_window()
             )
             target.restore_snapshot(
-                snapshot.text, Path(snapshot.path) if snapshot.path else None, snapshot.disk
+                snapshot.text,
+                Path(snapshot.path) if snapshot.path else None,
+                snapshot.disk,
+                snapshot.document_id,
             )
             if target is not first:
                 opened.append(target)
-            if not target.write_snapshot_now():  # the old snapshot goes only once the new one exists
-                continue
+            # Rewritten under the same id by this instance: it is this app's snapshot from now on.
+            target.write_snapshot_now()
+            continue
         autosave.discard(snapshot.document_id)
     return opened

@@ -61,6 +61,9 @@ class AppSettings:
     last_instruction = _Setting("assist/last_instruction", "", str)
     ghost_enabled = _Setting("assist/ghost_text", True, flag)  # suggestions while typing
     ghost_delay_ms = _Setting("assist/ghost_delay_ms", 600, int, clamp=(150, 5_000))
+    draft_words = _Setting("draft/target_words", 1500, int, clamp=(200, 20_000))
+    draft_destination = _Setting("draft/destination", "new", str)
+    draft_best_of = _Setting("draft/best_of", 1, int, clamp=(1, 4))
 
     def __init__(self, config_dir: Path) -> None:
         config_dir.mkdir(parents=True, exist_ok=True)
