@@ -30,8 +30,8 @@ def engines(monkeypatch: pytest.MonkeyPatch) -> Engines:
         made.append(engine)
         return engine
 
-    monkeypatch.setattr(draft_cli, "_load_engine", load)
-    monkeypatch.setattr(draft_cli, "_engine_config", lambda args, paths: EngineConfig(Path("scripted.gguf")))
+    monkeypatch.setattr(draft_cli, "load_engine", load)
+    monkeypatch.setattr(draft_cli, "engine_config", lambda args, paths: EngineConfig(Path("scripted.gguf")))
     return made
 
 

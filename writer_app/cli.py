@@ -47,7 +47,7 @@ def ensure_std_streams() -> None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
-def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, help="a .gguf model file (default: the embedded model)")
     parser.add_argument("--n-ctx", type=int, default=4096, help="context size in tokens (default 4096)")
     parser.add_argument("--threads", type=int, help="CPU threads (default: the physical cores)")
@@ -78,7 +78,7 @@ def _main_parser() -> argparse.ArgumentParser:
         "--exit-when-ready", action="store_true", help=argparse.SUPPRESS
     )  # start-up benchmark
     parser.add_argument("--version", action="version", version=f"writer-app {__version__}")
-    _add_engine_options(parser)
+    add_engine_options(parser)
     return parser
 
 
@@ -95,11 +95,11 @@ def _rewrite_parser() -> argparse.ArgumentParser:
     parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_engine_options(parser)
+    add_engine_options(parser)
     return parser
 
 
-def _engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
+def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
     from writer_app.modelhub.default_model import require_default_model
 
     if args.model:
@@ -111,13 +111,13 @@ def _engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
     return engine_config_for(model, args.n_ctx, args.threads)
 
 
-def _load_engine(config: EngineConfig):
+def load_engine(config: EngineConfig):
     from writer_app.engine.llama_engine import LlamaEngine
 
     return LlamaEngine(config)
 
 
-def _configure_logging(verbose: bool) -> None:
+def configure_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -151,13 +151,13 @@ def _result_json(result: AssistResult) -> dict[str, object]:
 
 def run_rewrite(argv: list[str]) -> int:
     args = _rewrite_parser().parse_args(argv)
-    _configure_logging(args.verbose)
+    configure_logging(args.verbose)
     if args.candidates < 1 or args.candidates > 16:
         raise UserError("Ask for between 1 and 16 candidates (-n).")
     stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
     text = check_text(decode_input(stdin))
     paths = AppPaths.default(args.home)
-    engine = _load_engine(_engine_config(args, paths))
+    engine = load_engine(engine_config(args, paths))
     try:
         request = RewriteRequest(
             text=text,
@@ -181,7 +181,7 @@ def _complete_parser() -> argparse.ArgumentParser:
     parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_engine_options(parser)
+    add_engine_options(parser)
     return parser
 
 
@@ -189,14 +189,14 @@ def run_complete(argv: list[str]) -> int:
     from writer_app.assist.complete import ContinueRequest, continue_writing
 
     args = _complete_parser().parse_args(argv)
-    _configure_logging(args.verbose)
+    configure_logging(args.verbose)
     if args.candidates < 1 or args.candidates > 16:
         raise UserError("Ask for between 1 and 16 candidates (-n).")
     if args.max_words is not None and not 1 <= args.max_words <= 2_000:
         raise UserError("--max-words must be between 1 and 2,000.")
     stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
     text = check_text(decode_input(stdin), what="text to continue")
-    engine = _load_engine(_engine_config(args, AppPaths.default(args.home)))
+    engine = load_engine(engine_config(args, AppPaths.default(args.home)))
     try:
         length = "words" if args.max_words else "paragraph"
         request = ContinueRequest(
@@ -236,7 +236,7 @@ def _score_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--judge", action="store_true", help="add the model as a pairwise judge (loads a model)"
     )
-    _add_engine_options(parser)
+    add_engine_options(parser)
     return parser
 
 
@@ -266,7 +266,7 @@ def _score_request(payload: object) -> tuple[ScoreRequest, list[str]]:
 
 def run_score(argv: list[str]) -> int:
     args = _score_parser().parse_args(argv)
-    _configure_logging(args.verbose)
+    configure_logging(args.verbose)
     raw = decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
     try:
         payload = json.loads(raw)
@@ -279,7 +279,7 @@ def run_score(argv: list[str]) -> int:
     if args.fluency or args.judge:
         from writer_app.engine.scoring import TokenScorer
 
-        config = _engine_config(args, AppPaths.default(args.home))
+        config = engine_config(args, AppPaths.default(args.home))
         scorer = TokenScorer(config.model_path, config.n_threads)
     try:
         scored = rank_candidates(
@@ -315,7 +315,7 @@ def run_score(argv: list[str]) -> int:
 def run_self_test(args: argparse.Namespace) -> int:
     from writer_app import self_test
 
-    return self_test.run(args, _engine_config(args, AppPaths.default(args.home)), _load_engine)
+    return self_test.run(args, engine_config(args, AppPaths.default(args.home)), load_engine)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise UserError("Name the file to open: writer-app open FILE.")
         else:
             args = parser.parse_args(argv)
-        _configure_logging(args.verbose)
+        configure_logging(args.verbose)
         if args.self_test:
             return run_self_test(args)
         from writer_app.app import run_gui

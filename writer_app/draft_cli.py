@@ -29,7 +29,7 @@ from writer_app.assist.outline import (
     plan_draft,
 )
 from writer_app.assist.types import Candidate
-from writer_app.cli import _add_engine_options, _configure_logging, _engine_config, _load_engine
+from writer_app.cli import add_engine_options, configure_logging, engine_config, load_engine
 from writer_app.documents.draft_journal import DraftJournal, JournalEntry, key_for_path
 from writer_app.documents.file_io import atomic_write_bytes
 from writer_app.errors import UserError
@@ -56,7 +56,7 @@ def _plan_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json", action="store_true", help="print the plan as JSON (what `draft --plan` reads)"
     )
-    _add_engine_options(parser)
+    add_engine_options(parser)
     return parser
 
 
@@ -81,7 +81,7 @@ def _draft_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json", action="store_true", help="print the plan, per-section words and S_l, timings"
     )
-    _add_engine_options(parser)
+    add_engine_options(parser)
     return parser
 
 
@@ -91,9 +91,9 @@ def _note(text: str) -> None:
 
 def run_plan(argv: list[str]) -> int:
     args = _plan_parser().parse_args(argv)
-    _configure_logging(args.verbose)
+    configure_logging(args.verbose)
     check_target(args.instruction, args.words)
-    engine = _load_engine(_engine_config(args, AppPaths.default(args.home)))
+    engine = load_engine(engine_config(args, AppPaths.default(args.home)))
     started = time.perf_counter()
     try:
         result = plan_draft(engine, PlanRequest(args.instruction, args.words, seed=args.seed))
@@ -185,7 +185,7 @@ def _outline_for(args: argparse.Namespace, engine: object) -> tuple[Outline, flo
 
 def run_draft(argv: list[str]) -> int:
     args = _draft_parser().parse_args(argv)
-    _configure_logging(args.verbose)
+    configure_logging(args.verbose)
     if args.resume and args.out is None:
         raise UserError("--resume needs --out: the file whose draft should go on.")
     if not 1 <= args.best_of <= 8:
@@ -232,7 +232,7 @@ def run_draft(argv: list[str]) -> int:
             )
         if args.out.exists() and args.out.stat().st_size:
             raise UserError(f"{args.out} already has text: choose a new file for the draft.")
-    engine = _load_engine(_engine_config(args, paths))
+    engine = load_engine(engine_config(args, paths))
     plan_s = 0.0
     try:
         if not args.resume:

@@ -59,6 +59,13 @@ class DraftJournal:
             ) from error
         return entry if entry.key == key else None
 
+    def load_quietly(self, key: str) -> JournalEntry | None:
+        """The draft under `key`, or None when there is none or it cannot be read."""
+        try:
+            return self.load(key)
+        except UserError:
+            return None
+
     def save(self, entry: JournalEntry) -> JournalEntry:
         """Write `entry` atomically (a crash leaves the previous version whole)."""
         entry = replace(entry, updated=time.time())

@@ -114,6 +114,9 @@ class DraftSession(QObject):
             window.drafts.panel.set_outline(outline)  # type: ignore[attr-defined]
             window.drafts.panelRequested.emit()  # type: ignore[attr-defined]
             return window.drafts.write("here", best_of)  # type: ignore[attr-defined]
+        previous = self.journal.load_quietly(self._key())
+        if previous is not None and not previous.finished:
+            self.statusRequested.emit("A new draft replaces this document's unfinished one.", 8000)
         self.slots.insert_headings(outline)
         self.panel.clear_written()
         self.entry = JournalEntry(self._key(), asdict(outline), 0, int(time.time()) & 0xFFFF, best_of)
@@ -298,10 +301,7 @@ class DraftSession(QObject):
         self.plan_id = self.draft_id = None
         self.slots.clear()
         self.entry = None
-        try:
-            entry = self.journal.load(self._key())
-        except UserError:
-            entry = None
+        entry = self.journal.load_quietly(self._key())
         if entry is None or entry.finished:
             self.panel.set_state("idle")
             return
