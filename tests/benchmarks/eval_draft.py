@@ -1,8 +1,8 @@
 """Offline evaluation of long drafts (LongBench-Write's length score): the English prompts of
-../shared/data/longwrite_ruler.jsonl that ask for 1,000 and 2,000 words (--long adds the 5,000-word
-ones), written by plan → sections with the default model, beside a single-shot generation asked for
-the same text. Reports S_l, the share of repeated 4-word sequences, words per second and the resident
-memory after each section (flat is the goal).
+../shared/data/longwrite_ruler.jsonl that ask for 1,000 and 2,000 words (--lengths 5000 --limit 1
+for one 5,000-word prompt), written by plan → sections with the default model, beside a single-shot
+generation asked for the same text. Reports S_l, the share of repeated 4-word sequences, words per
+second and the resident memory after each section (flat is the goal).
 
 Run with `make eval-draft`. Prints figures; asserts nothing.
 """
@@ -58,13 +58,15 @@ def single_shot(engine: LlamaEngine, prompt: str, length: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--long", action="store_true", help="add the 5,000-word prompts")
+    parser.add_argument("--lengths", default="1000,2000", help="which prompts, by length (e.g. 5000)")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many prompts")
     parser.add_argument("--n-ctx", type=int, default=4096)
     parser.add_argument("--without-dry", action="store_true", help="also write each draft with DRY off")
     args = parser.parse_args()
-    lengths = {1000, 2000} | ({5000} if args.long else set())
+    lengths = {int(x) for x in args.lengths.split(",")}
     rows = [json.loads(line) for line in RULER.read_text(encoding="utf-8").splitlines() if line.strip()]
     prompts = [r for r in rows if r["length"] in lengths and not re.search(r"[\u4e00-\u9fff]", r["prompt"])]
+    prompts = prompts[: args.limit] if args.limit else prompts
     model = require_default_model(AppPaths.default())
     dry = draft_module.DRY_MULTIPLIER
     engine = LlamaEngine(EngineConfig(model, n_ctx=args.n_ctx, n_threads=physical_cores()))
@@ -105,7 +107,8 @@ def main() -> int:
                 f"S_l {draft.length_score:.0f} repeated {result['repeated']:.3f} "
                 f"{result['words_per_s']:.0f} w/s, RSS {min(listener.rss):.0f}–{max(listener.rss):.0f} MB | "
                 f"single shot {result['once_words']} words S_l {result['once_s_l']:.0f} "
-                f"repeated {result['once_repeated']:.3f} — {row['prompt'][:60]}",
+                f"repeated {result['once_repeated']:.3f} — {row['prompt'][:60]}\n"
+                f"      RSS after each section (MB): {' '.join(f'{v:.0f}' for v in listener.rss)}",
                 flush=True,
             )
     finally:
