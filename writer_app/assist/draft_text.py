@@ -57,10 +57,18 @@ def summary_of(text: str, sentences_kept: int = 2) -> str:
     return text.strip()[:end].strip()
 
 
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:sure|okay|ok|certainly)[,!.]?\s*)?"
+    r"(?:here(?:'s| is| are)|below is|the following)\b[^\n]{0,120}:\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def clean_section(raw: str, title: str) -> str:
     """A section's text from the model's answer: no preamble, no heading of its own (the draft adds
-    one), no chatter after it."""
-    text = clean_output(raw)
+    one), no lead-in lines about itself ("Here's the 370 words of text:"), no chatter after it."""
+    text = _LEAD_IN.sub("", clean_output(raw))
+    text = re.sub(r"\n{3,}", "\n\n", text)
     lines = text.split("\n")
     folded_title = " ".join(title.lower().split())
     while lines and (

@@ -177,11 +177,41 @@ def _clean_field(text: str, limit: int) -> str:
     return text.rstrip(" ,;:-–—")
 
 
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
+)
+
+
 def _clean_title(text: str) -> str:
-    """A title: its first sentence only (small models run on into the point)."""
+    """A title: its first sentence only (small models run on into the point), without a bracket left
+    open or a last word that leads nowhere ("… History, from")."""
     title = _clean_field(text, MAX_TITLE_CHARS)
     end = re.search(r"[.!?](?:\s|$)", title)
-    return title[: end.start()].strip() if end and end.start() > 3 else title
+    title = title[: end.start()].strip() if end and end.start() > 3 else title
+    if title.count("(") > title.count(")"):
+        title = title[: title.rfind("(")]
+    words = title.split()
+    while len(words) > 1 and (words[-1].lower().strip(",;:-") in _DANGLING or not words[-1].strip(",;:-(")):
+        words.pop()
+    return " ".join(words).rstrip(" ,;:-–—")
 
 
 def _clean_point(text: str) -> str:

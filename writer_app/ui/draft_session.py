@@ -58,6 +58,7 @@ class DraftSession(QObject):
         self._words = (0, 0.0, 0.0)  # words at start, run start time, paused seconds
         self._paused_at = 0.0
         self._done_sections = 0
+        self._finished = (0, 0)  # budgets and words of the finished sections
         panel.planRequested.connect(self.plan)
         panel.replanRequested.connect(self.replan)
         panel.writeRequested.connect(self.write)
@@ -134,6 +135,10 @@ class DraftSession(QObject):
         )
         self.draft_id = self.client.submit(request, Lane.BACKGROUND, title="Draft")
         self._done_sections = len(written)
+        self._finished = (
+            sum(s.words for s in outline.sections[: len(written)]),
+            sum(word_count(t) for t in written),
+        )
         self._words = (sum(word_count(t) for t in written), time.monotonic(), 0.0)
         self.panel.set_state("writing")
         self.panel.show_progress(self._words[0], outline.target_words, f"Writing section {len(written) + 1}…")
@@ -160,6 +165,7 @@ class DraftSession(QObject):
             self.statusRequested.emit(f"The draft's journal was not updated: {error}", 8000)
         budget = self.outline.sections[candidate.index].words
         words = word_count(candidate.text)
+        self._finished = (self._finished[0] + budget, self._finished[1] + words)
         self.panel.mark_written(candidate.index, words, length_score(budget, words))
         self.statusRequested.emit(
             f"Section {candidate.index + 1} written: {words} of {budget} words "
@@ -179,9 +185,14 @@ class DraftSession(QObject):
         section = min(self._done_sections + 1, len(self.outline.sections))
         detail = (
             f"Section {section} of {len(self.outline.sections)} · {done:,} of {total:,} {unit} · "
-            f"{rate:.1f} words/s{left} · S_l {length_score(total, done):.0f}"
+            f"{rate:.1f} words/s{left}{self._length_so_far()}"
         )
         self.panel.show_progress(done, total, detail)
+
+    def _length_so_far(self) -> str:
+        """S_l of the finished sections against their budgets (the whole draft's comes at the end)."""
+        budgets, words = self._finished
+        return f" · S_l {length_score(budgets, words):.0f} so far" if budgets else ""
 
     def _on_finished(self, request_id: int, result: object) -> None:
         if request_id == self.plan_id and isinstance(result, PlanResult):
