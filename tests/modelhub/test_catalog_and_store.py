@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -20,15 +21,16 @@ def test_every_catalog_entry_validates() -> None:
     assert len(entries) >= 7
     ids = {e.id for e in entries}
     for wanted in (
-        "qwen2.5-0.5b",
-        "qwen2.5-1.5b",
-        "llama-3.2-1b",
-        "llama-3.2-3b",
+        "qwen3-0.6b",
+        "qwen3-1.7b",
+        "qwen3-4b",
         "gemma-3-1b",
-        "smollm2-1.7b",
-        "phi-3.5-mini",
+        "gemma-3-4b",
+        "smollm3-3b",
+        "llama-3.2-3b",
     ):
         assert any(i.startswith(wanted) for i in ids), wanted
+    assert all(e.checked is None or e.sha256 is None or len(e.sha256) == 64 for e in entries)
 
 
 def test_the_schema_names_what_is_wrong() -> None:
@@ -82,7 +84,7 @@ def test_models_command_downloads_uses_and_rewrites_with_it(tmp_path: Path, tiny
     offline = run_cli(
         "models",
         "download",
-        "qwen2.5-1.5b-instruct-q4_k_m",
+        "qwen3-1.7b-q8_0",
         "--yes",
         "--endpoint",
         "http://127.0.0.1:9",
@@ -115,3 +117,58 @@ def test_a_manifest_with_unknown_fields_or_broken_entries_still_loads(
     reopened = ModelStore(paths)
     assert model.id in [m.id for m in reopened.installed()]
     assert reopened.get(model.id) == model
+
+
+def test_models_verify_reports_a_missing_file_and_a_wrong_size_and_fills_in(tmp_path: Path, capsys) -> None:
+    from writer_app.modelhub.commands import run as run_models
+
+    good, wrong, fresh = b"GGUF good model bytes", b"GGUF other bytes", b"GGUF new model bytes!"
+    base = json.loads(CATALOG_FILE.read_text())["models"][0]
+
+    def item(model_id: str, file: str, size: int, checked: str | None) -> dict:
+        return {
+            **base,
+            "id": model_id,
+            "repo_id": f"org/{model_id}",
+            "file": file,
+            "size_bytes": size,
+            "sha256": None,
+            "checked": checked,
+        }
+
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(
+        json.dumps(
+            {
+                "schema": 1,
+                "models": [
+                    item("good", "good.gguf", len(good), "2025-01-01"),
+                    item("gone", "gone.gguf", 100, "2025-01-01"),
+                    item("wrong-size", "wrong.gguf", len(wrong) + 5, "2025-01-01"),
+                    item("approximate", "fresh.gguf", 10**6, None),
+                ],
+            }
+        )
+    )
+    hub = MockHub()
+    hub.add("org/good", "good.gguf", good)
+    hub.add("org/wrong-size", "wrong.gguf", wrong)
+    hub.add("org/approximate", "fresh.gguf", fresh)
+    hub.start()
+    try:
+        status = run_models(["verify", "--endpoint", hub.url, "--catalog", str(catalog), "--write"])
+    finally:
+        hub.stop()
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "✗ gone: not found" in out
+    assert (
+        f"✗ wrong-size: size differs: the catalog has {len(wrong) + 5:,} bytes, the hub {len(wrong):,}" in out
+    )
+    assert "✓ good" in out and "+ approximate: found; exact size" in out
+    written = {m["id"]: m for m in json.loads(catalog.read_text())["models"]}
+    assert written["approximate"]["size_bytes"] == len(fresh) and written["approximate"]["checked"]
+    assert written["approximate"]["sha256"] == hashlib.sha256(fresh).hexdigest()
+    assert (
+        written["gone"]["size_bytes"] == 100 and written["wrong-size"]["sha256"] is None
+    )  # left as they were

@@ -90,7 +90,7 @@ def test_the_installed_wheel_runs_without_the_checkout(tmp_path: Path, default_m
 
     listed = writer_app("models", "list")
     assert listed.returncode == 0, listed.stderr
-    assert "qwen2.5-1.5b-instruct-q4_k_m" in listed.stdout
+    assert "qwen3-1.7b-q8_0" in listed.stdout
 
     tested = writer_app("--self-test")
     assert tested.returncode == 0, tested.stderr

@@ -22,6 +22,7 @@ _CHATTER = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+_THINKING = re.compile(r"^<think>.*?(?:</think>|$)", re.DOTALL)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 _FENCE = re.compile(r"^```[\w-]*\n(.*?)\n?```$", re.DOTALL)
@@ -86,6 +87,7 @@ def clean_output(text: str, source: str = "", *, same_shape: bool = False) -> st
     """
     cleaned = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = _CONTROL.sub("", cleaned.replace("\u2028", "\n").replace("\u2029", "\n")).strip()
+    cleaned = _THINKING.sub("", cleaned).strip()  # a reasoning model's trace is not the answer
     fenced = _FENCE.match(cleaned)
     if fenced and not source.lstrip().startswith("```"):
         cleaned = fenced.group(1).strip()

@@ -133,7 +133,10 @@ class LlamaEngine:
     def chat_tokens(self, messages: Sequence[Mapping[str, str]], answer_start: str = "") -> list[int]:
         """Render `messages` with the model's chat template (generation prompt added) and tokenize;
         `answer_start` is the beginning of the answer, which the model goes on from."""
-        prompt = self._formatter(messages=[dict(message) for message in messages]).prompt
+        # Reasoning models (Qwen3, SmolLM3) read `enable_thinking`: writing wants the answer, not a trace.
+        prompt = self._formatter(
+            messages=[dict(message) for message in messages], enable_thinking=False
+        ).prompt
         bos = self._piece(self.llama.token_bos(), special=True)
         add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._vocab)) and not (
             bos and prompt.startswith(bos.decode("utf-8", errors="replace"))

@@ -26,6 +26,9 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "memory_bytes": int,
     "tier": str,
 }
+_OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "checked": (str, type(None)),  # when `models verify` last confirmed size and sha256; None: approximate
+}
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -50,6 +53,7 @@ class CatalogEntry:
     context_length: int
     memory_bytes: int
     tier: str
+    checked: str | None = None
 
 
 def validate_entry(raw: object) -> list[str]:
@@ -61,7 +65,10 @@ def validate_entry(raw: object) -> list[str]:
         wrong_type = key in raw and not isinstance(raw[key], kind)
         if wrong_type or (kind is int and isinstance(raw.get(key), bool)):
             problems.append(f"{key} has the wrong type")
-    unknown = [f"unknown field {key}" for key in raw if key not in _FIELDS]
+    for key, kind in _OPTIONAL.items():
+        if key in raw and not isinstance(raw[key], kind):
+            problems.append(f"{key} has the wrong type")
+    unknown = [f"unknown field {key}" for key in raw if key not in _FIELDS and key not in _OPTIONAL]
     if problems:
         return problems + unknown
     problems = unknown

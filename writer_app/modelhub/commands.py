@@ -42,6 +42,11 @@ def parser() -> argparse.ArgumentParser:
     use.add_argument("id")
     remove = sub.add_parser("remove", help="delete a downloaded or imported model", parents=[common])
     remove.add_argument("id")
+    verify = sub.add_parser(
+        "verify", help="check every catalog entry against the hub (file, size, sha256)", parents=[common]
+    )
+    verify.add_argument("--write", action="store_true", help="fill in exact sizes and hashes in the catalog")
+    verify.add_argument("--catalog", type=Path, help="a catalog file other than the packaged one")
     return top
 
 
@@ -62,6 +67,8 @@ def run(argv: list[str]) -> int:
     args.home = getattr(args, "home", None)
     args.endpoint = getattr(args, "endpoint", None)
     store = ModelStore(AppPaths.default(args.home))
+    if args.action == "verify":
+        return _verify(args)
     catalog = load_catalog()
     if args.action == "list":
         installed = {m.id: m for m in store.installed()}
@@ -137,3 +144,16 @@ def run(argv: list[str]) -> int:
     store.remove(args.id)
     print(f"Removed {args.id}.")
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from writer_app.modelhub.catalog import CATALOG_FILE
+    from writer_app.modelhub.verify import report, verify_catalog, write_checked
+
+    path = args.catalog or CATALOG_FILE
+    endpoint = args.endpoint or default_endpoint()
+    checks = verify_catalog(endpoint, path)
+    print(report(checks))
+    if args.write:
+        print(f"{write_checked(checks, path)} entries updated in {path}.")
+    return 1 if any(check.problem for check in checks) else 0

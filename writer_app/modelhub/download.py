@@ -70,7 +70,7 @@ def default_endpoint() -> str:
     return os.environ.get("HF_ENDPOINT", "").rstrip("/") or "https://huggingface.co"
 
 
-def _metadata(remote: RemoteFile, endpoint: str) -> tuple[str, int | None, str | None, str | None]:
+def remote_metadata(remote: RemoteFile, endpoint: str) -> tuple[str, int | None, str | None, str | None]:
     """(download URL, size, etag, commit) from a HEAD request made by huggingface_hub."""
     from huggingface_hub import get_hf_file_metadata, hf_hub_url
     from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, RepositoryNotFoundError
@@ -247,7 +247,7 @@ def download(
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / remote.file
     part = folder / (remote.file + ".part")
-    url, size, etag, commit = _metadata(remote, endpoint)
+    url, size, etag, commit = remote_metadata(remote, endpoint)
     total = size or remote.expected_size or 0
     state = _read_state(part)
     if state.get("etag") != etag or state.get("size") != total:
