@@ -115,6 +115,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from writer_app.ui.prompts import Prompts
     from writer_app.ui.recovery import recover_unsaved
     from writer_app.ui.settings import AppSettings
+    from writer_app.ui.theme import apply_theme
     from writer_app.worker.controller import AssistController
 
     paths = AppPaths.default(args.home)
@@ -129,6 +130,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
         app.setWindowIcon(QIcon(str(icon)))
     settings = AppSettings(paths.config_dir)
+    apply_theme(settings.theme)
     autosave = AutosaveStore(paths.state_dir / "autosave")
     autosave.claim()  # held while this app runs: its snapshots are not offered to another instance
     fetch_target = first_use_path(paths)
@@ -145,7 +147,13 @@ def run_gui(args: argparse.Namespace) -> int:
 
     def new_window() -> MainWindow:
         made = MainWindow(
-            controller, settings, autosave, paths.state_dir / "ai-history", prompts, ModelStore(paths)
+            controller,
+            settings,
+            autosave,
+            paths.state_dir / "ai-history",
+            prompts,
+            ModelStore(paths),
+            dictionary_file=paths.data_dir / "dictionary.txt",
         )
         made.drafts.open_window = open_window
         return made
@@ -174,7 +182,8 @@ def run_gui(args: argparse.Namespace) -> int:
             "No model is installed: run `make run` to fetch the default model, or start with --model PATH."
         )
     else:
-        controller.load_model(engine_config_for(Path(model), args.n_ctx, args.threads))
+        n_ctx, threads = args.n_ctx or settings.model_context, args.threads or settings.model_threads or None
+        controller.load_model(engine_config_for(Path(model), n_ctx, threads))
     try:
         if screenshot:
             from writer_app.ui.screenshot import take_screenshot

@@ -17,7 +17,7 @@ from writer_app.assist.text_input import check_text, decode_input
 from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
-from writer_app.model_config import engine_config_for
+from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for
 from writer_app.paths import AppPaths
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 
@@ -49,7 +49,9 @@ def ensure_std_streams() -> None:
 
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, help="a .gguf model file (default: the embedded model)")
-    parser.add_argument("--n-ctx", type=int, default=4096, help="context size in tokens (default 4096)")
+    parser.add_argument(
+        "--n-ctx", type=int, help="context size in tokens (default 4096, or the Preferences')"
+    )
     parser.add_argument("--threads", type=int, help="CPU threads (default: the physical cores)")
     parser.add_argument("--home", type=Path, help="keep settings, data and state under this folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to standard error")
@@ -108,7 +110,7 @@ def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
         from writer_app.modelhub.store import ModelStore
 
         model = ModelStore(paths).active_path() or require_default_model(paths)
-    return engine_config_for(model, args.n_ctx, args.threads)
+    return engine_config_for(model, args.n_ctx or DEFAULT_CONTEXT, args.threads)
 
 
 def load_engine(config: EngineConfig):

@@ -205,6 +205,9 @@ def test_a_length_the_user_picks_and_the_suggestion_delay(qtbot, window, prompts
         assert window.continue_with_words() is not None
         assert window.session.pending.request.words == 40 and window.session.pending.request.length == "words"
     assert window.session.last_result is not None and window.session.last_result.candidates
-    prompts.answers["ask_number"] = 900
-    window.choose_ghost_delay()
+    dialog = window.open_preferences()
+    dialog.ghost_delay.setValue(900)  # read at the next pause in typing
     assert window.settings.ghost_delay_ms == 900
+    dialog.ghost.setChecked(True)
+    assert window.ghost.enabled and window.actions_by_name["ghost"].isChecked()
+    dialog.close()

@@ -15,7 +15,6 @@ from writer_app.ui.editor import Editor
 from writer_app.ui.prompts import Prompts
 from writer_app.ui.settings import AppSettings
 
-AUTOSAVE_INTERVAL_MS = 30_000
 # A snapshot copies the whole text on the GUI thread (20 ms for 5 MB): the timer waits for a pause.
 AUTOSAVE_PAUSE_S = 1.0
 
@@ -55,7 +54,7 @@ class DocumentSession(QObject):
         editor.focusLost.connect(self.autosave_now)
         self.autosaveFailed.connect(self._on_autosave_failed)
         self.timer = QTimer(self)
-        self.timer.setInterval(AUTOSAVE_INTERVAL_MS)
+        self.timer.setInterval(settings.autosave_s * 1000)
         self.timer.timeout.connect(self.autosave_at_a_pause)
         self.retry = QTimer(self)
         self.retry.setSingleShot(True)
@@ -188,7 +187,7 @@ class DocumentSession(QObject):
     def autosave_at_a_pause(self) -> None:
         now = time.monotonic()
         typing = now - self._last_edit < AUTOSAVE_PAUSE_S
-        overdue = now - self._last_snapshot > 2 * AUTOSAVE_INTERVAL_MS / 1000  # never wait for ever
+        overdue = now - self._last_snapshot > 2 * self.timer.interval() / 1000  # never wait for ever
         if typing and not overdue:
             self.retry.start()  # the user is typing: try again after the pause
         else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QTextCursor,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
@@ -53,6 +54,7 @@ class Editor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.assist_menu: QMenu | None = None
+        self.context_menu_hook: Callable[[QMenu, QPoint], None] | None = None  # spelling suggestions
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabChangesFocus(False)
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
@@ -184,6 +186,12 @@ class Editor(QPlainTextEdit):
         painter.drawText(rect.right() + 1, rect.top() + metrics.ascent(), shown)
         painter.end()
 
+    def use_palette(self, palette: QPalette) -> None:
+        """A new theme: the editor's colours and the highlighter's."""
+        self.setPalette(palette)
+        self.highlighter.use_palette(palette)
+        self.highlighter.rehighlight()
+
     def set_base_font(self, font: QFont) -> None:
         self._base_point_size = max(font.pointSize(), 6)
         self.setFont(font)
@@ -205,6 +213,8 @@ class Editor(QPlainTextEdit):
         if self.assist_menu is not None:
             menu.insertMenu(menu.actions()[0] if menu.actions() else None, self.assist_menu)
             menu.insertSeparator(menu.actions()[1] if len(menu.actions()) > 1 else None)
+        if self.context_menu_hook is not None:
+            self.context_menu_hook(menu, event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
 

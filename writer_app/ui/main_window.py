@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from writer_app.documents.autosave import AutosaveStore
 from writer_app.documents.draft_journal import DraftJournal
 from writer_app.documents.file_io import DiskState
+from writer_app.documents.spelling import Spelling
 from writer_app.model_config import engine_config_for
 from writer_app.modelhub.store import ModelStore
 from writer_app.ui.actions import build_actions
@@ -26,13 +27,14 @@ from writer_app.ui.history_panel import HistoryPanel
 from writer_app.ui.message_bar import MessageBar
 from writer_app.ui.model_manager import ModelManagerDialog
 from writer_app.ui.outline_panel import OutlinePanel
+from writer_app.ui.preferences import PreferencesDialog
 from writer_app.ui.prompts import Prompts
 from writer_app.ui.recent_menu import fill_recent_menu
 from writer_app.ui.rewrite_bar import RewriteBar
 from writer_app.ui.settings import AppSettings
+from writer_app.ui.spell_check import SpellCheck
+from writer_app.ui.status_line import StatusLine
 from writer_app.worker.controller import AssistController
-
-COUNT_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         prompts: Prompts | None = None,
         model_store: ModelStore | None = None,
         drafts_dir: Path | None = None,
+        dictionary_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.controller, self.settings, self.autosave = controller, settings, autosave
@@ -93,25 +96,14 @@ class MainWindow(QMainWindow):
         self.assist = self.session.client  # this window's jobs and only their results
         self.ghost = GhostText(self.editor, self.assist, settings, self)
         journal = DraftJournal(drafts_dir or history_dir.parent / "drafts")
+        personal = dictionary_file or history_dir.parent / "dictionary.txt"
+        self.spell = SpellCheck(self.editor, Spelling(personal), self)
         self.drafts = DraftSession(
             controller, self.editor, self.documents, self.outline_panel, journal, settings, self
         )
 
-        loaded = controller.model_name
-        self.model_label = QLabel(f"Model: {loaded}" if loaded else "No model", self)
-        self.lanes_label = QLabel("", self)
-        self.speed_label = QLabel("", self)
-        self.count_label = QLabel("", self)
-        self.busy = QProgressBar(self)
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(120)
-        self.busy.hide()
-        for widget in (self.busy, self.lanes_label, self.speed_label, self.count_label, self.model_label):
-            self.statusBar().addPermanentWidget(widget)
-        self.count_timer = QTimer(self)  # counting words in a large file costs milliseconds:
-        self.count_timer.setSingleShot(True)  # do it once typing pauses, not on every key
-        self.count_timer.setInterval(COUNT_DELAY_MS)
-        self.count_timer.timeout.connect(self._update_counts)
+        self.status = StatusLine(self.statusBar(), self.editor, controller, lambda: self.session.running)
+        self.count_label, self.model_label = self.status.count_label, self.status.model_label
         self.actions_by_name = build_actions(self)
         self.recent_menu = self.actions_by_name["File/Open Recent"]
         self.editor.assist_menu = self.actions_by_name["Assist/Rewrite Selection"]
@@ -119,7 +111,6 @@ class MainWindow(QMainWindow):
         self._refresh_recent_menu()
         self._restore_settings()
         self._update_title()
-        self._update_counts()
 
     # ----- construction ------------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
@@ -131,7 +122,6 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         documents, session, panel, controller = self.documents, self.session, self.candidates, self.controller
-        self.editor.textChanged.connect(self.count_timer.start)
         self.find_bar.messageRequested.connect(self.show_message)
         documents.titleChanged.connect(self._update_title)
         documents.messageRequested.connect(self.show_message)
@@ -139,6 +129,7 @@ class MainWindow(QMainWindow):
         documents.recentChanged.connect(self._refresh_recent_menu)
         documents.documentReplaced.connect(session.stop_everything)  # only once the new text is in
         documents.documentReplaced.connect(self.ghost.close)
+        documents.documentReplaced.connect(self.spell.follow_document)
         documents.documentReplaced.connect(lambda: self.edits.load(self.documents.path))
         documents.saved.connect(self.edits.save)
         self.edits.editsChanged.connect(self.history_panel.show_edits)
@@ -146,7 +137,7 @@ class MainWindow(QMainWindow):
         self.history_panel.revertRequested.connect(self.edits.revert)
         self.ghost.statusRequested.connect(self.statusBar().showMessage)
         session.busyChanged.connect(self._set_busy)
-        session.speedChanged.connect(self.speed_label.setText)
+        session.speedChanged.connect(self.status.speed_label.setText)
         session.panelRequested.connect(lambda: self.show_dock(self.candidates_dock))
         for source in (self.drafts, session):
             source.messageRequested.connect(self.show_message)
@@ -160,10 +151,7 @@ class MainWindow(QMainWindow):
         self.rewrite_bar.instructionSubmitted.connect(lambda text: session.request_rewrite(instruction=text))
         panel.candidateCountChanged.connect(lambda count: setattr(self.settings, "candidate_count", count))
         panel.orderChanged.connect(lambda order: setattr(self.settings, "candidate_order", order))
-        controller.modelLoading.connect(self._on_model_loading)
-        controller.modelLoaded.connect(self._on_model_loaded)
-        controller.modelFailed.connect(self._on_model_failed)
-        controller.lanesChanged.connect(self.lanes_label.setText)
+        controller.modelFailed.connect(self.show_message)
 
     def _restore_settings(self) -> None:
         if self.settings.geometry is not None:
@@ -179,6 +167,8 @@ class MainWindow(QMainWindow):
             self.editor.set_base_font(font)
         if self.settings.zoom:
             self.editor.zoom(self.settings.zoom)
+        self.spell.set_language(self.settings.spell_language)
+        self.spell.set_enabled(self.settings.spell_enabled)
 
     def show_dock(self, dock: QDockWidget) -> None:
         dock.show()
@@ -196,33 +186,15 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         self.setWindowTitle(f"{'• ' if self.is_modified else ''}{self.documents.title} — Writer")
 
-    def _update_counts(self) -> None:
-        words, chars = self.editor.word_and_char_count()
-        self.count_label.setText(f"{words:,} words, {chars:,} characters")
-
     def show_message(self, text: str, level: str = "error") -> None:
         self.message_bar.show_message(text, level)
         if level != "error":
             self.statusBar().showMessage(text, 8000)
 
     def _set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
+        self.status.busy.setVisible(busy)
         if busy:
             self.message_bar.hide()
-
-    def _on_model_loading(self, path: str) -> None:
-        self.model_label.setText(f"Loading {Path(path).name}…")
-        self.busy.show()
-
-    def _on_model_loaded(self, name: str, seconds: float) -> None:
-        self.model_label.setText(f"Model: {name}")
-        self.model_label.setToolTip(f"Loaded in {seconds:.1f} s")
-        self.busy.setVisible(self.session.running)
-
-    def _on_model_failed(self, message: str) -> None:
-        self.model_label.setText("No model")
-        self.busy.hide()
-        self.show_message(message)
 
     # ----- files (the document session does the work) ------------------------------------------
     def new_document(self) -> None:
@@ -301,11 +273,14 @@ class MainWindow(QMainWindow):
         words = self.prompts.ask_number(self, "Continue writing", "About how many words?", 150, 10, 2_000)
         return None if words is None else self.session.request_continuation("words", words)
 
-    def choose_ghost_delay(self) -> None:
-        label = "Suggest after a pause in typing of (milliseconds):"
-        delay = self.prompts.ask_number(self, "Suggestions", label, self.settings.ghost_delay_ms, 150, 5_000)
-        if delay is not None:
-            self.settings.ghost_delay_ms = delay
+    def open_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self, self.settings)
+        dialog.open()
+        return dialog
+
+    def set_suggestions(self, enabled: bool) -> None:
+        self.ghost.set_enabled(enabled)
+        self.actions_by_name["ghost"].setChecked(enabled)
 
     def stop(self) -> None:
         """Esc: stop the assistant if it is writing (a suggestion on its way included), else close the
@@ -328,7 +303,8 @@ class MainWindow(QMainWindow):
             self.show_message("No model is installed: open Assist → Models… to download one.")
             return
         self.session.stop()
-        self.controller.load_model(engine_config_for(Path(path)))
+        threads = self.settings.model_threads or None
+        self.controller.load_model(engine_config_for(Path(path), self.settings.model_context, threads))
 
     # ----- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

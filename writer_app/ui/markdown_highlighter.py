@@ -1,12 +1,22 @@
-"""Markdown syntax highlighting: headings, emphasis, lists, quotes, code, links."""
+"""Markdown syntax highlighting — headings, emphasis, lists, quotes, code, links — and misspellings."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+)
 
-_IN_FENCE = 1
+_IN_FENCE = 1  # block state bits: inside a fenced code block,
+_SPELL_PENDING = 2  # and prose whose spelling was not checked yet (out of view when highlighted)
 
 
 def _format(
@@ -29,6 +39,14 @@ class MarkdownHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document: QTextDocument, palette: QPalette) -> None:
         super().__init__(document)
+        # Spell checking (ui/spell_check.py): whether to check a block now (only those in view), and
+        # the spans of a line to underline.
+        self.spelling: Callable[[QTextBlock], bool] | None = None
+        self.spelling_spans: Callable[[str], list[tuple[int, int]]] | None = None
+        self.use_palette(palette)
+
+    def use_palette(self, palette: QPalette) -> None:
+        """Colours for a light or a dark background (call `rehighlight` after a change)."""
         dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
         accent = QColor("#7aa2f7" if dark else "#1f4fa3")
         muted = QColor("#8b949e" if dark else "#6a737d")
@@ -59,25 +77,51 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self._fence_rule = re.compile(r"^\s{0,3}(```|~~~)")
         self._inline_marks = set("`*_[<")
         self._line_starts = set("-*+0123456789>_")
+        self._misspelled = QColor("#ff6b6b" if dark else "#d0021b")
 
     def highlightBlock(self, text: str) -> None:
-        in_fence = self.previousBlockState() == _IN_FENCE
+        if self._markdown(text) and self.spelling is not None:
+            if self.spelling(self.currentBlock()):
+                self._underline_misspellings(text)
+            else:
+                self.setCurrentBlockState(self.currentBlockState() | _SPELL_PENDING)
+
+    @staticmethod
+    def spelling_pending(block: QTextBlock) -> bool:
+        """The block is prose highlighted while out of view: its spelling is still to be checked."""
+        return block.userState() > 0 and bool(block.userState() & _SPELL_PENDING)
+
+    def _underline_misspellings(self, text: str) -> None:
+        spans = self.spelling_spans(text) if self.spelling_spans is not None else []
+        wide = not text.isascii() and any(ord(c) > 0xFFFF for c in text)
+        for start, end in spans:
+            if wide:  # Qt counts UTF-16 units; Python counts code points
+                start, end = (len(text[:i].encode("utf-16-le")) // 2 for i in (start, end))
+            fmt = QTextCharFormat(self.format(start))
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+            fmt.setUnderlineColor(self._misspelled)
+            self.setFormat(start, end - start, fmt)
+
+    def _markdown(self, text: str) -> bool:
+        """Markdown formats for one line; True when it is prose (spell-checked), False for code."""
+        previous = self.previousBlockState()
+        in_fence = previous > 0 and bool(previous & _IN_FENCE)
         if not text:
             self.setCurrentBlockState(_IN_FENCE if in_fence else 0)
-            return
+            return False
         if (text[0] in "`~ " or in_fence) and self._fence_rule.match(text):
             self.setFormat(0, len(text), self._fence)
             self.setCurrentBlockState(0 if in_fence else _IN_FENCE)
-            return
+            return False
         if in_fence:
             self.setFormat(0, len(text), self._code)
             self.setCurrentBlockState(_IN_FENCE)
-            return
+            return False
         self.setCurrentBlockState(0)
         first = text.lstrip()[:1]
         if first == "#" and self._heading_rule.match(text):
             self.setFormat(0, len(text), self._heading)
-            return
+            return True
         if first in self._line_starts:
             for pattern, fmt in self._line_rules:
                 match = pattern.match(text)
@@ -85,9 +129,10 @@ class MarkdownHighlighter(QSyntaxHighlighter):
                     self.setFormat(match.start(), match.end() - match.start(), fmt)
                     break
         if self._inline_marks.isdisjoint(text):
-            return
+            return True
         for match in self._inline.finditer(text):
             kind = match.lastgroup or ""
             fmt = self._inline_formats.get(kind)
             if fmt is not None:
                 self.setFormat(match.start(), match.end() - match.start(), fmt)
+        return True

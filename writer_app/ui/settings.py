@@ -61,6 +61,13 @@ class AppSettings:
     last_instruction = _Setting("assist/last_instruction", "", str)
     ghost_enabled = _Setting("assist/ghost_text", True, flag)  # suggestions while typing
     ghost_delay_ms = _Setting("assist/ghost_delay_ms", 600, int, clamp=(150, 5_000))
+    spell_enabled = _Setting("editor/spell_check", True, flag)
+    spell_language = _Setting("editor/spell_language", "auto", str)  # "auto": the document's language
+    theme = _Setting("view/theme", "system", str)
+    autosave_s = _Setting("files/autosave_seconds", 30, int, clamp=(5, 600))
+    model_context = _Setting("model/context", 4096, int, clamp=(1024, 32_768))
+    model_threads = _Setting("model/threads", 0, int, clamp=(0, 256))  # 0: the physical cores
+    welcome_shown = _Setting("app/welcome_shown", False, flag)
     draft_words = _Setting("draft/target_words", 1500, int, clamp=(200, 20_000))
     draft_destination = _Setting("draft/destination", "new", str)
     draft_best_of = _Setting("draft/best_of", 1, int, clamp=(1, 4))
@@ -68,6 +75,13 @@ class AppSettings:
     def __init__(self, config_dir: Path) -> None:
         config_dir.mkdir(parents=True, exist_ok=True)
         self._settings = QSettings(str(config_dir / "settings.ini"), QSettings.Format.IniFormat)
+
+    def restore_defaults(self, keys: tuple[str, ...]) -> None:
+        """Forget the stored values of these settings (their defaults apply again)."""
+        for name in keys:
+            setting = type(self).__dict__.get(name)
+            if isinstance(setting, _Setting):
+                self._settings.remove(setting.key)
 
     def sync(self) -> None:
         self._settings.sync()

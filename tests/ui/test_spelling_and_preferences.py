@@ -1,0 +1,116 @@
+"""Spell checking as you type (underlines, code skipped, the context menu, the personal list across a
+restart, only lines in view checked) and the Preferences dialog (applies at once, remembered,
+Restore Defaults)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QMenu
+
+from writer_app.documents.spelling import Spelling
+from writer_app.ui.settings import AppSettings
+
+
+def underlined(window, line: int) -> list[str]:
+    """The words of block `line` that carry the spell-check underline."""
+    block = window.editor.document().findBlockByNumber(line)
+    words = []
+    for fmt in block.layout().formats():
+        if fmt.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline:
+            words.append(block.text()[fmt.start : fmt.start + fmt.length])
+    return words
+
+
+def test_a_misspelling_is_underlined_and_code_urls_and_emails_are_not(window, qtbot) -> None:
+    window.editor.setPlainText(
+        "The lighthouse keeper climbd the stairs.\n"
+        "Run `prnt(x)` or see https://exmple.org/pth, mail jo@exmple.org\n"
+    )
+    qtbot.waitUntil(lambda: underlined(window, 0) == ["climbd"], timeout=3000)
+    assert underlined(window, 1) == []
+
+
+def test_the_context_menu_offers_suggestions_add_and_ignore(window, qtbot, app_paths) -> None:
+    window.editor.setPlainText("The keeper climbd the stairs and saw the Lumenhaus.")
+    qtbot.waitUntil(lambda: "climbd" in underlined(window, 0), timeout=3000)
+    cursor = window.editor.document().find("climbd")
+    rect = window.editor.cursorRect(cursor)
+    menu = QMenu()
+    window.spell.add_to_menu(menu, rect.center())
+    labels = [action.text() for action in menu.actions()]
+    assert "climbed" in labels and "Add “climbd” to Dictionary" in labels and "Ignore “climbd”" in labels
+    next(a for a in menu.actions() if a.text() == "climbed").trigger()
+    assert window.editor.toPlainText().startswith("The keeper climbed the stairs")
+    window.editor.undo()
+    assert "climbd" in window.editor.toPlainText()  # the correction was one undo step
+
+    lumen = window.editor.document().find("Lumenhaus")
+    menu = QMenu()
+    window.spell.add_to_menu(menu, window.editor.cursorRect(lumen).center())
+    next(a for a in menu.actions() if a.text().startswith("Add “Lumenhaus”")).trigger()
+    qtbot.waitUntil(lambda: "Lumenhaus" not in underlined(window, 0), timeout=3000)
+    # After a restart the personal list still knows it.
+    again = Spelling(window.spell.spelling.personal_file)
+    assert again.misspelled("Lumenhaus climbd") == [(10, 16)]
+
+
+def test_only_lines_in_view_are_checked_until_they_scroll_into_view(window, qtbot) -> None:
+    lines = [f"Line {i} has a mispeled word." for i in range(3_000)]
+    window.editor.setPlainText("\n".join(lines))
+    qtbot.waitUntil(lambda: underlined(window, 0) == ["mispeled"], timeout=3000)
+    assert underlined(window, 2_500) == []  # far below the view: not checked yet
+    cursor = QTextCursor(window.editor.document().findBlockByNumber(2_500))
+    window.editor.setTextCursor(cursor)
+    window.editor.centerCursor()
+    qtbot.waitUntil(lambda: underlined(window, 2_500) == ["mispeled"], timeout=3000)
+
+
+def test_spell_check_can_be_switched_off_and_follows_the_documents_language(window, qtbot) -> None:
+    window.editor.setPlainText("Das ist ein kleiner Hund, der jeden Morgen über die Strase läuft und bellt.")
+    window.documents.documentReplaced.emit()  # as when a file is opened
+    assert window.spell.spelling.language == "de"
+    qtbot.waitUntil(lambda: underlined(window, 0) == ["Strase"], timeout=3000)
+    window.spell.set_enabled(False)
+    qtbot.waitUntil(lambda: underlined(window, 0) == [], timeout=3000)
+
+
+def test_preferences_apply_at_once_are_remembered_and_restore_defaults(window, qtbot, app_paths) -> None:
+    dialog = window.open_preferences()
+    dialog.font_size.setValue(17)
+    assert window.editor.font().pointSize() == 17 + window.settings.zoom
+    dialog.candidates.setValue(5)
+    assert window.candidates.candidate_count() == 5
+    dialog.autosave.setValue(12)
+    assert window.documents.timer.interval() == 12_000
+    dialog.spell.setChecked(False)
+    assert not window.spell.enabled
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    assert window.editor.palette().base().color().lightness() < 100
+    window.settings.sync()
+    remembered = AppSettings(app_paths.config_dir)
+    assert (remembered.font_size, remembered.candidate_count, remembered.autosave_s) == (17, 5, 12)
+    assert remembered.theme == "dark" and not remembered.spell_enabled
+
+    dialog.restore_defaults()
+    assert window.settings.font_size == 12 and window.settings.theme == "system"
+    assert window.spell.enabled and window.documents.timer.interval() == 30_000
+    assert window.editor.font().pointSize() == 12 + window.settings.zoom
+    dialog.close()
+
+
+def test_preferences_context_and_threads_reload_the_model(window, qtbot, app_paths, tiny_model_path) -> None:
+    from writer_app.modelhub.store import ModelStore
+
+    store = ModelStore(app_paths)
+    model = store.import_file(tiny_model_path)
+    store.set_active(model.id)
+    window.model_store = store
+    dialog = window.open_preferences()
+    assert dialog.model.currentData() == model.id
+    with qtbot.waitSignal(window.controller.modelLoaded, timeout=30_000):
+        dialog.context.setCurrentIndex(dialog.context.findData(2048))
+        dialog.threads.setValue(1)
+    engine = window.controller.worker.engine
+    assert engine.n_ctx == 2048 and engine.config.n_threads == 1
+    assert (window.settings.model_context, window.settings.model_threads) == (2048, 1)
+    dialog.close()
