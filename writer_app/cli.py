@@ -27,6 +27,7 @@ EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   complete    continue the text read from standard input, print the candidates best first
   plan        plan a long text: sections with their main points and word budgets
   draft       plan and write a long text section by section (--out FILE, --resume after a stop)
+  export      export a Markdown file as HTML, PDF or DOCX (export FILE --to html|pdf|docx [--out PATH])
   score       score candidate texts given as JSON on standard input with the writing reward
   models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
   open FILE   open FILE in the editor, even one named like a command (so does `writer-app -- FILE`)
@@ -332,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_score(argv[1:])
         if command == "complete":
             return run_complete(argv[1:])
+        if command == "export":
+            from writer_app.export_cli import run as run_export
+
+            return run_export(argv[1:])
         if command in ("plan", "draft"):
             from writer_app.draft_cli import run_draft, run_plan
 

@@ -33,6 +33,9 @@ class ScriptedPrompts(Prompts):
     def save_path(self, parent, suggested=""):
         return self._answer("save_path", None)
 
+    def export_path(self, parent, suggested, file_filter):
+        return self._answer("export_path", None)
+
     def unsaved_changes(self, parent, title):
         return self._answer("unsaved_changes", "cancel")
 

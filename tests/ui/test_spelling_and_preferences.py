@@ -114,3 +114,16 @@ def test_preferences_context_and_threads_reload_the_model(window, qtbot, app_pat
     assert engine.n_ctx == 2048 and engine.config.n_threads == 1
     assert (window.settings.model_context, window.settings.model_threads) == (2048, 1)
     dialog.close()
+
+
+def test_file_export_writes_in_the_background_and_says_where(window, qtbot, prompts, tmp_path) -> None:
+    import docx
+
+    window.editor.setPlainText("# Notes\n\nSome *emphasis*.")
+    prompts.answers["export_path"] = tmp_path / "notes"  # no suffix: the format's is added
+    word = next(a for a in window.actions_by_name["File/Export"].actions() if "DOCX" in a.text())
+    with qtbot.waitSignal(window.exporter.finished, timeout=10_000):
+        word.trigger()  # File → Export → Word (DOCX)…
+    assert "Exported to" in window.statusBar().currentMessage()
+    paragraphs = docx.Document(str(tmp_path / "notes.docx")).paragraphs
+    assert (paragraphs[0].style.name, paragraphs[0].text) == ("Heading 1", "Notes")

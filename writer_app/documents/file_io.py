@@ -55,7 +55,10 @@ def _os_error_sentence(action: str, path: Path, error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return f"Could not {action} {path.name}: the disk is full. Free some space and try again."
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"Could not {action} {path.name}: permission denied. Choose another folder with Save As."
+        advice = "" if action == "open" else " Choose another folder with Save As."
+        return f"Could not {action} {path.name}: permission denied.{advice}"
+    if error.errno == errno.ENOENT and action == "open":
+        return f"Could not open {path.name}: there is no such file in {path.parent}."
     if error.errno == errno.ENOENT:
         return f"Could not {action} {path.name}: the folder {path.parent} no longer exists. Use Save As."
     return f"Could not {action} {path.name}: {error.strerror or error}."

@@ -21,6 +21,7 @@ from writer_app.ui.candidates_panel import CandidatesPanel
 from writer_app.ui.document_session import DocumentSession
 from writer_app.ui.draft_session import DraftSession
 from writer_app.ui.editor import Editor
+from writer_app.ui.export_actions import Exporter
 from writer_app.ui.find_bar import FindBar
 from writer_app.ui.ghost_text import GhostText
 from writer_app.ui.history_panel import HistoryPanel
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.assist = self.session.client  # this window's jobs and only their results
         self.ghost = GhostText(self.editor, self.assist, settings, self)
         journal = DraftJournal(drafts_dir or history_dir.parent / "drafts")
+        self.exporter = Exporter(self)
+        self.exporter.finished.connect(self.show_message)
         personal = dictionary_file or history_dir.parent / "dictionary.txt"
         self.spell = SpellCheck(self.editor, Spelling(personal), self)
         self.drafts = DraftSession(

@@ -25,6 +25,10 @@ class Prompts:
         path = Path(name)
         return path if path.suffix else path.with_suffix(".md")
 
+    def export_path(self, parent: QWidget, suggested: str, file_filter: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, "Export", suggested, file_filter)
+        return Path(name) if name else None
+
     def unsaved_changes(self, parent: QWidget, title: str) -> str:
         """'save', 'discard' or 'cancel'."""
         answer = QMessageBox.question(

@@ -1,0 +1,112 @@
+"""Export of a fixed Markdown document, read back by independent readers: the HTML's elements, the
+DOCX through python-docx, the PDF's text and fonts through pypdf; the export command's errors."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from writer_app import cli
+from writer_app.documents.export import markdown_to_docx, markdown_to_html
+
+DOCUMENT = """# The Lighthouse
+
+The *keeper* climbed the **stairs** and wrote in [the log](https://example.org/log).
+
+## At night
+
+- the lamp
+- the clock
+  - its key
+
+1. wind it
+2. light it
+
+> The sea was calm.
+
+```
+lamp.on()
+```
+
+---
+
+A last line with `code`.
+"""
+
+
+def test_html_is_commonmark_with_every_element() -> None:
+    page = markdown_to_html(DOCUMENT, "Lighthouse")
+    for fragment in (
+        "<title>Lighthouse</title>",
+        "<h1>The Lighthouse</h1>",
+        "<h2>At night</h2>",
+        "<em>keeper</em>",
+        "<strong>stairs</strong>",
+        '<a href="https://example.org/log">the log</a>',
+        "<ul>",
+        "<ol>",
+        "<blockquote>",
+        "<pre><code>lamp.on()",
+        "<hr />",
+        "<code>code</code>",
+    ):
+        assert fragment in page, fragment
+
+
+def test_docx_reads_back_with_headings_emphasis_lists_and_link() -> None:
+    document = docx.Document(io.BytesIO(markdown_to_docx(DOCUMENT, "Lighthouse")))
+    by_style = [(p.style.name, p.text) for p in document.paragraphs]
+    assert ("Heading 1", "The Lighthouse") in by_style and ("Heading 2", "At night") in by_style
+    assert ("List Bullet 2", "its key") in by_style and ("List Number", "wind it") in by_style
+    assert ("Quote", "The sea was calm.") in by_style
+    runs = [(r.text, r.bold, r.italic) for p in document.paragraphs for r in p.runs]
+    assert ("keeper", None, True) in runs and ("stairs", True, None) in runs
+    assert "https://example.org/log" in [rel.target_ref for rel in document.part.rels.values()]
+    assert document.core_properties.title == "Lighthouse"
+
+
+def test_pdf_reads_back_with_its_headings_and_bold_and_italic_fonts(qapp) -> None:
+    from writer_app.ui.pdf_export import markdown_to_pdf
+
+    reader = PdfReader(io.BytesIO(markdown_to_pdf(DOCUMENT, "Lighthouse")))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    for words in ("The Lighthouse", "At night", "keeper", "stairs", "The sea was calm."):
+        assert words in text, words
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Bold" in f for f in fonts) and any("Italic" in f or "Oblique" in f for f in fonts), fonts
+    assert reader.metadata.title == "Lighthouse"
+
+
+@pytest.mark.parametrize("kind", ["html", "pdf", "docx"])
+def test_the_export_command_writes_each_format(tmp_path: Path, kind: str, capsys) -> None:
+    source = tmp_path / "story.md"
+    source.write_text(DOCUMENT)
+    assert cli.main(["export", str(source), "--to", kind]) == 0
+    out = tmp_path / f"story.{kind}"
+    assert out.stat().st_size > 100 and f"Exported story.md to {out}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "sentence"),
+    [
+        (["export", "missing.md", "--to", "html"], "no such file"),
+        (["export", "story.md", "--to", "rtf"], "invalid choice"),
+        (["export", "story.html", "--to", "html"], "would overwrite it"),
+        (["export", "story.md", "--to", "html", "--out", "/proc/x.html"], "Could not save x.html"),
+    ],
+)
+def test_export_errors_are_one_sentence(tmp_path: Path, monkeypatch, argv, sentence, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "story.md").write_text(DOCUMENT)
+    (tmp_path / "story.html").write_text("<p>hi</p>")
+    assert cli.main(argv) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and sentence in error and "Traceback" not in error
