@@ -196,6 +196,12 @@ def run_gui(args: argparse.Namespace) -> int:
         for each in windows:
             each.show()
         _quit_on_sigterm(app)
+        if not getattr(args, "exit_when_ready", False):
+            from PySide6.QtCore import QTimer
+
+            from writer_app.ui.welcome import welcome_on_first_run
+
+            QTimer.singleShot(0, lambda: welcome_on_first_run(window))  # once the window is up
         if getattr(args, "exit_when_ready", False):  # the window is up and editable: stop here
             from PySide6.QtCore import QTimer
 

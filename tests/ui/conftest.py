@@ -36,6 +36,10 @@ class ScriptedPrompts(Prompts):
     def export_path(self, parent, suggested, file_filter):
         return self._answer("export_path", None)
 
+    def welcome(self, parent, text, can_download):
+        self.welcome_text = text
+        return self._answer("welcome", "later")
+
     def unsaved_changes(self, parent, title):
         return self._answer("unsaved_changes", "cancel")
 

@@ -127,3 +127,42 @@ def test_file_export_writes_in_the_background_and_says_where(window, qtbot, prom
     assert "Exported to" in window.statusBar().currentMessage()
     paragraphs = docx.Document(str(tmp_path / "notes.docx")).paragraphs
     assert (paragraphs[0].style.name, paragraphs[0].text) == ("Heading 1", "Notes")
+
+
+def test_the_welcome_shows_once_and_later_keeps_the_embedded_model(window, prompts, app_paths) -> None:
+    from writer_app.modelhub.store import DEFAULT_ID, ModelStore
+    from writer_app.ui.welcome import welcome_on_first_run
+
+    window.model_store = ModelStore(app_paths)
+    assert welcome_on_first_run(window)
+    assert "only good for trying it out" in prompts.welcome_text
+    assert (
+        "Recommended for this computer" in prompts.welcome_text and "to download at" in prompts.welcome_text
+    )
+    assert not welcome_on_first_run(window)  # never again by itself
+    assert prompts.asked.count("welcome") == 1
+    assert window.model_store.active_id() == DEFAULT_ID
+    help_welcome = next(a for a in window.menuBar().actions() if a.text() == "&Help").menu().actions()[0]
+    help_welcome.trigger()  # Help → Welcome: again, when asked
+    assert prompts.asked.count("welcome") == 2
+
+
+def test_welcome_download_without_network_leaves_the_app_working(
+    window, prompts, app_paths, qtbot, monkeypatch
+):
+    from writer_app.modelhub.store import DEFAULT_ID, ModelStore
+    from writer_app.ui.welcome import recommended_model, show_welcome
+
+    window.model_store = ModelStore(app_paths)
+    window.model_store.accept_licence(recommended_model().id)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens there: no network
+    opened = []
+    original = window.open_model_manager
+    monkeypatch.setattr(window, "open_model_manager", lambda: opened.append(original()) or opened[-1])
+    prompts.answers["welcome"] = "download"
+    assert show_welcome(window) == "download"
+    dialog = opened[0]
+    assert dialog.selected_id() == recommended_model().id
+    qtbot.waitUntil(lambda: "Cannot reach" in dialog.status.text(), timeout=30_000)
+    assert window.model_store.active_id() == DEFAULT_ID and window.settings.welcome_shown
+    dialog.close()

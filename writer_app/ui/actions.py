@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from writer_app.assist.modes import MODES
+from writer_app.ui.welcome import show_welcome
 
 Key = QKeySequence.StandardKey
 Handler = Callable[[QMainWindow], object]
@@ -119,6 +120,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ActionSpec("Assist", f"Accept Candidate {i + 1}", f"Alt+{i + 1}", _accept(i), separator=i == 0)
         for i in range(3)
     ),
+    ActionSpec("Help", "&Welcome", None, lambda w: show_welcome(w)),
     ActionSpec("Help", "&About Writer", "F1", lambda w: w.show_about()),
 )
 MENUS = ("&File", "&Edit", "&View", "&Assist", "&Help")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QFontDialog, QInputDialog, QMessageBox, QWidget
 
 from writer_app.documents.autosave import Snapshot
@@ -28,6 +29,15 @@ class Prompts:
     def export_path(self, parent: QWidget, suggested: str, file_filter: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(parent, "Export", suggested, file_filter)
         return Path(name) if name else None
+
+    def welcome(self, parent: QWidget, text: str, can_download: bool) -> str:
+        """'download' or 'later' (the first-run welcome)."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Welcome", text, parent=parent)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        download = box.addButton("Download Now", QMessageBox.ButtonRole.AcceptRole) if can_download else None
+        box.addButton("Later" if can_download else "OK", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return "download" if download is not None and box.clickedButton() is download else "later"
 
     def unsaved_changes(self, parent: QWidget, title: str) -> str:
         """'save', 'discard' or 'cancel'."""
