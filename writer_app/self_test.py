@@ -87,6 +87,28 @@ def check_files() -> str:
     return "files: atomic save and autosave work"
 
 
+def check_documents() -> str:
+    """Spell checking's word lists and the HTML and DOCX exports are in the bundle and work."""
+    from writer_app.documents.export import markdown_to_docx, markdown_to_html
+    from writer_app.documents.spelling import Spelling
+
+    with tempfile.TemporaryDirectory(prefix="writer-app-self-test-") as folder:
+        spelling = Spelling(Path(folder) / "dictionary.txt")
+        found = spelling.misspelled("The keeper climbd the stairs.")
+        spelling.set_language("de")
+        german = spelling.misspelled("Der Hund läuft über die Strase.")
+    page = markdown_to_html("# Title\n\nSome *emphasis*.")
+    document = markdown_to_docx("# Title\n\nSome *emphasis*.")
+    if (
+        found != [(11, 17)]
+        or german != [(24, 30)]
+        or "<em>emphasis</em>" not in page
+        or not document.startswith(b"PK")
+    ):
+        raise UserError("Self-test failed: spell checking or the export is missing a part.")
+    return "documents: spell check (English, German), HTML and DOCX export work"
+
+
 def check_window(home: Path) -> str:
     """Build the main window offscreen and render it: Qt, its plugins and the editor are all there."""
     if not os.environ.get("QT_QPA_PLATFORM"):  # no window appears, with or without a display
@@ -97,7 +119,7 @@ def check_window(home: Path) -> str:
 
 
 def run(args: argparse.Namespace, config: EngineConfig, load: Callable[[EngineConfig], object]) -> int:
-    lines = [check_model(config, load), check_reward(), check_files()]
+    lines = [check_model(config, load), check_reward(), check_files(), check_documents()]
     with tempfile.TemporaryDirectory(prefix="writer-app-self-test-") as home:
         lines.append(check_window(Path(home)))
     print("Self-test passed:\n  " + "\n  ".join(lines))

@@ -10,7 +10,9 @@ import llama_cpp
 LOGGER = logging.getLogger("writer_app.llama")
 # ggml.h: NONE=0, DEBUG=1, INFO=2, WARN=3, ERROR=4, CONT=5 (continues the previous line)
 _LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
-_ABORTED = b"failed to decode, ret = 2"  # llama_decode's return code 2: aborted by the abort callback
+# What llama.cpp says when our abort callback stops a prompt read (ggml's GGML_STATUS_ABORTED is 1,
+# llama_decode then returns 2): an expected cancel, not an error.
+_ABORTED = (b"failed to decode, ret = 2", b"failed with error 1", b"compute status: 1")
 
 
 class _LlamaLogRouter:
@@ -22,7 +24,7 @@ class _LlamaLogRouter:
 
     def _on_log(self, level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
         python_level = self.last_level if level == 5 else _LEVELS.get(level, logging.DEBUG)
-        if _ABORTED in text:  # our own cancel interrupted a prompt read: expected, not an error
+        if text.rstrip().endswith(_ABORTED):  # our own cancel interrupted a prompt read
             python_level = logging.DEBUG
         self.last_level = python_level
         if LOGGER.isEnabledFor(python_level):

@@ -10,6 +10,7 @@ from writer_app.documents.autosave import AutosaveStore
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
 from writer_app.ui.main_window import MainWindow
+from writer_app.ui.pdf_export import markdown_to_pdf
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
 
@@ -36,4 +37,10 @@ def render_main_window(home: Path) -> str:
         autosave.close()
     if image.isNull() or len(colours) < 3:
         raise UserError("Self-test failed: the main window did not render (Qt's plugins may be missing).")
-    return f"window: rendered {image.width()}×{image.height()} offscreen with {app.platformName()}"
+    pdf = markdown_to_pdf("# Self-test\n\nSome *emphasis*.", "Self-test")
+    if not pdf.startswith(b"%PDF") or len(pdf) < 1_000:
+        raise UserError("Self-test failed: the PDF export wrote nothing (Qt's fonts may be missing).")
+    return (
+        f"window: rendered {image.width()}×{image.height()} offscreen with {app.platformName()}; "
+        f"PDF export {len(pdf):,} bytes"
+    )
