@@ -107,6 +107,7 @@ def _quit_on_sigterm(app: QApplication) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     """Start the editor window (or render a screenshot); return the process exit code."""
+    from writer_app.documents.spelling import PersonalWords
     from writer_app.engine.llama_engine import LlamaEngine
     from writer_app.model_config import engine_config_for
     from writer_app.modelhub.default_model import find_default_model, first_use_path, require_default_model
@@ -131,6 +132,7 @@ def run_gui(args: argparse.Namespace) -> int:
         app.setWindowIcon(QIcon(str(icon)))
     settings = AppSettings(paths.config_dir)
     apply_theme(settings.theme)
+    personal_words = PersonalWords(paths.data_dir / "dictionary.txt")  # one list for every window
     autosave = AutosaveStore(paths.state_dir / "autosave")
     autosave.claim()  # held while this app runs: its snapshots are not offered to another instance
     fetch_target = first_use_path(paths)
@@ -153,7 +155,7 @@ def run_gui(args: argparse.Namespace) -> int:
             paths.state_dir / "ai-history",
             prompts,
             ModelStore(paths),
-            dictionary_file=paths.data_dir / "dictionary.txt",
+            personal_words=personal_words,
         )
         made.drafts.open_window = open_window
         return made
@@ -201,7 +203,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
             from writer_app.ui.welcome import welcome_on_first_run
 
-            QTimer.singleShot(0, lambda: welcome_on_first_run(window))  # once the window is up
+            if args.model is None:  # someone who names a model file knows about models already
+                QTimer.singleShot(0, lambda: welcome_on_first_run(window))  # once the window is up
         if getattr(args, "exit_when_ready", False):  # the window is up and editable: stop here
             from PySide6.QtCore import QTimer
 

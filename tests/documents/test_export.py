@@ -4,9 +4,10 @@ DOCX through python-docx, the PDF's text and fonts through pypdf; the export com
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
-import docx
 import pytest
 from pypdf import PdfReader
 
@@ -57,16 +58,49 @@ def test_html_is_commonmark_with_every_element() -> None:
         assert fragment in page, fragment
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_paragraphs(data: bytes) -> list[tuple[str, list[tuple[str, bool, bool]]]]:
+    """(style id, runs as (text, bold, italic)) per paragraph, read from the package's XML with the
+    standard library — not by python-docx, which wrote it."""
+    root = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    paragraphs = []
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        runs = [
+            (
+                "".join(t.text or "" for t in r.iter(f"{W}t")),
+                r.find(f"{W}rPr/{W}b") is not None,
+                r.find(f"{W}rPr/{W}i") is not None,
+            )
+            for r in p.iter(f"{W}r")
+        ]
+        paragraphs.append((style.get(f"{W}val") if style is not None else "Normal", runs))
+    return paragraphs
+
+
 def test_docx_reads_back_with_headings_emphasis_lists_and_link() -> None:
-    document = docx.Document(io.BytesIO(markdown_to_docx(DOCUMENT, "Lighthouse")))
-    by_style = [(p.style.name, p.text) for p in document.paragraphs]
-    assert ("Heading 1", "The Lighthouse") in by_style and ("Heading 2", "At night") in by_style
-    assert ("List Bullet 2", "its key") in by_style and ("List Number", "wind it") in by_style
-    assert ("Quote", "The sea was calm.") in by_style
-    runs = [(r.text, r.bold, r.italic) for p in document.paragraphs for r in p.runs]
-    assert ("keeper", None, True) in runs and ("stairs", True, None) in runs
-    assert "https://example.org/log" in [rel.target_ref for rel in document.part.rels.values()]
-    assert document.core_properties.title == "Lighthouse"
+    data = markdown_to_docx(DOCUMENT, "Lighthouse")
+    paragraphs = docx_paragraphs(data)
+    text = [(style, "".join(r[0] for r in runs)) for style, runs in paragraphs]
+    assert ("Heading1", "The Lighthouse") in text and ("Heading2", "At night") in text
+    assert ("ListBullet2", "its key") in text and ("ListNumber", "wind it") in text
+    assert ("Quote", "The sea was calm.") in text
+    runs = [run for _style, runs in paragraphs for run in runs]
+    assert ("keeper", False, True) in runs and ("stairs", True, False) in runs
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert 'Target="https://example.org/log"' in package.read("word/_rels/document.xml.rels").decode()
+    assert "<dc:title>Lighthouse</dc:title>" in package.read("docProps/core.xml").decode()
+
+
+def test_each_ordered_list_counts_from_its_own_start() -> None:
+    data = markdown_to_docx("1. a\n2. b\n\nBetween.\n\n3. c\n4. d\n")
+    root = ElementTree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    ids = [n.get(f"{W}val") for n in root.iter(f"{W}numId")]
+    assert len(ids) == 4 and ids[0] == ids[1] != ids[2] == ids[3]
+    numbering = zipfile.ZipFile(io.BytesIO(data)).read("word/numbering.xml").decode()
+    assert 'w:startOverride w:val="1"' in numbering and 'w:startOverride w:val="3"' in numbering
 
 
 def test_pdf_reads_back_with_its_headings_and_bold_and_italic_fonts(qapp) -> None:

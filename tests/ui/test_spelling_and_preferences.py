@@ -24,10 +24,12 @@ def underlined(window, line: int) -> list[str]:
 def test_a_misspelling_is_underlined_and_code_urls_and_emails_are_not(window, qtbot) -> None:
     window.editor.setPlainText(
         "The lighthouse keeper climbd the stairs.\n"
-        "Run `prnt(x)` or see https://exmple.org/pth, mail jo@exmple.org\n"
+        "Run `prnt(x)` or see https://exmple.org/pth, mail jo@exmple.org, not wrold\n"
+        "\n    indented_code wrold\n"
     )
     qtbot.waitUntil(lambda: underlined(window, 0) == ["climbd"], timeout=3000)
-    assert underlined(window, 1) == []
+    assert underlined(window, 1) == ["wrold"]  # checked, and only the prose
+    assert underlined(window, 3) == []  # an indented code block
 
 
 def test_the_context_menu_offers_suggestions_add_and_ignore(window, qtbot, app_paths) -> None:
@@ -85,7 +87,7 @@ def test_preferences_apply_at_once_are_remembered_and_restore_defaults(window, q
     dialog.spell.setChecked(False)
     assert not window.spell.enabled
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
-    assert window.editor.palette().base().color().lightness() < 100
+    qtbot.waitUntil(lambda: window.editor.palette().base().color().lightness() < 100, timeout=2000)
     window.settings.sync()
     remembered = AppSettings(app_paths.config_dir)
     assert (remembered.font_size, remembered.candidate_count, remembered.autosave_s) == (17, 5, 12)
@@ -95,6 +97,7 @@ def test_preferences_apply_at_once_are_remembered_and_restore_defaults(window, q
     assert window.settings.font_size == 12 and window.settings.theme == "system"
     assert window.spell.enabled and window.documents.timer.interval() == 30_000
     assert window.editor.font().pointSize() == 12 + window.settings.zoom
+    qtbot.waitUntil(lambda: window.editor.palette().base().color().lightness() > 128, timeout=2000)
     dialog.close()
 
 
@@ -166,3 +169,31 @@ def test_welcome_download_without_network_leaves_the_app_working(
     qtbot.waitUntil(lambda: "Cannot reach" in dialog.status.text(), timeout=30_000)
     assert window.model_store.active_id() == DEFAULT_ID and window.settings.welcome_shown
     dialog.close()
+
+
+def test_two_windows_share_the_personal_list_and_neither_loses_a_word(make_window, qtbot, app_paths) -> None:
+    from writer_app.documents.spelling import PersonalWords
+
+    shared = PersonalWords(app_paths.data_dir / "dictionary.txt")
+    first, second = make_window(), make_window()
+    for window in (first, second):
+        window.spell.spelling.personal_words = shared
+    first.spell.add_word("Lumenhaus")
+    second.spell.add_word("Gullrock")
+    other_app = PersonalWords(app_paths.data_dir / "dictionary.txt")  # another instance, or a restart
+    assert {"Lumenhaus", "Gullrock"} <= other_app.words
+    assert second.spell.spelling.is_known("Lumenhaus")
+
+
+def test_scrolling_checks_spelling_without_touching_autosave_or_suggestions(window, qtbot) -> None:
+    window.editor.setPlainText("\n".join(f"Line {i} has a mispeled word." for i in range(2_000)))
+    qtbot.wait(200)
+    window.documents._dirty = False
+    window.ghost.timer.stop()  # the text just set was an edit; scrolling must not be one
+    started = []
+    window.ghost.timer.timeout.connect(lambda: started.append(1))
+    window.editor.verticalScrollBar().setValue(window.editor.verticalScrollBar().maximum() // 2)
+    middle = window.editor.firstVisibleBlock().blockNumber() + 3
+    qtbot.waitUntil(lambda: underlined(window, middle) == ["mispeled"], timeout=3000)
+    assert not window.documents._dirty  # no autosave for a re-highlight
+    assert not window.ghost.timer.isActive() and not started

@@ -62,6 +62,7 @@ class _DocxWriter:
     def __init__(self, document) -> None:
         self.document = document
         self.lists: list[str] = []  # "List Bullet" / "List Number", innermost last
+        self.numbers: list[int | None] = []  # each ordered list's own numbering (restarts, start)
         self.quote = 0
 
     def write(self, tokens: list) -> None:
@@ -72,8 +73,14 @@ class _DocxWriter:
                 pending_style = f"Heading {min(int(token.tag[1]), 9)}"
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 self.lists.append("List Bullet" if kind == "bullet_list_open" else "List Number")
+                self.numbers.append(
+                    self._new_numbering(int(token.attrGet("start") or 1))
+                    if kind == "ordered_list_open"
+                    else None
+                )
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 self.lists.pop()
+                self.numbers.pop()
             elif kind == "blockquote_open":
                 self.quote += 1
             elif kind == "blockquote_close":
@@ -97,8 +104,36 @@ class _DocxWriter:
         run = paragraph.add_run(content.rstrip("\n"))
         run.font.name = "Courier New"
 
+    def _new_numbering(self, start: int) -> int | None:
+        """A numbering instance of "List Number"'s own list that starts at `start`, so each ordered
+        list counts from its own first number instead of going on from the one before."""
+        from docx.oxml.ns import qn
+        from docx.oxml.shared import OxmlElement
+
+        style = self.document.styles["List Number"].element
+        num_pr = style.pPr.numPr if style.pPr is not None else None
+        if num_pr is None or num_pr.numId is None:
+            return None
+        numbering = self.document.part.numbering_part.element
+        abstract = next((n.abstractNumId.val for n in numbering.num_lst if n.numId == num_pr.numId.val), None)
+        if abstract is None:
+            return None
+        number = numbering.add_num(abstract)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start_at = OxmlElement("w:startOverride")
+        start_at.set(qn("w:val"), str(start))
+        override.append(start_at)
+        number.append(override)
+        return number.numId
+
     def _paragraph(self, children: list, style: str | None) -> None:
         paragraph = self.document.add_paragraph(style=style)
+        number = self.numbers[-1] if self.numbers and self.lists[-1] == "List Number" else None
+        if number is not None:
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_numId().val = number
+            num_pr.get_or_add_ilvl().val = 0
         bold = italic = 0
         link: str | None = None
         for child in children:

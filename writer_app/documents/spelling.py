@@ -32,30 +32,64 @@ _SKIP = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
     r"|\S*\d\S*"  # anything with a digit: versions, dates, code
     r"|\]\([^)\s]*\)"  # a Markdown link's target
+    r"|<[^>\n]+>"  # an HTML tag
 )
 
 
-_MAY_SKIP = re.compile(r"[`@\d]|://|www\.|\]\(")  # a cheap test before the full one
+SECOND_EDIT_MAX_LETTERS = 7  # two-edit suggestions: at most 0.2 s
+_MAY_SKIP = re.compile(r"[`@\d<]|://|www\.|\]\(")  # a cheap test before the full one
+
+
+class PersonalWords:
+    """The user's own words, one file shared by every window (and every app instance): each addition
+    re-reads the file and merges under a lock, so no window's word is lost."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.words: set[str] = set()
+        self.unreadable = False
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError):
+            self.unreadable = True  # never overwritten: adding a word says so instead
+            return
+        self.words |= {line.strip() for line in lines if line.strip()}
+
+    def add(self, word: str) -> None:
+        from filelock import FileLock
+
+        if self.unreadable:
+            raise UserError(f"The personal word list {self.path} cannot be read, so it is not changed.")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.path) + ".lock", timeout=5):
+            self.reload()
+            self.words.add(word)
+            atomic_write_bytes(self.path, "".join(f"{w}\n" for w in sorted(self.words)).encode("utf-8"))
 
 
 class Spelling:
-    """One checker per app: the chosen language's word list, the personal list, the ignored words."""
+    """One checker per window: its language's word list; the personal list is shared."""
 
-    def __init__(self, personal_file: Path, language: str = "en") -> None:
-        self.personal_file = Path(personal_file)
+    def __init__(self, personal: PersonalWords | Path, language: str = "en") -> None:
+        self.personal_words = personal if isinstance(personal, PersonalWords) else PersonalWords(personal)
         self._lock = threading.Lock()
         self._lists: dict[str, object] = {}
         self.language = language if language in LANGUAGES else "en"
         self.ignored: set[str] = set()
-        self.personal = self._read_personal()
         self._known = self._words(self.language)
 
-    def _read_personal(self) -> set[str]:
-        try:
-            lines = self.personal_file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return set()  # none yet, or unreadable: that must not stop the editor; adding a word rewrites it
-        return {line.strip() for line in lines if line.strip()}
+    @property
+    def personal(self) -> set[str]:
+        return self.personal_words.words
+
+    @property
+    def personal_file(self) -> Path:
+        return self.personal_words.path
 
     def _checker(self, language: str):
         from spellchecker import SpellChecker
@@ -102,7 +136,13 @@ class Spelling:
     def suggestions(self, word: str, limit: int = 6) -> list[str]:
         """Likely corrections, the most frequent first, in the word's own case."""
         checker = self._checker(self.language)
+        # Words one edit away come at once; two edits try every string two edits away (1.3 s for a
+        # 14-letter word with no near match), so only short words get that second try.
+        checker.distance = 1  # type: ignore[attr-defined]
         found = checker.candidates(word.lower()) or set()  # type: ignore[attr-defined]
+        if not found and len(word) <= SECOND_EDIT_MAX_LETTERS:
+            checker.distance = 2  # type: ignore[attr-defined]
+            found = checker.candidates(word.lower()) or set()  # type: ignore[attr-defined]
         found.discard(word.lower())
         ranked = sorted(found, key=lambda w: -self._known.get(w, 0))[:limit]
         if word[:1].isupper():
@@ -110,11 +150,8 @@ class Spelling:
         return ranked
 
     def add_to_dictionary(self, word: str) -> None:
-        """Remember `word` in the personal list (written atomically; it survives a restart)."""
-        self.personal.add(word)
-        self.personal_file.parent.mkdir(parents=True, exist_ok=True)
-        data = "".join(f"{w}\n" for w in sorted(self.personal)).encode("utf-8")
-        atomic_write_bytes(self.personal_file, data)
+        """Remember `word` in the personal list (merged and written atomically; survives a restart)."""
+        self.personal_words.add(word)
 
     def ignore(self, word: str) -> None:
         """Accept `word` until the app quits."""

@@ -69,7 +69,8 @@ def write_checked(checks: list[Check], path: Path = CATALOG_FILE) -> int:
             updated["size_bytes"] = check.size
         if check.sha256 and not item.get("sha256"):
             updated["sha256"] = check.sha256
-        updated["checked"] = today
+        if check.size is not None and (check.sha256 or item.get("sha256")):
+            updated["checked"] = today  # only when size and sha256 are both confirmed
         if updated != item:
             item.update(updated)
             changed += 1

@@ -49,7 +49,8 @@ class DocumentSession(QObject):
         self._last_edit = 0.0
         self._last_snapshot = time.monotonic()
         self.closed = False  # closed by the user: its text was saved or deliberately discarded
-        editor.textChanged.connect(self._mark_dirty)
+        # Real edits only: a re-highlight (spell check) emits textChanged without changing the text.
+        editor.document().contentsChange.connect(lambda _at, _removed, _added: self._mark_dirty())
         editor.modificationChanged.connect(lambda _modified: self.titleChanged.emit())
         editor.focusLost.connect(self.autosave_now)
         self.autosaveFailed.connect(self._on_autosave_failed)

@@ -187,8 +187,7 @@ class Editor(QPlainTextEdit):
         painter.end()
 
     def use_palette(self, palette: QPalette) -> None:
-        """A new theme: the editor's colours and the highlighter's."""
-        self.setPalette(palette)
+        """A new theme: the highlighter's colours (the editor's own follow the application's)."""
         self.highlighter.use_palette(palette)
         self.highlighter.rehighlight()
 

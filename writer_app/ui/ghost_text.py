@@ -31,7 +31,8 @@ class GhostText(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.suggest)
-        editor.textChanged.connect(self._on_typing)
+        # Real edits only: a highlighter's re-highlight (spell check) also emits textChanged.
+        editor.document().contentsChange.connect(lambda _at, _removed, _added: self._on_typing())
         editor.ghostDiscarded.connect(self.stop)
         editor.ghostAccepted.connect(self._on_accepted)
         client.chunksReady.connect(self._on_chunks)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 from writer_app.documents.autosave import AutosaveStore
 from writer_app.documents.draft_journal import DraftJournal
 from writer_app.documents.file_io import DiskState
-from writer_app.documents.spelling import Spelling
+from writer_app.documents.spelling import PersonalWords, Spelling
 from writer_app.model_config import engine_config_for
 from writer_app.modelhub.store import ModelStore
 from writer_app.ui.actions import build_actions
@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         prompts: Prompts | None = None,
         model_store: ModelStore | None = None,
         drafts_dir: Path | None = None,
-        dictionary_file: Path | None = None,
+        personal_words: PersonalWords | None = None,
     ) -> None:
         super().__init__()
         self.controller, self.settings, self.autosave = controller, settings, autosave
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         journal = DraftJournal(drafts_dir or history_dir.parent / "drafts")
         self.exporter = Exporter(self)
         self.exporter.finished.connect(self.show_message)
-        personal = dictionary_file or history_dir.parent / "dictionary.txt"
+        personal = personal_words or PersonalWords(history_dir.parent / "dictionary.txt")
         self.spell = SpellCheck(self.editor, Spelling(personal), self)
         self.drafts = DraftSession(
             controller, self.editor, self.documents, self.outline_panel, journal, settings, self
@@ -277,8 +277,12 @@ class MainWindow(QMainWindow):
         return None if words is None else self.session.request_continuation("words", words)
 
     def open_preferences(self) -> PreferencesDialog:
-        dialog = PreferencesDialog(self, self.settings)
+        """The one Preferences dialog of this window (raised again when already open)."""
+        dialog = self.findChild(PreferencesDialog)
+        if dialog is None:
+            dialog = PreferencesDialog(self, self.settings)
         dialog.open()
+        dialog.raise_()
         return dialog
 
     def set_suggestions(self, enabled: bool) -> None:

@@ -74,6 +74,7 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             "link": _format(link),
         }
         self._heading_rule = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
+        self._list_item = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
         self._fence_rule = re.compile(r"^\s{0,3}(```|~~~)")
         self._inline_marks = set("`*_[<")
         self._line_starts = set("-*+0123456789>_")
@@ -118,6 +119,9 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             self.setCurrentBlockState(_IN_FENCE)
             return False
         self.setCurrentBlockState(0)
+        if text.startswith(("    ", "\t")) and not self._list_item.match(text):
+            self.setFormat(0, len(text), self._code)  # an indented code block: no spell check
+            return False
         first = text.lstrip()[:1]
         if first == "#" and self._heading_rule.match(text):
             self.setFormat(0, len(text), self._heading)

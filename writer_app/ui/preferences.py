@@ -213,7 +213,6 @@ class PreferencesDialog(QDialog):
 
     def _apply_theme(self, theme: object) -> None:
         apply_theme(str(theme))
-        self._each(lambda w: w.editor.use_palette(QApplication.palette()))
 
     def _choose_model(self) -> None:
         store = getattr(self.window_, "model_store", None)

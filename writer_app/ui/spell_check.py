@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPoint, QTimer
-from PySide6.QtGui import QTextBlock, QTextCursor
+from PySide6.QtGui import QTextBlock, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMenu
 
 from writer_app.documents.spelling import LANGUAGES, Spelling
@@ -13,6 +13,7 @@ from writer_app.errors import UserError
 from writer_app.ui.editor import Editor
 
 SCROLL_SETTLE_MS = 80
+LANGUAGE_PAUSE_MS = 2_000
 MARGIN_BLOCKS = 10  # lines just above and below the view are checked too
 
 
@@ -30,9 +31,17 @@ class SpellCheck(QObject):
         self._settle.setInterval(SCROLL_SETTLE_MS)
         self._settle.timeout.connect(self._check_view)
         editor.verticalScrollBar().valueChanged.connect(lambda _value: self._settle.start())
-        # Lines that moved into view without a scroll (a paste, a deleted paragraph). Not textChanged:
-        # a highlight emits it too, and would start this again.
+        # Lines that came into view without a scroll: a paste, a resize, zoom or another font. Only
+        # lines still pending are highlighted then, so this costs nothing when there are none.
         editor.document().blockCountChanged.connect(lambda _count: self._settle.start())
+        editor.updateRequest.connect(lambda _rect, dy: None if dy else self._settle.start())
+        self._language_pause = QTimer(self)  # "auto": the language is looked at again after typing
+        self._language_pause.setSingleShot(True)
+        self._language_pause.setInterval(LANGUAGE_PAUSE_MS)
+        self._language_pause.timeout.connect(self.follow_document)
+        editor.document().contentsChange.connect(
+            lambda _at, _removed, added: added and self._language_pause.start()
+        )
         editor.context_menu_hook = self.add_to_menu
         highlighter = editor.highlighter
         highlighter.spelling_spans = spelling.misspelled
@@ -112,6 +121,13 @@ class SpellCheck(QObject):
         block = cursor.block()
         text = block.text()
         offset = len(text.encode("utf-16-le")[: cursor.positionInBlock() * 2].decode("utf-16-le", "ignore"))
+        underlined = [
+            (r.start, r.start + r.length)
+            for r in block.layout().formats()
+            if r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
+        ]
+        if not any(a <= cursor.positionInBlock() <= b for a, b in underlined):
+            return None  # only what is underlined (never code, never a line not yet checked)
         for start, end in self.spelling.misspelled(text):
             if start <= offset <= end:
                 word = QTextCursor(block)
@@ -156,8 +172,18 @@ class SpellCheck(QObject):
             self.spelling.add_to_dictionary(word)
         except UserError:
             self.spelling.ignore(word)  # the list could not be written: at least this session knows it
-        self._recheck_all()
+        self._recheck_lines_with(word)
 
     def ignore_word(self, word: str) -> None:
         self.spelling.ignore(word)
-        self._recheck_all()
+        self._recheck_lines_with(word)
+
+    def _recheck_lines_with(self, word: str) -> None:
+        """Only the lines where `word` occurs lose their underline (a search in Qt, not a full pass)."""
+        document = self.editor.document()
+        found = document.find(word, 0, QTextDocument.FindFlag.FindWholeWords)
+        while not found.isNull():
+            self.editor.highlighter.rehighlightBlock(found.block())
+            found = document.find(
+                word, found.block().position() + found.block().length(), QTextDocument.FindFlag.FindWholeWords
+            )

@@ -38,7 +38,7 @@ class StatusLine(QObject):
         self.count_timer.setSingleShot(True)  # do it once typing pauses, not on every key
         self.count_timer.setInterval(COUNT_DELAY_MS)
         self.count_timer.timeout.connect(self.update_counts)
-        editor.textChanged.connect(self.count_timer.start)
+        editor.document().contentsChange.connect(lambda _at, _removed, _added: self.count_timer.start())
         controller.modelLoading.connect(self.model_loading)
         controller.modelLoaded.connect(self.model_loaded)
         controller.modelFailed.connect(self.model_failed)

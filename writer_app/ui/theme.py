@@ -28,6 +28,15 @@ def dark_palette() -> QPalette:
         _ROLES.Highlight: "#3d6fa8",
         _ROLES.HighlightedText: "#ffffff",
     }
+    colours.update(
+        {
+            _ROLES.Light: "#505050",
+            _ROLES.Midlight: "#404040",
+            _ROLES.Mid: "#303030",
+            _ROLES.Dark: "#1a1a1a",
+            _ROLES.Shadow: "#000000",
+        }
+    )
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
     for role in (_ROLES.WindowText, _ROLES.Text, _ROLES.ButtonText):
@@ -42,8 +51,21 @@ def is_dark(theme: str) -> bool:
 
 
 def apply_theme(theme: str) -> None:
-    """Repaint every window in `theme` ("system", "light" or "dark")."""
+    """Repaint every window in `theme` ("system", "light" or "dark"); "system" follows the desktop
+    when it switches between light and dark (the choice is kept on the application object)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
-    app.setPalette(dark_palette() if is_dark(theme) else app.style().standardPalette())
+    if app.property("writer-theme") is None:
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(str(app.property("writer-theme"))))
+    app.setProperty("writer-theme", theme)
+    if theme == "system" and not is_dark(theme):
+        app.setPalette(QPalette())  # the platform's own palette
+    else:
+        app.setPalette(dark_palette() if is_dark(theme) else app.style().standardPalette())
+    from writer_app.ui.main_window import MainWindow
+
+    for widget in app.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.editor.use_palette(app.palette())

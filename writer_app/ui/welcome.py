@@ -7,6 +7,7 @@ import html
 
 from writer_app.engine.hardware import physical_cores, total_memory_bytes
 from writer_app.modelhub.catalog import CatalogEntry, format_size, load_catalog, recommend
+from writer_app.modelhub.store import DEFAULT_ID
 
 TYPICAL_BYTES_PER_S = 10 * 2**20  # a typical home connection, 80 Mbit/s
 
@@ -63,6 +64,10 @@ def show_welcome(window) -> str:
 def welcome_on_first_run(window) -> bool:
     """The welcome at the first start only; True when it was shown."""
     if window.settings.welcome_shown:
+        return False
+    store = getattr(window, "model_store", None)
+    if store is not None and store.active_id() != DEFAULT_ID:  # a larger model is in use already
+        window.settings.welcome_shown = True
         return False
     show_welcome(window)
     return True
