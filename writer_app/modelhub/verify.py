@@ -24,6 +24,7 @@ class Check:
     problem: str = ""
     size: int | None = None
     sha256: str | None = None
+    reached: bool = True  # False: the hub did not answer (nothing is known about the entry)
 
     @property
     def fills_in(self) -> bool:
@@ -36,7 +37,9 @@ def check_entry(entry: CatalogEntry, endpoint: str) -> Check:
     try:
         _url, size, etag, _commit = remote_metadata(remote, endpoint)
     except DownloadError as error:
-        return Check(entry, f"not found or not reachable: {error}")
+        if str(error).startswith("Cannot reach"):
+            return Check(entry, str(error), reached=False)
+        return Check(entry, f"not found: {error}")
     sha = etag.strip('"').lower() if etag else None
     sha = sha if sha and len(sha) == _SHA256_HEX and all(c in "0123456789abcdef" for c in sha) else None
     if entry.sha256 and sha and entry.sha256 != sha:
@@ -58,7 +61,7 @@ def write_checked(checks: list[Check], path: Path = CATALOG_FILE) -> int:
     """Fill in exact sizes, hashes and the date for entries the hub confirmed; how many changed."""
     data = json.loads(path.read_text(encoding="utf-8"))
     today = datetime.date.today().isoformat()
-    confirmed = {c.entry.id: c for c in checks if not c.problem}
+    confirmed = {c.entry.id: c for c in checks if not c.problem and c.reached}
     changed = 0
     for item in data["models"]:
         check = confirmed.get(item["id"])
@@ -79,6 +82,8 @@ def write_checked(checks: list[Check], path: Path = CATALOG_FILE) -> int:
 
 
 def report(checks: list[Check]) -> str:
+    if checks and not any(check.reached for check in checks):
+        return checks[0].problem  # one sentence: the hub is out of reach, no entry was checked
     lines = []
     for check in checks:
         if check.problem:
