@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench bench-flags bench-package eval eval-complete eval-draft package frozen-self-test screenshot clean
+.PHONY: setup run test lint bench bench-flags bench-package eval eval-complete eval-draft eval-style package frozen-self-test screenshot clean
 
 setup: $(STAMP) $(MODEL)
 	@$(PY) build/llama_build.py --python $(PY)
@@ -39,6 +39,9 @@ eval: $(STAMP)
 
 eval-complete: setup
 	$(PY) tests/benchmarks/eval_complete.py
+
+eval-style: $(STAMP)
+	$(PY) tests/benchmarks/eval_style.py $(ARGS)
 
 eval-draft: setup
 	$(PY) tests/benchmarks/eval_draft.py $(ARGS)

@@ -1,0 +1,275 @@
+"""The style meter: how close a text's voice is to a profile's samples, measured on what carries style
+rather than topic — function words, punctuation, sentence and word lengths, dialogue, and character
+n-grams of the text with its content words masked — as a profile-relative Delta (Burrows), calibrated
+as a percentile of the samples' own chunk-to-rest distances, and explained in words."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from writer_app.reward.text_units import sentences, words
+
+_FUNCTION_TEXT = """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me might more
+    most must my myself no nor not now of off on once only or other ought our ours ourselves out over own
+    same shall she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up upon very was we were what when where which while who whom
+    why will with would you your yours yourself yet though whose whether also"""
+FUNCTION_WORDS = tuple(dict.fromkeys(_FUNCTION_TEXT.split()))
+_FUNCTION = frozenset(FUNCTION_WORDS)
+PUNCTUATION = (",", ";", ":", "!", "?", "—", "-", "(", '"', "'", "…", ".")
+_DASH = re.compile(r"--|—|–")
+_QUOTED = re.compile(r"[\"“][^\"”]{1,600}[\"”]")
+CHUNK_WORDS = 160
+MIN_SAMPLE_WORDS = 300
+TOP_NGRAMS = 300
+BACKGROUND_FILE = Path(__file__).with_name("style_background.json")
+MIN_SIGMA = 0.15  # of a feature's mean (or an absolute floor): no feature dominates by a tiny spread
+SCALARS = ("sentence length", "sentence length spread", "word length", "dialogue", "paragraph length")
+
+
+@dataclass(frozen=True)
+class StyleFeatures:
+    values: dict[str, float]
+
+
+def _masked(text: str) -> str:
+    """The text with every content word replaced by a mark of its case and length class: what stays is
+    function words, punctuation and rhythm."""
+    out = []
+    last = 0
+    for token in words(text):
+        out.append(text[last : token.start])
+        word = token.text
+        if word.lower() in _FUNCTION:
+            out.append(word.lower())
+        else:
+            mark = "W" if word[:1].isupper() else "w"
+            out.append(mark * (1 if len(word) <= 4 else 2 if len(word) <= 8 else 3))
+        last = token.end
+    out.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(out))
+
+
+def _ngrams(masked: str, n: int = 3) -> Counter[str]:
+    return Counter(masked[i : i + n] for i in range(len(masked) - n + 1))
+
+
+def features(text: str, ngram_vocabulary: tuple[str, ...] = ()) -> StyleFeatures:
+    """Per-word rates of function words and punctuation, length and dialogue figures, and the rates
+    of the given masked n-grams."""
+    tokens = [t.lower for t in words(text)]
+    n = max(1, len(tokens))
+    counts = Counter(tokens)
+    values: dict[str, float] = {f"fw:{w}": 1000 * counts[w] / n for w in FUNCTION_WORDS}
+    normalised = _DASH.sub("—", text).replace("“", '"').replace("”", '"').replace("’", "'")
+    for mark in PUNCTUATION:
+        values[f"p:{mark}"] = 1000 * normalised.count(mark) / n
+    spans = sentences(text) or [(0, len(text))]
+    lengths = [max(1, len(words(text[a:b]))) for a, b in spans]
+    values["sentence length"] = statistics.fmean(lengths)
+    values["sentence length spread"] = statistics.pstdev(lengths) if len(lengths) > 1 else 0.0
+    values["word length"] = statistics.fmean(len(t) for t in tokens) if tokens else 0.0
+    values["dialogue"] = sum(len(m.group()) for m in _QUOTED.finditer(normalised)) / max(1, len(text))
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    values["paragraph length"] = n / max(1, len(paragraphs))
+    if ngram_vocabulary:
+        grams = _ngrams(_masked(text))
+        total = max(1, sum(grams.values()))
+        for gram in ngram_vocabulary:
+            values[f"g:{gram}"] = 1000 * grams[gram] / total
+    return StyleFeatures(values)
+
+
+def chunks(samples: list[str], size: int = CHUNK_WORDS) -> list[str]:
+    """The samples cut into pieces of about `size` words at sentence ends (each sample on its own)."""
+    pieces: list[str] = []
+    for sample in samples:
+        current, count = [], 0
+        for a, b in sentences(sample) or [(0, len(sample))]:
+            sentence = sample[a:b]
+            current.append(sentence)
+            count += len(words(sentence))
+            if count >= size:
+                pieces.append(" ".join(current))
+                current, count = [], 0
+        if current and (count >= size // 2 or not pieces):
+            pieces.append(" ".join(current))
+        elif current:
+            pieces[-1] += " " + " ".join(current)
+    return pieces
+
+
+@dataclass(frozen=True)
+class StyleBackground:
+    """How features vary across authors (fitted on public-domain prose by `make eval-style --fit`):
+    the masked n-gram vocabulary and each feature's mean and spread, so a profile's distance is
+    measured in units of how much writers differ."""
+
+    ngrams: tuple[str, ...]
+    means: dict[str, float]
+    sigmas: dict[str, float]
+
+    @classmethod
+    def fit(cls, texts: list[str], top_ngrams: int = TOP_NGRAMS) -> StyleBackground:
+        grams = _ngrams(_masked("\n\n".join(texts)))
+        vocabulary = tuple(g for g, _ in grams.most_common(top_ngrams))
+        rows = [features(t, vocabulary).values for t in texts]
+        keys = list(rows[0])
+        means = {k: statistics.fmean(r[k] for r in rows) for k in keys}
+        sigmas = {k: max(statistics.pstdev([r[k] for r in rows]), 1e-6) for k in keys}
+        return cls(vocabulary, means, sigmas)
+
+    def to_data(self) -> dict:
+        return {"ngrams": list(self.ngrams), "means": self.means, "sigmas": self.sigmas}
+
+    @classmethod
+    def from_data(cls, data: dict) -> StyleBackground:
+        return cls(tuple(data["ngrams"]), dict(data["means"]), dict(data["sigmas"]))
+
+    @classmethod
+    def load(cls, path: Path = BACKGROUND_FILE) -> StyleBackground:
+        return cls.from_data(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def z(self, text: str) -> list[float]:
+        values = features(text, self.ngrams).values
+        return [(values[k] - self.means[k]) / self.sigmas[k] for k in self.means]
+
+
+def _cosine_distance(a: list[float], b: list[float]) -> float:
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return 1.0 - sum(x * y for x, y in zip(a, b, strict=True)) / norm if norm else 1.0
+
+
+def _center(vectors: list[list[float]]) -> list[float]:
+    return [statistics.fmean(column) for column in zip(*vectors, strict=True)]
+
+
+@dataclass(frozen=True)
+class StyleProfileStats:
+    """What a profile keeps: the samples' mean position against the background, the chunk-to-rest
+    distances that calibrate the percentile, and raw means and spreads for the explanation."""
+
+    center: tuple[float, ...]
+    calibration: tuple[float, ...]
+    means: dict[str, float]
+    sigmas: dict[str, float]
+    words: int = 0
+
+    def to_data(self) -> dict:
+        return {
+            "center": list(self.center),
+            "calibration": list(self.calibration),
+            "means": self.means,
+            "sigmas": self.sigmas,
+            "words": self.words,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> StyleProfileStats:
+        return cls(
+            tuple(data["center"]),
+            tuple(data["calibration"]),
+            dict(data["means"]),
+            dict(data["sigmas"]),
+            int(data.get("words", 0)),
+        )
+
+
+def _summary(rows: list[dict[str, float]]) -> tuple[dict[str, float], dict[str, float]]:
+    keys = rows[0].keys()
+    means = {k: statistics.fmean(r[k] for r in rows) for k in keys}
+    sigmas = {}
+    for key in keys:
+        spread = statistics.pstdev([r[key] for r in rows]) if len(rows) > 1 else 0.0
+        sigmas[key] = max(spread, MIN_SIGMA * abs(means[key]), 0.05)
+    return means, sigmas
+
+
+def build_profile(samples: list[str], background: StyleBackground | None = None) -> StyleProfileStats:
+    """Profile statistics from the samples (computed once, when the samples change)."""
+    background = background or default_background()
+    pieces = chunks(samples)
+    vectors = [background.z(piece) for piece in pieces]
+    calibration = []
+    if len(vectors) >= 3:
+        for i, held_out in enumerate(vectors):
+            calibration.append(_cosine_distance(held_out, _center(vectors[:i] + vectors[i + 1 :])))
+    raw = [features(piece).values for piece in pieces]
+    means, sigmas = _summary(raw)
+    total = sum(len(words(sample)) for sample in samples)
+    return StyleProfileStats(tuple(_center(vectors)), tuple(sorted(calibration)), means, sigmas, total)
+
+
+@dataclass(frozen=True)
+class StyleMatch:
+    """`score` 0–10 (10 = the samples' own voice), `percentile` among the samples' own chunks,
+    `explanation` what differs most."""
+
+    score: float
+    percentile: float
+    distance: float
+    explanation: str
+
+
+def _explain(values: dict[str, float], stats: StyleProfileStats) -> str:
+    notes = []
+    for key, label in (
+        ("sentence length", "sentences"),
+        ("word length", "words"),
+        ("paragraph length", "paragraphs"),
+    ):
+        mean, value = stats.means[key], values[key]
+        if mean > 0 and abs(value - mean) / stats.sigmas[key] > 1.5:
+            notes.append(f"{label} {abs(value / mean - 1):.0%} {'longer' if value > mean else 'shorter'}")
+    dialogue_gap = values["dialogue"] - stats.means["dialogue"]
+    if abs(dialogue_gap) / stats.sigmas["dialogue"] > 1.5 and abs(dialogue_gap) > 0.1:
+        notes.append("more dialogue" if dialogue_gap > 0 else "less dialogue")
+    marks = sorted(
+        ((abs(values[k] - stats.means[k]) / stats.sigmas[k], k) for k in stats.means if k.startswith("p:")),
+        reverse=True,
+    )
+    for z, key in marks[:2]:
+        if z > 2:
+            more = values[key] > stats.means[key]
+            notes.append(f"{'more' if more else 'fewer'} “{key[2:]}”")
+    function = sorted(
+        ((abs(values[k] - stats.means[k]) / stats.sigmas[k], k) for k in stats.means if k.startswith("fw:")),
+        reverse=True,
+    )
+    if function and function[0][0] > 2.5:
+        key = function[0][1]
+        notes.append(f"“{key[3:]}” {'more' if values[key] > stats.means[key] else 'less'} often")
+    return "; ".join(notes) if notes else "close to the samples in rhythm, punctuation and function words"
+
+
+def match(text: str, stats: StyleProfileStats, background: StyleBackground | None = None) -> StyleMatch:
+    """How close `text` is to the profile: the cosine distance of their positions against the
+    background ("Cosine Delta"), as a percentile of the samples' own chunk-to-rest distances."""
+    background = background or default_background()
+    distance = _cosine_distance(background.z(text), list(stats.center))
+    if stats.calibration:
+        at_least_as_far = sum(1 for d in stats.calibration if d >= distance)
+        percentile = 100.0 * at_least_as_far / len(stats.calibration)
+    else:
+        percentile = 100.0 * max(0.0, 1.0 - distance)
+    score = round(10.0 * max(0.0, min(1.0, 1.0 - distance)), 2)
+    return StyleMatch(score, round(percentile, 1), round(distance, 4), _explain(features(text).values, stats))
+
+
+_BACKGROUND: list[StyleBackground] = []
+
+
+def default_background() -> StyleBackground:
+    """The shipped background, read once."""
+    if not _BACKGROUND:
+        _BACKGROUND.append(StyleBackground.load())
+    return _BACKGROUND[0]
