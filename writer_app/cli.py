@@ -28,6 +28,8 @@ EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   plan        plan a long text: sections with their main points and word budgets
   draft       plan and write a long text section by section (--out FILE, --resume after a stop)
   export      export a Markdown file as HTML, PDF or DOCX (export FILE --to html|pdf|docx [--out PATH])
+  style       style profiles from your writing (style create NAME FILE... | list | show NAME | delete NAME)
+  style-score how close standard input is to a voice (--profile NAME or --samples FILE...)
   score       score candidate texts given as JSON on standard input with the writing reward
   models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
   open FILE   open FILE in the editor, even one named like a command (so does `writer-app -- FILE`)
@@ -333,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_score(argv[1:])
         if command == "complete":
             return run_complete(argv[1:])
+        if command in ("style", "style-score"):
+            from writer_app.style_cli import run_style, run_style_score
+
+            return (run_style if command == "style" else run_style_score)(argv[1:])
         if command == "export":
             from writer_app.export_cli import run as run_export
 

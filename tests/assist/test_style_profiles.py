@@ -1,0 +1,62 @@
+"""Style profiles on disk: round trip, too-short samples refused with how much more is needed,
+rename, samples added and removed, a damaged file named, and the style commands' sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from writer_app import cli
+from writer_app.assist.style_profiles import ProfileStore
+from writer_app.errors import UserError
+
+SAMPLE = (
+    "It was late in the evening when the keeper climbed the stairs again. He counted them, as he always "
+    "did, and he thought of the letter. The wind had turned; the sea was loud below. "
+) * 12  # about 480 words
+
+
+def test_a_profile_round_trips_and_changes_with_its_samples(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path / "styles")
+    created = store.create("My voice", [SAMPLE])
+    loaded = store.get("My voice")
+    assert loaded.samples == created.samples and loaded.stats == created.stats
+    grown = store.add_samples("My voice", ["A second sample, short but kept."])
+    assert len(grown.samples) == 2 and grown.stats != created.stats
+    assert len(store.remove_sample("My voice", 1).samples) == 1
+    store.rename("My voice", "Keeper")
+    assert [p.name for p in store.list()] == ["Keeper"]
+    store.delete("Keeper")
+    assert store.list() == []
+
+
+def test_too_few_words_are_refused_with_how_many_more(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"have 10 words; .* at least 300: add about 290 more"):
+        ProfileStore(tmp_path).create("Short", ["one two three four five six seven eight nine ten"])
+
+
+def test_a_damaged_profile_is_named_and_the_list_skips_it(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path)
+    store.create("Good", [SAMPLE])
+    (tmp_path / "broken.json").write_text("{not json")
+    assert [p.name for p in store.list()] == ["Good"]
+    (tmp_path / "good.json").write_text(json.dumps({"name": "Good"}))
+    with pytest.raises(UserError, match="cannot be read"):
+        store.get("Good")
+
+
+def test_the_style_commands(tmp_path: Path, capsys) -> None:
+    sample = tmp_path / "me.txt"
+    sample.write_text(SAMPLE)
+    home = ["--home", str(tmp_path / "home")]
+    assert cli.main(["style", "create", "Me", str(sample), *home]) == 0
+    assert cli.main(["style", "list", *home]) == 0
+    assert "Me: 1 sample(s)" in capsys.readouterr().out
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\x00\x00")
+    assert cli.main(["style", "create", "Bad", str(binary), *home]) == 1
+    assert "error: " in capsys.readouterr().err
+    assert cli.main(["style", "delete", "Nobody", *home]) == 1
+    assert "no style profile called “Nobody”" in capsys.readouterr().err

@@ -1,0 +1,127 @@
+"""Style profiles: a name, the user's own samples and the style meter's statistics (computed once, when
+the samples change), one JSON file per profile in the app's data folder, written atomically."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from writer_app.documents.file_io import atomic_write_bytes
+from writer_app.errors import UserError
+from writer_app.reward.style_meter import MIN_SAMPLE_WORDS, StyleProfileStats, build_profile
+from writer_app.reward.text_units import words
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class StyleProfile:
+    name: str
+    samples: tuple[str, ...]
+    stats: StyleProfileStats
+    updated: float = field(default_factory=time.time)
+
+    @property
+    def words(self) -> int:
+        return sum(len(words(sample)) for sample in self.samples)
+
+
+def check_samples(samples: list[str]) -> None:
+    """One sentence when the samples are too few words to describe a voice."""
+    count = sum(len(words(sample)) for sample in samples)
+    if count < MIN_SAMPLE_WORDS:
+        raise UserError(
+            f"These samples have {count} words; a style profile needs at least {MIN_SAMPLE_WORDS}: "
+            f"add about {MIN_SAMPLE_WORDS - count} more words of your writing."
+        )
+
+
+class ProfileStore:
+    """Profiles below `folder` (the data folder's `styles/`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, name: str) -> Path:
+        slug = _SLUG.sub("-", name.lower()).strip("-")
+        if not slug:
+            raise UserError("Give the profile a name with letters or digits in it.")
+        return self.folder / f"{slug}.json"
+
+    def _write(self, profile: StyleProfile) -> StyleProfile:
+        data = {
+            "name": profile.name,
+            "samples": list(profile.samples),
+            "stats": profile.stats.to_data(),
+            "updated": profile.updated,
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self._path(profile.name), json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        return profile
+
+    def create(self, name: str, samples: list[str]) -> StyleProfile:
+        samples = [s.strip() for s in samples if s.strip()]
+        check_samples(samples)
+        if self._path(name).exists():
+            raise UserError(
+                f"There is already a profile called “{name}”: choose another name or delete it first."
+            )
+        return self._write(StyleProfile(name.strip(), tuple(samples), build_profile(samples)))
+
+    def get(self, name: str) -> StyleProfile:
+        path = self._path(name)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return StyleProfile(
+                data["name"],
+                tuple(data["samples"]),
+                StyleProfileStats.from_data(data["stats"]),
+                data["updated"],
+            )
+        except FileNotFoundError:
+            names = ", ".join(p.name for p in self.list()) or "none yet"
+            raise UserError(f"There is no style profile called “{name}” (profiles: {names}).") from None
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise UserError(
+                f"The style profile {path.name} cannot be read ({error}): create it again."
+            ) from error
+
+    def list(self) -> list[StyleProfile]:
+        profiles = []
+        for path in sorted(self.folder.glob("*.json")):
+            try:
+                profiles.append(self.get(json.loads(path.read_text(encoding="utf-8"))["name"]))
+            except (UserError, OSError, ValueError, KeyError):
+                continue  # a damaged file is skipped in the list; `show` on it says why
+        return profiles
+
+    def add_samples(self, name: str, samples: list[str]) -> StyleProfile:
+        profile = self.get(name)
+        merged = [*profile.samples, *(s.strip() for s in samples if s.strip())]
+        return self._write(StyleProfile(profile.name, tuple(merged), build_profile(merged)))
+
+    def remove_sample(self, name: str, index: int) -> StyleProfile:
+        profile = self.get(name)
+        if not 0 <= index < len(profile.samples):
+            raise UserError(f"“{name}” has samples 1 to {len(profile.samples)}, not {index + 1}.")
+        kept = [s for i, s in enumerate(profile.samples) if i != index]
+        check_samples(kept)
+        return self._write(StyleProfile(profile.name, tuple(kept), build_profile(kept)))
+
+    def rename(self, name: str, new_name: str) -> StyleProfile:
+        profile = self.get(name)
+        if self._path(new_name).exists() and self._path(new_name) != self._path(name):
+            raise UserError(f"There is already a profile called “{new_name}”.")
+        renamed = self._write(StyleProfile(new_name.strip(), profile.samples, profile.stats, profile.updated))
+        if self._path(new_name) != self._path(name):
+            self._path(name).unlink(missing_ok=True)
+        return renamed
+
+    def delete(self, name: str) -> None:
+        path = self._path(name)
+        if not path.exists():
+            raise UserError(f"There is no style profile called “{name}”.")
+        path.unlink()

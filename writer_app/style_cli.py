@@ -1,0 +1,111 @@
+"""`writer-app style create NAME FILE... | list | show NAME | delete NAME` and `writer-app style-score`:
+style profiles from the user's own writing, and how close a text on standard input is to one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from writer_app.assist.style_profiles import ProfileStore, check_samples
+from writer_app.assist.text_input import check_text, decode_input
+from writer_app.errors import UserError
+from writer_app.paths import AppPaths
+from writer_app.reward.style_meter import build_profile, match
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message[:1].upper()}{message[1:]} (see `{self.prog} --help`).")
+
+
+def _read_samples(files: list[Path]) -> list[str]:
+    samples = []
+    for path in files:
+        try:
+            data = Path(path).expanduser().read_bytes()
+        except OSError as error:
+            raise UserError(f"Could not read the sample {path}: {error.strerror or error}.") from error
+        samples.append(check_text(decode_input(data), what=f"sample {Path(path).name}"))
+    return samples
+
+
+def _store(home: Path | None) -> ProfileStore:
+    return ProfileStore(AppPaths.default(home).data_dir / "styles")
+
+
+def run_style(argv: list[str]) -> int:
+    common = _Parser(add_help=False)
+    common.add_argument("--home", type=Path, default=argparse.SUPPRESS, help="keep settings and data here")
+    parser = _Parser(
+        prog="writer-app style",
+        description="Manage style profiles made from your own writing.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    create = sub.add_parser(
+        "create", help="a profile from .txt/.md files of your writing (300 words or more)", parents=[common]
+    )
+    create.add_argument("name")
+    create.add_argument("files", nargs="+", type=Path)
+    sub.add_parser("list", help="the profiles", parents=[common])
+    show = sub.add_parser("show", help="a profile's samples and figures", parents=[common])
+    show.add_argument("name")
+    delete = sub.add_parser("delete", help="delete a profile", parents=[common])
+    delete.add_argument("name")
+    args = parser.parse_args(argv)
+    store = _store(getattr(args, "home", None))
+    if args.action == "create":
+        profile = store.create(args.name, _read_samples(args.files))
+        print(f"Created “{profile.name}” from {len(profile.samples)} sample(s), {profile.words:,} words.")
+    elif args.action == "list":
+        profiles = store.list()
+        for profile in profiles:
+            print(f"{profile.name}: {len(profile.samples)} sample(s), {profile.words:,} words")
+        if not profiles:
+            print("No style profiles yet: `writer-app style create NAME FILE...`.")
+    elif args.action == "show":
+        profile = store.get(args.name)
+        means = profile.stats.means
+        print(f"{profile.name}: {len(profile.samples)} sample(s), {profile.words:,} words")
+        print(
+            f"  sentences {means['sentence length']:.1f} words on average, words {means['word length']:.1f} "
+            f"letters, dialogue {means['dialogue']:.0%} of the text"
+        )
+        for number, sample in enumerate(profile.samples, start=1):
+            print(f"  {number}. {' '.join(sample.split())[:70]}…")
+    else:
+        store.delete(args.name)
+        print(f"Deleted “{args.name}”.")
+    return 0
+
+
+def run_style_score(argv: list[str]) -> int:
+    parser = _Parser(
+        prog="writer-app style-score",
+        description="How close the text on standard input is to a voice (higher is closer).",
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--samples", nargs="+", type=Path, help="files of the voice to compare with")
+    source.add_argument("--profile", help="a style profile's name")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--home", type=Path, help="keep settings, data and state under this folder")
+    args = parser.parse_args(argv)
+    text = check_text(decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b""))
+    if args.profile:
+        stats = _store(args.home).get(args.profile).stats
+    else:
+        samples = _read_samples(args.samples)
+        check_samples(samples)
+        stats = build_profile(samples)
+    result = match(text, stats)
+    if args.json:
+        print(
+            json.dumps(
+                {"score": result.score, "percentile": result.percentile, "explanation": result.explanation}
+            )
+        )
+    else:
+        print(f"style match {result.score:.1f}/10 (percentile {result.percentile:.0f}): {result.explanation}")
+    return 0
