@@ -14,6 +14,8 @@ from writer_app.errors import UserError
 from writer_app.paths import AppPaths
 from writer_app.reward.style_meter import build_profile, match
 
+MIN_SCORED_WORDS = 30
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -92,7 +94,11 @@ def run_style_score(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--home", type=Path, help="keep settings, data and state under this folder")
     args = parser.parse_args(argv)
-    text = check_text(decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b""))
+    text = check_text(
+        decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b""), what="text to score"
+    )
+    if len(text.split()) < MIN_SCORED_WORDS:
+        raise UserError(f"Give at least {MIN_SCORED_WORDS} words: a voice shows over a few sentences.")
     if args.profile:
         stats = _store(args.home).get(args.profile).stats
     else:

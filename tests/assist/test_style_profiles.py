@@ -42,9 +42,28 @@ def test_a_damaged_profile_is_named_and_the_list_skips_it(tmp_path: Path) -> Non
     store.create("Good", [SAMPLE])
     (tmp_path / "broken.json").write_text("{not json")
     assert [p.name for p in store.list()] == ["Good"]
-    (tmp_path / "good.json").write_text(json.dumps({"name": "Good"}))
+    good = next(p for p in tmp_path.glob("good-*.json"))
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(good.read_bytes())  # a copy under another file name, then the original goes
+    store.delete("Good")
+    assert [p.name for p in store.list()] == ["Good"]  # listed from the copy, no endless lookup
+    with pytest.raises(UserError, match="no style profile called “Other”"):
+        store.get("Other")
+    copy.write_text(json.dumps([]))
+    assert store.list() == []
+    store.create("Good", [SAMPLE])
+    next(tmp_path.glob("good-*.json")).write_text(json.dumps({"name": "Good"}))
     with pytest.raises(UserError, match="cannot be read"):
         store.get("Good")
+
+
+def test_names_in_any_script_and_lookalikes_get_files_of_their_own(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path)
+    for name in ("Мой голос", "Café", "Caf", "声音"):
+        store.create(name, [SAMPLE])
+    assert sorted(p.name for p in store.list()) == sorted(["Мой голос", "Café", "Caf", "声音"])
+    with pytest.raises(UserError, match="1 to 80 characters"):
+        store.create("x" * 300, [SAMPLE])
 
 
 def test_the_style_commands(tmp_path: Path, capsys) -> None:

@@ -66,7 +66,7 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int) -> tuple[float, flo
         texts = [s["text"] for s in samples]
         plain_right += style_similarity(texts, same["text"]) > style_similarity(texts, other["text"])
         total += 1
-    return right / total, plain_right / total
+    return right / max(1, total), plain_right / max(1, total)
 
 
 def main() -> int:

@@ -174,15 +174,14 @@ def test_welcome_download_without_network_leaves_the_app_working(
 def test_two_windows_share_the_personal_list_and_neither_loses_a_word(make_window, qtbot, app_paths) -> None:
     from writer_app.documents.spelling import PersonalWords
 
-    shared = PersonalWords(app_paths.data_dir / "dictionary.txt")
     first, second = make_window(), make_window()
-    for window in (first, second):
-        window.spell.spelling.personal_words = shared
+    for window in (first, second):  # two lists on one file, as two app instances would have
+        window.spell.spelling.personal_words = PersonalWords(app_paths.data_dir / "dictionary.txt")
     first.spell.add_word("Lumenhaus")
     second.spell.add_word("Gullrock")
     other_app = PersonalWords(app_paths.data_dir / "dictionary.txt")  # another instance, or a restart
     assert {"Lumenhaus", "Gullrock"} <= other_app.words
-    assert second.spell.spelling.is_known("Lumenhaus")
+    assert second.spell.spelling.is_known("Lumenhaus")  # merged in when the second word was added
 
 
 def test_scrolling_checks_spelling_without_touching_autosave_or_suggestions(window, qtbot) -> None:

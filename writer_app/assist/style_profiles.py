@@ -3,6 +3,7 @@ the samples change), one JSON file per profile in the app's data folder, written
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -11,10 +12,16 @@ from pathlib import Path
 
 from writer_app.documents.file_io import atomic_write_bytes
 from writer_app.errors import UserError
-from writer_app.reward.style_meter import MIN_SAMPLE_WORDS, StyleProfileStats, build_profile
+from writer_app.reward.style_meter import (
+    MIN_SAMPLE_WORDS,
+    StyleProfileStats,
+    build_profile,
+    default_background,
+)
 from writer_app.reward.text_units import words
 
-_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[^\w]+")
+MAX_NAME_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -46,10 +53,14 @@ class ProfileStore:
         self.folder = Path(folder)
 
     def _path(self, name: str) -> Path:
-        slug = _SLUG.sub("-", name.lower()).strip("-")
-        if not slug:
-            raise UserError("Give the profile a name with letters or digits in it.")
-        return self.folder / f"{slug}.json"
+        """A file name from any name in any script: a readable part, capped, and a hash of the whole
+        name so "Café" and "Caf" never share a file."""
+        name = name.strip()
+        if not name or len(name) > MAX_NAME_CHARS:
+            raise UserError(f"Give the profile a name of 1 to {MAX_NAME_CHARS} characters.")
+        slug = _SLUG.sub("-", name.lower()).strip("-")[:40] or "profile"
+        digest = hashlib.sha256(name.lower().encode("utf-8")).hexdigest()[:8]
+        return self.folder / f"{slug}-{digest}.json"
 
     def _write(self, profile: StyleProfile) -> StyleProfile:
         data = {
@@ -71,30 +82,39 @@ class ProfileStore:
             )
         return self._write(StyleProfile(name.strip(), tuple(samples), build_profile(samples)))
 
-    def get(self, name: str) -> StyleProfile:
-        path = self._path(name)
+    @staticmethod
+    def _read(path: Path) -> StyleProfile:
+        """One profile file; a UserError naming it when it is not one."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return StyleProfile(
-                data["name"],
-                tuple(data["samples"]),
+            profile = StyleProfile(
+                str(data["name"]),
+                tuple(str(s) for s in data["samples"]),
                 StyleProfileStats.from_data(data["stats"]),
-                data["updated"],
+                float(data["updated"]),
             )
-        except FileNotFoundError:
-            names = ", ".join(p.name for p in self.list()) or "none yet"
-            raise UserError(f"There is no style profile called “{name}” (profiles: {names}).") from None
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise UserError(
                 f"The style profile {path.name} cannot be read ({error}): create it again."
             ) from error
+        if profile.stats.background != default_background().fingerprint:  # the meter changed: measure again
+            stats = build_profile(list(profile.samples))
+            profile = StyleProfile(profile.name, profile.samples, stats, profile.updated)
+        return profile
+
+    def get(self, name: str) -> StyleProfile:
+        path = self._path(name)
+        if not path.is_file():
+            names = ", ".join(p.name for p in self.list()) or "none yet"
+            raise UserError(f"There is no style profile called “{name}” (profiles: {names}).")
+        return self._read(path)
 
     def list(self) -> list[StyleProfile]:
         profiles = []
         for path in sorted(self.folder.glob("*.json")):
             try:
-                profiles.append(self.get(json.loads(path.read_text(encoding="utf-8"))["name"]))
-            except (UserError, OSError, ValueError, KeyError):
+                profiles.append(self._read(path))
+            except UserError:
                 continue  # a damaged file is skipped in the list; `show` on it says why
         return profiles
 

@@ -129,7 +129,8 @@ class _DocxWriter:
 
     def _paragraph(self, children: list, style: str | None) -> None:
         paragraph = self.document.add_paragraph(style=style)
-        number = self.numbers[-1] if self.numbers and self.lists[-1] == "List Number" else None
+        top_level = len(self.lists) == 1  # nested lists keep their own style's numbering and level
+        number = self.numbers[-1] if top_level and self.lists[-1] == "List Number" else None
         if number is not None:
             num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_numId().val = number

@@ -51,6 +51,7 @@ class PersonalWords:
         self.reload()
 
     def reload(self) -> None:
+        """The file's words (a word removed from the file by hand stays removed)."""
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
@@ -58,18 +59,25 @@ class PersonalWords:
         except (OSError, UnicodeDecodeError):
             self.unreadable = True  # never overwritten: adding a word says so instead
             return
-        self.words |= {line.strip() for line in lines if line.strip()}
+        self.unreadable = False
+        self.words = {line.strip() for line in lines if line.strip()}
 
     def add(self, word: str) -> None:
         from filelock import FileLock
 
+        unreadable = UserError(f"The personal word list {self.path} cannot be read, so it is not changed.")
         if self.unreadable:
-            raise UserError(f"The personal word list {self.path} cannot be read, so it is not changed.")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.path) + ".lock", timeout=5):
-            self.reload()
-            self.words.add(word)
-            atomic_write_bytes(self.path, "".join(f"{w}\n" for w in sorted(self.words)).encode("utf-8"))
+            raise unreadable
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(self.path) + ".lock", timeout=5):
+                self.reload()
+                if self.unreadable:
+                    raise unreadable
+                self.words.add(word)
+                atomic_write_bytes(self.path, "".join(f"{w}\n" for w in sorted(self.words)).encode("utf-8"))
+        except OSError as error:  # a lock that times out is one too
+            raise UserError(f"The personal word list {self.path} could not be written ({error}).") from error
 
 
 class Spelling:

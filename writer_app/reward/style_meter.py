@@ -5,6 +5,8 @@ as a percentile of the samples' own chunk-to-rest distances, and explained in wo
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 import re
@@ -13,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from writer_app.errors import UserError
 from writer_app.reward.text_units import sentences, words
 
 _FUNCTION_TEXT = """
@@ -71,7 +74,9 @@ def features(text: str, ngram_vocabulary: tuple[str, ...] = ()) -> StyleFeatures
     n = max(1, len(tokens))
     counts = Counter(tokens)
     values: dict[str, float] = {f"fw:{w}": 1000 * counts[w] / n for w in FUNCTION_WORDS}
-    normalised = _DASH.sub("—", text).replace("“", '"').replace("”", '"').replace("’", "'")
+    normalised = (
+        _DASH.sub("—", text).replace("“", '"').replace("”", '"').replace("’", "'").replace("...", "…")
+    )
     for mark in PUNCTUATION:
         values[f"p:{mark}"] = 1000 * normalised.count(mark) / n
     spans = sentences(text) or [(0, len(text))]
@@ -127,8 +132,13 @@ class StyleBackground:
         rows = [features(t, vocabulary).values for t in texts]
         keys = list(rows[0])
         means = {k: statistics.fmean(r[k] for r in rows) for k in keys}
-        sigmas = {k: max(statistics.pstdev([r[k] for r in rows]), 1e-6) for k in keys}
+        sigmas = {k: _floored(statistics.pstdev([r[k] for r in rows]), means[k], k) for k in keys}
         return cls(vocabulary, means, sigmas)
+
+    @property
+    def fingerprint(self) -> str:
+        """Which background a profile was measured against (a refit makes old profiles stale)."""
+        return hashlib.sha256(json.dumps(self.to_data(), sort_keys=True).encode()).hexdigest()[:16]
 
     def to_data(self) -> dict:
         return {"ngrams": list(self.ngrams), "means": self.means, "sigmas": self.sigmas}
@@ -165,9 +175,11 @@ class StyleProfileStats:
     means: dict[str, float]
     sigmas: dict[str, float]
     words: int = 0
+    background: str = ""  # the fingerprint of the background it was measured against
 
     def to_data(self) -> dict:
         return {
+            "background": self.background,
             "center": list(self.center),
             "calibration": list(self.calibration),
             "means": self.means,
@@ -183,7 +195,13 @@ class StyleProfileStats:
             dict(data["means"]),
             dict(data["sigmas"]),
             int(data.get("words", 0)),
+            str(data.get("background", "")),
         )
+
+
+def _floored(spread: float, mean: float, key: str) -> float:
+    """A spread never so small that one rare mark (a single "…") decides the whole distance."""
+    return max(spread, MIN_SIGMA * abs(mean), 0.5 if key.startswith(("fw:", "p:", "g:")) else 0.05)
 
 
 def _summary(rows: list[dict[str, float]]) -> tuple[dict[str, float], dict[str, float]]:
@@ -192,7 +210,7 @@ def _summary(rows: list[dict[str, float]]) -> tuple[dict[str, float], dict[str, 
     sigmas = {}
     for key in keys:
         spread = statistics.pstdev([r[key] for r in rows]) if len(rows) > 1 else 0.0
-        sigmas[key] = max(spread, MIN_SIGMA * abs(means[key]), 0.05)
+        sigmas[key] = _floored(spread, means[key], key)
     return means, sigmas
 
 
@@ -211,7 +229,9 @@ def build_profile(samples: list[str], background: StyleBackground | None = None)
     raw = [features(piece).values for piece in pieces]
     means, sigmas = _summary(raw)
     total = sum(len(words(sample)) for sample in samples)
-    return StyleProfileStats(tuple(centre), tuple(sorted(calibration)), means, sigmas, total)
+    return StyleProfileStats(
+        tuple(centre), tuple(sorted(calibration)), means, sigmas, total, background.fingerprint
+    )
 
 
 @dataclass(frozen=True)
@@ -260,6 +280,8 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
     """How close `text` is to the profile: the cosine distance of their positions against the
     background ("Cosine Delta"), as a percentile of the samples' own chunk-to-rest distances."""
     background = background or default_background()
+    if stats.background != background.fingerprint or len(stats.center) != len(background.means):
+        raise UserError("This style profile was measured against another background: create it again.")
     distance = _cosine_distance(background.z(text), list(stats.center))
     if stats.calibration:
         at_least_as_far = sum(1 for d in stats.calibration if d >= distance)
@@ -270,11 +292,7 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
     return StyleMatch(score, round(percentile, 1), round(distance, 4), _explain(features(text).values, stats))
 
 
-_BACKGROUND: list[StyleBackground] = []
-
-
+@functools.cache
 def default_background() -> StyleBackground:
     """The shipped background, read once."""
-    if not _BACKGROUND:
-        _BACKGROUND.append(StyleBackground.load())
-    return _BACKGROUND[0]
+    return StyleBackground.load()

@@ -41,7 +41,7 @@ def welcome_html(entry: CatalogEntry | None) -> str:
         f"<p>Recommended for this computer: <b>{html.escape(entry.name)}</b> — "
         f"{format_size(entry.size_bytes)}, {html.escape(entry.licence)}{note}; "
         f"{download_time(entry.size_bytes)} to download at a typical 10 MB/s.</p>"
-        "<p>Download it now, or later from <i>Assist → Models…</i>. Until it is there, and if the "
+        "<p>Download it now, or later from <i>Assist → Models</i>. Until it is there, and if the "
         "download fails, the app keeps working with the small model.</p>"
     )
     return "".join(lines)
