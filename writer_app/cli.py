@@ -43,6 +43,13 @@ examples:
 """
 
 
+class SentenceParser(argparse.ArgumentParser):
+    """A command's parser whose bad arguments are one sentence and exit status 1, like any bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message[:1].upper()}{message[1:]} (see `{self.prog} --help`).")
+
+
 def ensure_std_streams() -> None:
     """Give the process real stdout/stderr files (windowed builds start with None)."""
     for name in ("stdout", "stderr"):

@@ -29,7 +29,7 @@ from writer_app.assist.outline import (
     plan_draft,
 )
 from writer_app.assist.types import Candidate
-from writer_app.cli import add_engine_options, configure_logging, engine_config, load_engine
+from writer_app.cli import SentenceParser, add_engine_options, configure_logging, engine_config, load_engine
 from writer_app.documents.draft_journal import DraftJournal, JournalEntry, key_for_path
 from writer_app.documents.file_io import atomic_write_bytes
 from writer_app.errors import UserError
@@ -37,15 +37,8 @@ from writer_app.paths import AppPaths
 from writer_app.reward.components import length_score
 
 
-class _Parser(argparse.ArgumentParser):
-    """Bad arguments are one sentence and exit status 1, like every other input error."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"{message[:1].upper()}{message[1:]} (see `{self.prog} --help`).")
-
-
 def _plan_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = SentenceParser(
         prog="writer-app plan", description="Plan a long text: sections with a main point and a word budget."
     )
     parser.add_argument("instruction", help="what to write, e.g. 'An essay on the history of tea'")
@@ -61,7 +54,7 @@ def _plan_parser() -> argparse.ArgumentParser:
 
 
 def _draft_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = SentenceParser(
         prog="writer-app draft",
         description="Plan and write a long text section by section (Markdown, one heading per section).",
     )

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
+from writer_app.cli import SentenceParser
 from writer_app.documents.export import FORMATS, export_docx, export_html
 from writer_app.documents.file_io import read_document
 from writer_app.errors import UserError
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"{message[:1].upper()}{message[1:]} (see `writer-app export --help`).")
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = SentenceParser(
         prog="writer-app export", description="Export a Markdown or text file as HTML, PDF or DOCX."
     )
     parser.add_argument("file", type=Path, help="the document to export")
@@ -41,18 +35,9 @@ def export_file(source: Path, kind: str, out: Path | None = None) -> Path:
     elif kind == "docx":
         export_docx(text, out, title)
     else:
-        if (
-            not os.environ.get("QT_QPA_PLATFORM")
-            and not os.environ.get("DISPLAY")
-            and not os.environ.get("WAYLAND_DISPLAY")
-        ):
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"  # PDF layout needs Qt's fonts, not a screen
-        from PySide6.QtGui import QGuiApplication
+        from writer_app.ui.pdf_export import export_pdf_headless
 
-        app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 - kept alive
-        from writer_app.ui.pdf_export import export_pdf
-
-        export_pdf(text, out, title)
+        export_pdf_headless(text, out, title)
     return out
 
 

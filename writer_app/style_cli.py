@@ -10,16 +10,12 @@ from pathlib import Path
 
 from writer_app.assist.style_profiles import ProfileStore, check_samples
 from writer_app.assist.text_input import check_text, decode_input
+from writer_app.cli import SentenceParser
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
 from writer_app.reward.style_meter import build_profile, match
 
 MIN_SCORED_WORDS = 30
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"{message[:1].upper()}{message[1:]} (see `{self.prog} --help`).")
 
 
 def _read_samples(files: list[Path]) -> list[str]:
@@ -38,14 +34,14 @@ def _store(home: Path | None) -> ProfileStore:
 
 
 def run_style(argv: list[str]) -> int:
-    common = _Parser(add_help=False)
+    common = SentenceParser(add_help=False)
     common.add_argument("--home", type=Path, default=argparse.SUPPRESS, help="keep settings and data here")
-    parser = _Parser(
+    parser = SentenceParser(
         prog="writer-app style",
         description="Manage style profiles made from your own writing.",
         parents=[common],
     )
-    sub = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="action", required=True, parser_class=SentenceParser)
     create = sub.add_parser(
         "create", help="a profile from .txt/.md files of your writing (300 words or more)", parents=[common]
     )
@@ -84,7 +80,7 @@ def run_style(argv: list[str]) -> int:
 
 
 def run_style_score(argv: list[str]) -> int:
-    parser = _Parser(
+    parser = SentenceParser(
         prog="writer-app style-score",
         description="How close the text on standard input is to a voice (higher is closer).",
     )

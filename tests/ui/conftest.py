@@ -66,21 +66,25 @@ def prompts() -> ScriptedPrompts:
     return ScriptedPrompts()
 
 
+def new_window(
+    qtbot, controller: AssistController, app_paths: AppPaths, prompts: ScriptedPrompts
+) -> MainWindow:
+    """A shown main window on `controller`, with its folders under `app_paths`."""
+    window = MainWindow(
+        controller,
+        AppSettings(app_paths.config_dir),
+        AutosaveStore(app_paths.state_dir / "autosave"),
+        app_paths.state_dir / "ai-history",
+        prompts,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
 @pytest.fixture
 def make_window(qtbot, controller: AssistController, app_paths: AppPaths, prompts: ScriptedPrompts):
-    def make() -> MainWindow:
-        window = MainWindow(
-            controller,
-            AppSettings(app_paths.config_dir),
-            AutosaveStore(app_paths.state_dir / "autosave"),
-            app_paths.state_dir / "ai-history",
-            prompts,
-        )
-        qtbot.addWidget(window)
-        window.show()
-        return window
-
-    return make
+    return lambda: new_window(qtbot, controller, app_paths, prompts)
 
 
 @pytest.fixture

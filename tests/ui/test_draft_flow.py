@@ -11,13 +11,11 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from tests.fakes.draft_engine import DraftEngine
-from tests.ui.conftest import TIMEOUT_MS
-from writer_app.documents.autosave import AutosaveStore
+from tests.ui.conftest import TIMEOUT_MS, new_window
 from writer_app.documents.draft_journal import DraftJournal, key_for_path
 from writer_app.paths import AppPaths
 from writer_app.ui.main_window import MainWindow
 from writer_app.ui.outline_panel import WORDS
-from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
 
 
@@ -45,16 +43,8 @@ def draft_controller(qtbot, engines: list[DraftEngine], tmp_path: Path):
 @pytest.fixture
 def open_window(qtbot, draft_controller, app_paths: AppPaths, prompts):
     def make() -> MainWindow:
-        window = MainWindow(
-            draft_controller,
-            AppSettings(app_paths.config_dir),
-            AutosaveStore(app_paths.state_dir / "autosave"),
-            app_paths.state_dir / "ai-history",
-            prompts,
-        )
-        qtbot.addWidget(window)
-        window.drafts.open_window = make
-        window.show()
+        window = new_window(qtbot, draft_controller, app_paths, prompts)
+        window.drafts.open_window = make  # "into a new document" opens another of these
         return window
 
     return make
@@ -66,6 +56,16 @@ def plan(qtbot, window: MainWindow, words: int = 1200) -> None:
     panel.target.setValue(words)
     with qtbot.waitSignal(window.drafts.client.requestFinished, timeout=TIMEOUT_MS):
         panel.plan_button.click()
+
+
+def write_here(window: MainWindow, at_end: bool = False) -> None:
+    """Write the planned draft into this document: at the cursor, or after its text."""
+    if at_end:
+        cursor = window.editor.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        window.editor.setTextCursor(cursor)
+    window.outline_panel.destination.setCurrentIndex(window.outline_panel.destination.findData("here"))
+    window.outline_panel.write_button.click()
 
 
 def headings(window: MainWindow) -> list[str]:
@@ -107,8 +107,7 @@ def test_plan_fills_an_editable_outline(qtbot, open_window) -> None:
 def test_each_section_is_written_under_its_heading_as_one_undo_step(qtbot, open_window) -> None:
     window = open_window()
     plan(qtbot, window)
-    window.outline_panel.destination.setCurrentIndex(1)  # here
-    window.outline_panel.write_button.click()
+    write_here(window)
     wait_for_draft(qtbot, window)
     document = window.editor.document()
     assert headings(window) == [f"## Part {i}" for i in (1, 2, 3, 4)]
@@ -128,8 +127,7 @@ def test_each_section_is_written_under_its_heading_as_one_undo_step(qtbot, open_
 def test_stop_mid_section_keeps_whole_sections_and_resume_keeps_edits(qtbot, open_window, engines) -> None:
     window = open_window()
     plan(qtbot, window)
-    window.outline_panel.destination.setCurrentIndex(1)
-    window.outline_panel.write_button.click()
+    write_here(window)
     client = window.drafts.client
     finished = []
     client.candidateFinished.connect(lambda _rid, candidate: finished.append(candidate.index))
@@ -163,11 +161,7 @@ def test_a_rewrite_during_a_draft_runs_and_the_draft_goes_on(qtbot, open_window,
     window = open_window()
     window.editor.setPlainText("The harbour was quiet that morning.\n\n")
     plan(qtbot, window)
-    window.outline_panel.destination.setCurrentIndex(1)
-    cursor = window.editor.textCursor()
-    cursor.movePosition(QTextCursor.MoveOperation.End)
-    window.editor.setTextCursor(cursor)
-    window.outline_panel.write_button.click()
+    write_here(window, at_end=True)
     qtbot.waitUntil(lambda: "## Part 1" in window.editor.toPlainText(), timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: streaming(window, 1, 10), timeout=TIMEOUT_MS)
     cursor = window.editor.textCursor()
@@ -185,8 +179,7 @@ def test_a_rewrite_during_a_draft_runs_and_the_draft_goes_on(qtbot, open_window,
 def test_pause_holds_the_draft_until_resumed(qtbot, open_window) -> None:
     window = open_window()
     plan(qtbot, window)
-    window.outline_panel.destination.setCurrentIndex(1)
-    window.outline_panel.write_button.click()
+    write_here(window)
     qtbot.waitUntil(lambda: streaming(window, 1, 5), timeout=TIMEOUT_MS)
     window.drafts.toggle_pause()
     assert window.outline_panel.state == "paused"
@@ -205,10 +198,9 @@ def test_a_reopened_document_offers_its_unfinished_draft(qtbot, open_window, tmp
     path.write_text("")
     assert window.open_path(path)
     plan(qtbot, window)
-    window.outline_panel.destination.setCurrentIndex(1)
     finished = []
     window.drafts.client.candidateFinished.connect(lambda _rid, c: finished.append(c.index))
-    window.outline_panel.write_button.click()
+    write_here(window)
     qtbot.waitUntil(lambda: len(finished) == 1, timeout=TIMEOUT_MS)
     window.outline_panel.stop_button.click()
     window.save()
@@ -267,11 +259,7 @@ def test_each_section_is_one_undo_step_even_while_the_user_types(qtbot, open_win
     window = open_window()
     window.editor.setPlainText("My own opening line.")
     plan(qtbot, window)
-    window.outline_panel.destination.setCurrentIndex(1)
-    cursor = window.editor.textCursor()
-    cursor.movePosition(QTextCursor.MoveOperation.End)
-    window.editor.setTextCursor(cursor)
-    window.outline_panel.write_button.click()
+    write_here(window, at_end=True)
     qtbot.waitUntil(lambda: streaming(window, 2, 20), timeout=TIMEOUT_MS)
     assert body_words(window, 2) == 0  # what streams is not in the document yet
     typing = QTextCursor(window.editor.document())
@@ -289,10 +277,9 @@ def test_each_section_is_one_undo_step_even_while_the_user_types(qtbot, open_win
 def test_an_untitled_draft_is_offered_again_after_recovery(qtbot, open_window) -> None:
     window = open_window()
     plan(qtbot, window)
-    window.outline_panel.destination.setCurrentIndex(1)
     finished = []
     window.drafts.client.candidateFinished.connect(lambda _rid, c: finished.append(c.index))
-    window.outline_panel.write_button.click()
+    write_here(window)
     qtbot.waitUntil(lambda: len(finished) == 1, timeout=TIMEOUT_MS)
     window.outline_panel.stop_button.click()
     text, document_id = window.editor.toPlainText(), window.documents.document_id

@@ -53,18 +53,14 @@ class JobContext:
 AssistFunction = Callable[[TextEngine, object, JobContext], object]  # an AssistResult, a plan, a draft
 
 
-def _with_context(feature: Callable[..., AssistResult]) -> AssistFunction:
-    """A feature that takes the context's parts as keywords (rewrite, continue writing) as a job."""
+RUN_PARTS = ("cancel", "listener", "load_s", "parallel")  # what rewrite and continue writing take
 
-    def run(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
-        return feature(
-            engine,
-            request,
-            cancel=context.cancel,
-            listener=context.listener,
-            load_s=context.load_s,
-            parallel=context.parallel,
-        )
+
+def _with_context(feature: Callable[..., object], parts: tuple[str, ...] = RUN_PARTS) -> AssistFunction:
+    """A feature that takes some of the context's parts as keywords, as a job."""
+
+    def run(engine: TextEngine, request: object, context: JobContext) -> object:
+        return feature(engine, request, **{part: getattr(context, part) for part in parts})
 
     return run
 
@@ -73,27 +69,13 @@ def _complete(engine: TextEngine, request: object, context: JobContext) -> Assis
     return complete_ghost(engine, request, context.cancel, context.listener)  # type: ignore[arg-type]
 
 
-def _plan(engine: TextEngine, request: object, context: JobContext) -> object:
-    return plan_draft(engine, request, cancel=context.cancel, listener=context.listener)  # type: ignore[arg-type]
-
-
-def _draft(engine: TextEngine, request: object, context: JobContext) -> object:
-    return write_draft(
-        engine,
-        request,
-        cancel=context.cancel,
-        listener=context.listener,
-        progress=context.progress,  # type: ignore[arg-type]
-    )
-
-
 # Each kind's request type is fixed by KINDS, so each function gets the request it expects.
 ASSISTS: dict[str, AssistFunction] = {
     "rewrite": _with_context(rewrite),
     "complete": _complete,
     "continue": _with_context(continue_writing),
-    "plan": _plan,
-    "draft": _draft,
+    "plan": _with_context(plan_draft, ("cancel", "listener")),
+    "draft": _with_context(write_draft, ("cancel", "listener", "progress")),
 }
 KINDS: dict[type, str] = {
     RewriteRequest: "rewrite",

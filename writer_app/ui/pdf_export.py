@@ -3,10 +3,12 @@ to HTML, laid out on A4 pages with margins, written atomically."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from writer_app.documents.export import markdown_to_html
 from writer_app.documents.file_io import atomic_write_bytes
@@ -35,6 +37,15 @@ def markdown_to_pdf(text: str, title: str = "") -> bytes:
     del writer  # finishes the file
     buffer.close()
     return bytes(data.data())
+
+
+def export_pdf_headless(text: str, out: Path, title: str = "") -> None:
+    """`export_pdf` from the command line: a QGuiApplication on the offscreen platform when there is
+    no display (PDF layout needs Qt's fonts, not a screen)."""
+    if not any(os.environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 - alive while exporting
+    export_pdf(text, out, title)
 
 
 def export_pdf(text: str, out: Path, title: str = "") -> None:
