@@ -135,9 +135,10 @@ class _FileListener(CandidateListener):
         journal: DraftJournal,
         entry: JournalEntry | None,
         prefix: str = "",
+        json_only: bool = False,
     ) -> None:
         self.outline, self.texts, self.out, self.journal, self.entry = outline, texts, out, journal, entry
-        self.prefix = prefix
+        self.prefix, self.json_only = prefix, json_only
         self.started = time.perf_counter()
         self.words_at_start = sum(word_count(t) for t in texts)
 
@@ -158,8 +159,6 @@ class _FileListener(CandidateListener):
             f"section {candidate.index + 1}/{len(self.outline.sections)}: {produced} of {budget} words "
             f"(S_l {length_score(budget, produced):.0f}), {rate:.1f} words/s"
         )
-
-    json_only = False
 
 
 def _outline_for(args: argparse.Namespace, engine: object) -> tuple[Outline, float]:
@@ -234,8 +233,7 @@ def run_draft(argv: list[str]) -> int:
                 entry = journal.save(JournalEntry(key, asdict(outline), 0, args.seed, args.best_of))
                 atomic_write_bytes(args.out, b"")
         texts = list(written)
-        listener = _FileListener(outline, texts, args.out, journal, entry, prefix)
-        listener.json_only = args.json
+        listener = _FileListener(outline, texts, args.out, journal, entry, prefix, args.json)
         request = DraftRequest(
             outline,
             tuple(written),

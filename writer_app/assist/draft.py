@@ -197,19 +197,31 @@ class _SectionWriter:
 
     def _stream(self, prompt: list[int], sampling: Sampling, text: str) -> str:
         pieces = [text]
-        counted = word_count(text)
+        # Words are counted as they complete (up to the last space), so the token loop never
+        # re-counts the whole section.
+        done, tail = _split_at_last_space(text)
+        counted = word_count(done)
         for piece in self.engine.stream(prompt, sampling, self.cancel):
             pieces.append(piece)
             self.listener.chunk(self.index, piece)
             if any(c.isspace() for c in piece) or piece.endswith((".", "!", "?")):
-                joined = "".join(pieces)
-                counted = word_count(joined)
-                self.on_words(counted)
-                if counted >= STOP_AT * self.budget and _ends_a_sentence(joined):
+                done, tail = _split_at_last_space(tail + piece)
+                counted += word_count(done)
+                words_now = counted + word_count(tail)
+                self.on_words(words_now)
+                if words_now >= STOP_AT * self.budget and _ends_a_sentence(tail or done):
                     break  # near the budget, at a sentence end: the section is done
-                if counted > CUT_AT * self.budget:
+                if words_now > CUT_AT * self.budget:
                     break
+            else:
+                tail += piece
         return "".join(pieces)
+
+
+def _split_at_last_space(text: str) -> tuple[str, str]:
+    """(the text up to its last whitespace, the rest): complete words, and a word still growing."""
+    cut = max(text.rfind(" "), text.rfind("\n"), text.rfind("\t")) + 1
+    return text[:cut], text[cut:]
 
 
 def write_draft(
