@@ -32,6 +32,10 @@ class DownloadError(UserError):
     """The download could not complete; the message says why and what to do."""
 
 
+class HubUnreachable(DownloadError):
+    """The hub (or mirror) did not answer at all: nothing is known about the file."""
+
+
 class DownloadCancelled(DownloadError):
     """The user stopped the download; the partial file is kept for a later resume."""
 
@@ -91,7 +95,7 @@ def remote_metadata(remote: RemoteFile, endpoint: str) -> tuple[str, int | None,
             f"The model server answered with an error ({status}): try again later."
         ) from error
     except Exception as error:  # connection refused, DNS, TLS, timeouts: all "cannot reach"
-        raise DownloadError(
+        raise HubUnreachable(
             f"Cannot reach {endpoint}: check the network connection (or the mirror address) and try again."
         ) from error
     location = meta.location or url

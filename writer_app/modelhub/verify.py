@@ -11,7 +11,7 @@ from pathlib import Path
 
 from writer_app.documents.file_io import atomic_write_bytes
 from writer_app.modelhub.catalog import CATALOG_FILE, CatalogEntry, load_catalog
-from writer_app.modelhub.download import DownloadError, RemoteFile, remote_metadata
+from writer_app.modelhub.download import DownloadError, HubUnreachable, RemoteFile, remote_metadata
 
 _SHA256_HEX = 64
 
@@ -36,9 +36,9 @@ def check_entry(entry: CatalogEntry, endpoint: str) -> Check:
     remote = RemoteFile(entry.repo_id, entry.file, entry.revision)
     try:
         _url, size, etag, _commit = remote_metadata(remote, endpoint)
+    except HubUnreachable as error:
+        return Check(entry, str(error), reached=False)
     except DownloadError as error:
-        if str(error).startswith("Cannot reach"):
-            return Check(entry, str(error), reached=False)
         return Check(entry, f"not found: {error}")
     sha = etag.strip('"').lower() if etag else None
     sha = sha if sha and len(sha) == _SHA256_HEX and all(c in "0123456789abcdef" for c in sha) else None
@@ -54,7 +54,14 @@ def check_entry(entry: CatalogEntry, endpoint: str) -> Check:
 
 
 def verify_catalog(endpoint: str, path: Path = CATALOG_FILE) -> list[Check]:
-    return [check_entry(entry, endpoint) for entry in load_catalog(path)]
+    """Every entry checked; once the hub is out of reach, the rest are not asked for again."""
+    checks: list[Check] = []
+    for entry in load_catalog(path):
+        if checks and not checks[-1].reached:
+            checks.append(Check(entry, checks[-1].problem, reached=False))
+        else:
+            checks.append(check_entry(entry, endpoint))
+    return checks
 
 
 def write_checked(checks: list[Check], path: Path = CATALOG_FILE) -> int:
