@@ -107,6 +107,7 @@ def _quit_on_sigterm(app: QApplication) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     """Start the editor window (or render a screenshot); return the process exit code."""
+    from writer_app.assist.style_profiles import ProfileStore
     from writer_app.documents.spelling import PersonalWords
     from writer_app.engine.llama_engine import LlamaEngine
     from writer_app.model_config import engine_config_for
@@ -133,6 +134,7 @@ def run_gui(args: argparse.Namespace) -> int:
     settings = AppSettings(paths.config_dir)
     apply_theme(settings.theme)
     personal_words = PersonalWords(paths.data_dir / "dictionary.txt")  # one list for every window
+    styles = ProfileStore(paths.data_dir / "styles")  # where `writer-app style` keeps them too
     autosave = AutosaveStore(paths.state_dir / "autosave")
     autosave.claim()  # held while this app runs: its snapshots are not offered to another instance
     fetch_target = first_use_path(paths)
@@ -156,6 +158,7 @@ def run_gui(args: argparse.Namespace) -> int:
             prompts,
             ModelStore(paths),
             personal_words=personal_words,
+            styles=styles,
         )
         made.drafts.open_window = open_window
         return made

@@ -19,7 +19,7 @@ from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
 from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for
 from writer_app.paths import AppPaths
-from writer_app.reward.ranker import ScoreRequest, rank_candidates
+from writer_app.reward.style_meter import StyleProfileStats, match
 
 LOGGER = logging.getLogger(__name__)
 EPILOG = """commands (run `writer-app COMMAND --help` for their options):
@@ -30,6 +30,7 @@ EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   export      export a Markdown file as HTML, PDF or DOCX (export FILE --to html|pdf|docx [--out PATH])
   style       style profiles from your writing (style create NAME FILE... | list | show NAME | delete NAME)
   style-score how close standard input is to a voice (--profile NAME or --samples FILE...)
+  imitate     rewrite (--rewrite), continue (--continue) or write (--write "...") in a voice
   score       score candidate texts given as JSON on standard input with the writing reward
   models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
   open FILE   open FILE in the editor, even one named like a command (so does `writer-app -- FILE`)
@@ -138,7 +139,8 @@ def configure_logging(verbose: bool) -> None:
         logging.getLogger("writer_app.llama").setLevel(logging.ERROR)
 
 
-def _result_json(result: AssistResult) -> dict[str, object]:
+def result_json(result: AssistResult, style: StyleProfileStats | None = None) -> dict[str, object]:
+    """The candidates in generation order with their scores; with a voice, each one's style match."""
     return {
         "model": result.model,
         "candidates": [
@@ -150,6 +152,7 @@ def _result_json(result: AssistResult) -> dict[str, object]:
                 "breakdown": c.breakdown,
                 "explanation": c.explanation,
                 "merged_into": c.merged_into,
+                **({"style": style_json(c.text, style)} if style is not None else {}),
             }
             for c in result.candidates
         ],
@@ -181,7 +184,7 @@ def run_rewrite(argv: list[str]) -> int:
         result = rewrite(engine, request, load_s=engine.load_seconds)
     finally:
         engine.close()
-    _print_result(result, args.json)
+    print_result(result, args.json)
     return 0
 
 
@@ -217,111 +220,24 @@ def run_complete(argv: list[str]) -> int:
         result = continue_writing(engine, request, load_s=engine.load_seconds)
     finally:
         engine.close()
-    _print_result(result, args.json)
+    print_result(result, args.json)
     return 0
 
 
-def _print_result(result: AssistResult, as_json: bool) -> None:
+def style_json(text: str, style: StyleProfileStats) -> dict[str, object]:
+    voice = match(text, style)
+    return {"score": voice.score, "percentile": voice.percentile, "explanation": voice.explanation}
+
+
+def print_result(result: AssistResult, as_json: bool, style: StyleProfileStats | None = None) -> None:
     if as_json:
-        print(json.dumps(_result_json(result), ensure_ascii=False))
+        print(json.dumps(result_json(result, style), ensure_ascii=False))
         return
     for position, candidate in enumerate(result.ranked()):
         if position:
             print("\n---\n")
         print(f"[{candidate.rank}] score {candidate.score:.1f}: {candidate.explanation}")
         print(candidate.text)
-
-
-def _score_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="writer-app score",
-        description='Score candidates read as JSON from standard input: {"task": "rewrite"|"free", '
-        '"source": optional text, "instruction": optional, "mode": optional preset, "style_samples": '
-        'optional list, "required_words": optional, "candidates": [texts]}.',
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object (the default is a table)")
-    parser.add_argument(
-        "--fluency",
-        action="store_true",
-        help="report the model's log-probability per token (loads a model; shown, not weighed)",
-    )
-    parser.add_argument(
-        "--judge", action="store_true", help="add the model as a pairwise judge (loads a model)"
-    )
-    add_engine_options(parser)
-    return parser
-
-
-def _score_request(payload: object) -> tuple[ScoreRequest, list[str]]:
-    if not isinstance(payload, dict):
-        raise UserError('The input must be a JSON object such as {"task": "free", "candidates": ["…"]}.')
-    candidates = payload.get("candidates")
-    if not isinstance(candidates, list) or not candidates or not all(isinstance(c, str) for c in candidates):
-        raise UserError('"candidates" must be a non-empty list of texts.')
-    task = payload.get("task", "free")
-    if task not in ("rewrite", "free"):
-        raise UserError('"task" must be "rewrite" or "free".')
-    samples = payload.get("style_samples") or []
-    if not isinstance(samples, list) or not all(isinstance(s, str) for s in samples):
-        raise UserError('"style_samples" must be a list of texts.')
-    fields = {key: payload.get(key) or "" for key in ("source", "instruction", "mode")}
-    if not all(isinstance(value, str) for value in fields.values()):
-        raise UserError('"source", "instruction" and "mode" must be texts.')
-    required = payload.get("required_words") or 0
-    if not isinstance(required, int) or required < 0:
-        raise UserError('"required_words" must be a whole number.')
-    if task == "rewrite" and not fields["source"].strip():
-        raise UserError('A "rewrite" task needs the "source" text.')
-    request = ScoreRequest(task=task, style_samples=tuple(samples), required_words=required, **fields)
-    return request, candidates
-
-
-def run_score(argv: list[str]) -> int:
-    args = _score_parser().parse_args(argv)
-    configure_logging(args.verbose)
-    raw = decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
-    try:
-        payload = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise UserError(
-            f"The input is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})."
-        ) from error
-    request, candidates = _score_request(payload)
-    scorer = None
-    if args.fluency or args.judge:
-        from writer_app.engine.scoring import TokenScorer
-
-        config = engine_config(args, AppPaths.default(args.home))
-        scorer = TokenScorer(config.model_path, config.n_threads)
-    try:
-        scored = rank_candidates(
-            request,
-            candidates,
-            fluency=scorer.mean_logprob if scorer and args.fluency else None,
-            judge=scorer.prefer_first if scorer and args.judge else None,
-        )
-    finally:
-        if scorer is not None:
-            scorer.close()
-    rows = [
-        {
-            "score": s.score,
-            "rank": s.rank,
-            "breakdown": s.breakdown,
-            "explanation": s.explanation,
-            "merged_into": s.merged_into,
-            "spans": [
-                {"category": p.category, "start": p.start, "end": p.end, "text": p.text} for p in s.spans
-            ],
-        }
-        for s in scored
-    ]
-    if args.json:
-        print(json.dumps({"scores": rows}, ensure_ascii=False))
-    else:
-        for index, row in enumerate(rows):
-            print(f"{index}: score {row['score']:.1f}, rank {row['rank']}: {row['explanation']}")
-    return 0
 
 
 def run_self_test(args: argparse.Namespace) -> int:
@@ -339,13 +255,15 @@ def main(argv: list[str] | None = None) -> int:
         if command == "rewrite":
             return run_rewrite(argv[1:])
         if command == "score":
+            from writer_app.score_cli import run_score
+
             return run_score(argv[1:])
         if command == "complete":
             return run_complete(argv[1:])
-        if command in ("style", "style-score"):
-            from writer_app.style_cli import run_style, run_style_score
+        if command in ("style", "style-score", "imitate"):
+            from writer_app.style_cli import COMMANDS
 
-            return (run_style if command == "style" else run_style_score)(argv[1:])
+            return COMMANDS[command](argv[1:])
         if command == "export":
             from writer_app.export_cli import run as run_export
 

@@ -1,5 +1,6 @@
-"""`writer-app style create NAME FILE... | list | show NAME | delete NAME` and `writer-app style-score`:
-style profiles from the user's own writing, and how close a text on standard input is to one."""
+"""`writer-app style create NAME FILE... | list | show NAME | delete NAME`, `writer-app style-score` and
+`writer-app imitate`: style profiles from the user's own writing, how close a text on standard input is
+to one, and new text written in that voice."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ from pathlib import Path
 
 from writer_app.assist.style_profiles import ProfileStore, check_samples
 from writer_app.assist.text_input import check_text, decode_input
-from writer_app.cli import SentenceParser
+from writer_app.cli import (
+    SentenceParser,
+    add_engine_options,
+    configure_logging,
+    engine_config,
+    load_engine,
+    print_result,
+)
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
-from writer_app.reward.style_meter import build_profile, match
+from writer_app.reward.style_meter import StyleProfileStats, build_profile, match
 
 MIN_SCORED_WORDS = 30
 
@@ -31,6 +39,22 @@ def _read_samples(files: list[Path]) -> list[str]:
 
 def _store(home: Path | None) -> ProfileStore:
     return ProfileStore(AppPaths.default(home).data_dir / "styles")
+
+
+def _add_voice_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--samples", nargs="+", type=Path, help="files of the voice (.txt, .md)")
+    source.add_argument("--profile", help="a style profile's name")
+
+
+def _voice(args: argparse.Namespace) -> tuple[list[str], StyleProfileStats]:
+    """The samples and their figures, from the named profile or the sample files."""
+    if args.profile:
+        profile = _store(args.home).get(args.profile)
+        return list(profile.samples), profile.stats
+    samples = _read_samples(args.samples)
+    check_samples(samples)
+    return samples, build_profile(samples)
 
 
 def run_style(argv: list[str]) -> int:
@@ -84,9 +108,7 @@ def run_style_score(argv: list[str]) -> int:
         prog="writer-app style-score",
         description="How close the text on standard input is to a voice (higher is closer).",
     )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--samples", nargs="+", type=Path, help="files of the voice to compare with")
-    source.add_argument("--profile", help="a style profile's name")
+    _add_voice_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--home", type=Path, help="keep settings, data and state under this folder")
     args = parser.parse_args(argv)
@@ -95,12 +117,7 @@ def run_style_score(argv: list[str]) -> int:
     )
     if len(text.split()) < MIN_SCORED_WORDS:
         raise UserError(f"Give at least {MIN_SCORED_WORDS} words: a voice shows over a few sentences.")
-    if args.profile:
-        stats = _store(args.home).get(args.profile).stats
-    else:
-        samples = _read_samples(args.samples)
-        check_samples(samples)
-        stats = build_profile(samples)
+    _, stats = _voice(args)
     result = match(text, stats)
     if args.json:
         print(
@@ -111,3 +128,55 @@ def run_style_score(argv: list[str]) -> int:
     else:
         print(f"style match {result.score:.1f}/10 (percentile {result.percentile:.0f}): {result.explanation}")
     return 0
+
+
+def run_imitate(argv: list[str]) -> int:
+    from writer_app.assist.imitate import ImitateRequest, imitate
+
+    parser = SentenceParser(
+        prog="writer-app imitate",
+        description="Write in a voice: rewrite or continue the text on standard input, or write new "
+        "text from an instruction; candidates best first, each with its style match.",
+    )
+    how = parser.add_mutually_exclusive_group(required=True)
+    how.add_argument("--rewrite", action="store_true", help="rewrite standard input in the voice")
+    how.add_argument("--continue", dest="go_on", action="store_true", help="continue standard input")
+    how.add_argument("--write", metavar="INSTRUCTION", help="write new text (standard input not needed)")
+    _add_voice_options(parser)
+    parser.add_argument("--words", type=int, default=0, help="about this many words (--write, --continue)")
+    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_engine_options(parser)
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
+    if not 1 <= args.candidates <= 16:
+        raise UserError("Ask for between 1 and 16 candidates (-n).")
+    if not 0 <= args.words <= 2_000:
+        raise UserError("--words must be between 1 and 2,000.")
+    text = ""
+    if args.write is None:
+        what = "text to rewrite" if args.rewrite else "text to continue"
+        text = check_text(decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b""), what=what)
+    samples, stats = _voice(args)
+    request = ImitateRequest(
+        kind="rewrite" if args.rewrite else "continue" if args.go_on else "write",
+        samples=tuple(samples),
+        text=text,
+        instruction=args.write or "",
+        words=args.words,
+        n_candidates=args.candidates,
+        seed=args.seed,
+        profile=stats,
+        profile_name=args.profile or "",
+    )
+    engine = load_engine(engine_config(args, AppPaths.default(args.home)))
+    try:
+        result = imitate(engine, request, load_s=engine.load_seconds)
+    finally:
+        engine.close()
+    print_result(result, args.json, stats)
+    return 0
+
+
+COMMANDS = {"style": run_style, "style-score": run_style_score, "imitate": run_imitate}

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.benchmarks.plain_style import style_similarity
 from tests.benchmarks.table import measured, print_table
-from writer_app.reward.components import style_similarity
 from writer_app.reward.style_meter import BACKGROUND_FILE, StyleBackground, build_profile, match
 
 AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"

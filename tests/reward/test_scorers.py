@@ -9,7 +9,6 @@ from writer_app.reward.components import (
     length_score,
     meaning_preservation,
     near_duplicate,
-    style_similarity,
 )
 from writer_app.reward.quality import QualityModel, quality_features
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
@@ -78,17 +77,6 @@ def test_direction_checks() -> None:
     assert direction_fit("formal", "We can't come, it's late.", "We cannot attend; it is late.")[0] > 0
     simple = "It rained, so we stayed in."
     assert direction_fit("simplify", "Owing to precipitation, we remained indoors.", simple)[0] > 0
-
-
-def test_style_similarity_prefers_the_samples_voice() -> None:
-    samples = [
-        "Yo, so like, the thing is, we gotta go now, ya know?",
-        "Dude, ya know, it's like, totally fine.",
-    ]
-    casual = "So like, ya know, we gotta bounce, dude."
-    formal = "Accordingly, the delegation shall depart at the appointed hour."
-    assert style_similarity(samples, casual) > style_similarity(samples, formal)
-    assert style_similarity([], casual) == 0.0
 
 
 def test_near_duplicates_are_merged_and_ranked_last() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import StyleBackground, StyleProfileStats, build_profile, chunks, match
 
 AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"
@@ -62,3 +63,17 @@ def test_the_percentile_is_calibrated_on_the_samples_and_the_explanation_names_d
 def test_the_shipped_background_loads() -> None:
     background = StyleBackground.load()
     assert len(background.ngrams) > 100 and len(background.means) == len(background.sigmas)
+
+
+def test_the_ranker_measures_style_with_the_meter(passages) -> None:
+    """The ranker's style term is the meter's: the author's own passage stands closer to the samples
+    than another author's, the breakdown says so, and a far candidate is told what differs."""
+    own, other = passages["austen"][50], passages["burgess"][50]
+    request = ScoreRequest(task="free", style_samples=tuple(passages["austen"][:8]))
+    scored = rank_candidates(request, [own, other])
+    assert scored[0].breakdown["style"] > scored[1].breakdown["style"]
+    assert scored[0].breakdown["style_match"] > scored[1].breakdown["style_match"]
+    assert "style match" in scored[1].explanation and "(" in scored[1].explanation
+    stats = build_profile(passages["austen"][:8])
+    same = rank_candidates(ScoreRequest(task="free", style_profile=stats), [own, other])
+    assert [s.breakdown["style"] for s in same] == [s.breakdown["style"] for s in scored]

@@ -55,6 +55,12 @@ class ScriptedPrompts(Prompts):
     def ask_number(self, parent, title, label, value, low, high):
         return self._answer("ask_number", None)
 
+    def ask_text(self, parent, title, label, value=""):
+        return self._answer("ask_text", None)
+
+    def open_paths(self, parent, title):
+        return self._answer("open_paths", [])
+
 
 @pytest.fixture
 def app_paths(tmp_path: Path) -> AppPaths:

@@ -52,17 +52,19 @@ class ContinueRequest:
     temperature: float = 0.8
 
 
-def completion_prompt(engine: TextEngine, text_before: str, max_new: int) -> list[int]:
-    """The text before the cursor as raw tokens, trimmed at a stable paragraph boundary to fit.
+def completion_prompt(engine: TextEngine, text_before: str, max_new: int, prefix: str = "") -> list[int]:
+    """The text before the cursor as raw tokens (after a fixed `prefix`, e.g. samples of a voice),
+    trimmed at a stable paragraph boundary to fit.
 
     The first cut is estimated from the budget (prose is rarely under two characters a token), so a
     long document is tokenized only near its end, not again for every step from its beginning.
     """
     budget = engine.n_ctx - max_new - 8
-    if budget <= 0:
+    room = budget - (engine.count_tokens(prefix) if prefix else 0)  # for the text itself
+    if room <= 0:
         raise UserError("The model's context is too small for a continuation: choose a larger context.")
     text = text_before.rstrip(" \t")  # a trailing space would split the next word's token
-    step = max(0, len(text_before) - budget * MAX_CHARS_PER_TOKEN) // STABLE_STEP_CHARS
+    step = max(0, len(text_before) - room * MAX_CHARS_PER_TOKEN) // STABLE_STEP_CHARS
     while True:
         if step:
             cut = step * STABLE_STEP_CHARS
@@ -71,7 +73,7 @@ def completion_prompt(engine: TextEngine, text_before: str, max_new: int) -> lis
             boundary = text_before.find("\n\n", cut, cut + STABLE_STEP_CHARS)
             start = boundary if boundary >= 0 else cut
             text = text_before[start:].lstrip().rstrip(" \t")
-        tokens = engine.raw_tokens(text)
+        tokens = engine.raw_tokens(prefix + text)
         if len(tokens) <= budget:
             return tokens
         step += 1

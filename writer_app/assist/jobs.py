@@ -11,6 +11,7 @@ from enum import Enum
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.complete import CompletionRequest, ContinueRequest, complete_ghost, continue_writing
 from writer_app.assist.draft import DraftRequest, write_draft
+from writer_app.assist.imitate import ImitateRequest, imitate
 from writer_app.assist.outline import PlanRequest, plan_draft
 from writer_app.assist.rewrite import rewrite
 from writer_app.assist.types import AssistResult, RewriteRequest
@@ -74,6 +75,7 @@ ASSISTS: dict[str, AssistFunction] = {
     "rewrite": _with_context(rewrite),
     "complete": _complete,
     "continue": _with_context(continue_writing),
+    "imitate": _with_context(imitate),
     "plan": _with_context(plan_draft, ("cancel", "listener")),
     "draft": _with_context(write_draft, ("cancel", "listener", "progress")),
 }
@@ -81,6 +83,7 @@ KINDS: dict[type, str] = {
     RewriteRequest: "rewrite",
     CompletionRequest: "complete",
     ContinueRequest: "continue",
+    ImitateRequest: "imitate",
     PlanRequest: "plan",
     DraftRequest: "draft",
 }

@@ -1,8 +1,7 @@
-"""Task components of the reward: meaning preservation, instruction fit, length score, style match."""
+"""Task components of the reward: meaning preservation, instruction fit, length score, near-duplicates."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -85,37 +84,6 @@ def direction_fit(mode: str, source: str, candidate: str) -> tuple[float, str]:
         value = max(-1.0, min(1.0, (before - after) * 20 + (_word_length(candidate) - _word_length(source))))
         return value, "more formal" if value > 0 else "not more formal"
     return 0.0, ""
-
-
-def _char_ngrams(text: str, low: int = 3, high: int = 5) -> Counter[str]:
-    squeezed = " ".join(text.lower().split())
-    grams: Counter[str] = Counter()
-    for n in range(low, high + 1):
-        grams.update(squeezed[i : i + n] for i in range(len(squeezed) - n + 1))
-    return grams
-
-
-def style_similarity(samples: list[str], candidate: str) -> float:
-    """Cosine of character 3–5-gram TF-IDF vectors: the candidate against the samples' centroid, 0–1."""
-    documents = [_char_ngrams(s) for s in samples if s.strip()]
-    if not documents:
-        return 0.0
-    target = _char_ngrams(candidate)
-    corpus = [*documents, target]
-    frequency: Counter[str] = Counter()
-    for document in corpus:
-        frequency.update(document.keys())
-    idf = {gram: math.log((1 + len(corpus)) / (1 + df)) + 1 for gram, df in frequency.items()}
-    centroid: Counter[str] = Counter()
-    for document in documents:
-        total = sum(document.values())
-        for gram, count in document.items():
-            centroid[gram] += count / total * idf[gram] / len(documents)
-    total = sum(target.values()) or 1
-    vector = {gram: count / total * idf[gram] for gram, count in target.items()}
-    dot = sum(weight * centroid.get(gram, 0.0) for gram, weight in vector.items())
-    norm = math.sqrt(sum(v * v for v in vector.values())) * math.sqrt(sum(v * v for v in centroid.values()))
-    return dot / norm if norm else 0.0
 
 
 def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:

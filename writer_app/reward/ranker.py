@@ -15,17 +15,18 @@ from writer_app.reward.components import (
     length_score,
     meaning_preservation,
     near_duplicate,
-    style_similarity,
 )
 from writer_app.reward.language import identify, language_mismatch, requested_language
 from writer_app.reward.quality import QualityModel, quality_features
 from writer_app.reward.slop import Span, describe
+from writer_app.reward.style_meter import StyleProfileStats, build_profile, match
 from writer_app.reward.text_units import words
 
 # How much each component moves the logit (quality is the fitted model's own logit, weight 1).
 # meaning: (kept share − 0.75) × 4 → +1 when all content is kept, −2 when a quarter is;
 # direction: −1…1 for concise/expand/simplify/formal; length: S_l mapped to −1…1;
-# style: (similarity − 0.5) × 4; fluency: nats per token above the candidates' mean;
+# style: the style meter's standing (distance against the samples' own spread), −standing/2 in −2…1;
+# fluency: nats per token above the candidates' mean;
 # judge: (win rate − 0.5) × 2.
 # Fluency is reported but weighs 0: on LAMP's 51 distinct pairs the default model finds the
 # expert-preferred paragraph the *less* likely one in 84 % of them (slop is what models find likely).
@@ -95,6 +96,7 @@ class ScoreRequest:
     mode: str = ""
     instruction: str = ""
     style_samples: tuple[str, ...] = ()
+    style_profile: StyleProfileStats | None = None  # a stored profile's figures (else from the samples)
     required_words: int = 0
     context_before: str = ""  # for a continuation: the text it goes on from
 
@@ -144,7 +146,9 @@ def _slop_changes(source_counts: dict[str, int] | None, counts: dict[str, int]) 
     return notes
 
 
-def _explain(request: ScoreRequest, text: str, parts: dict[str, float], notes: list[str]) -> str:
+def _explain(
+    request: ScoreRequest, text: str, parts: dict[str, float], notes: list[str], style_note: str = ""
+) -> str:
     pieces = list(notes)
     if parts.get("added_content", 0.0) >= 0.2:
         pieces.append(f"adds new content ({parts['added_content']:.0%} of its words)")
@@ -162,8 +166,8 @@ def _explain(request: ScoreRequest, text: str, parts: dict[str, float], notes: l
             pieces.append(f"{abs(cand - src) / src:.0%} {'shorter' if cand < src else 'longer'}")
     if "length_score" in parts:
         pieces.append(f"length score {parts['length_score']:.0f}/100")
-    if "style_similarity" in parts:
-        pieces.append(f"style match {parts['style_similarity']:.0%}")
+    if "style_match" in parts:
+        pieces.append(f"style match {parts['style_match']:.0%}" + (f" ({style_note})" if style_note else ""))
     if parts.get("judge", 0.0) >= 0.3 or parts.get("judge", 0.0) <= -0.3:
         pieces.append(
             "the model judge prefers it" if parts["judge"] > 0 else "the model judge prefers another"
@@ -202,6 +206,8 @@ def rank_candidates(
     level = sum(logits) / len(logits) if logits and source_features is None else 0.0
     # Content words cannot be compared across languages: a translation is not judged on them.
     translating = requested_language(request.instruction) is not None
+    style = _style_of(request)
+    style_notes: dict[int, str] = {}
     for index, text in enumerate(candidates):
         features = all_features[index]
         # The model was fitted on ~200-word paragraphs and modest edits; squash it to ±2 so that
@@ -246,9 +252,13 @@ def rank_candidates(
         if request.required_words:
             parts["length_score"] = length_score(request.required_words, len(words(text)))
             total += weights["length"] * (parts["length_score"] / 50 - 1)
-        if request.style_samples:
-            parts["style_similarity"] = style_similarity(list(request.style_samples), text)
-            total += weights["style"] * (parts["style_similarity"] - 0.5) * 4
+        if style is not None:
+            voice = match(text, style)
+            parts["style_match"] = voice.percentile / 100
+            parts["style"] = -max(-2.0, min(4.0, voice.standing)) / 2
+            total += weights["style"] * parts["style"]
+            if voice.percentile < 50:
+                style_notes[index] = voice.explanation
         if fluencies:
             parts["fluency"] = fluencies[index] - mean_fluency
             total += weights["fluency"] * parts["fluency"]
@@ -261,10 +271,27 @@ def rank_candidates(
             wins /= len(others)
             draft[3]["judge"] = (wins - 0.5) * 2
             draft[2] += weights["judge"] * draft[3]["judge"]
-    return _finish(request, drafts)
+    return _finish(request, drafts, style_notes)
 
 
-def _finish(request: ScoreRequest, drafts: list[list]) -> list[Scored]:  # type: ignore[type-arg]
+@cache
+def _profile_of(samples: tuple[str, ...]) -> StyleProfileStats:
+    return build_profile(list(samples))
+
+
+def _style_of(request: ScoreRequest) -> StyleProfileStats | None:
+    """The voice candidates are measured against: the request's profile, or one from its samples."""
+    if request.style_profile is not None:
+        return request.style_profile
+    samples = tuple(s for s in request.style_samples if s.strip())
+    return _profile_of(samples) if samples else None
+
+
+def _finish(
+    request: ScoreRequest,
+    drafts: list[list],
+    style_notes: dict[int, str],  # type: ignore[type-arg]
+) -> list[Scored]:
     order = sorted(range(len(drafts)), key=lambda i: (-drafts[i][2], i))
     merged_into: dict[int, int] = {}
     for position, i in enumerate(order):
@@ -280,7 +307,7 @@ def _finish(request: ScoreRequest, drafts: list[list]) -> list[Scored]:  # type:
         score = 10 / (1 + math.exp(-total))
         breakdown = {name: round(value, 4) for name, value in parts.items()}
         breakdown["total_logit"] = round(total, 4)
-        explanation = _explain(request, text, parts, notes)
+        explanation = _explain(request, text, parts, notes, style_notes.get(index, ""))
         merged = tuple(j for j, target in merged_into.items() if target == index)
         results.append(
             Scored(

@@ -45,6 +45,11 @@ class StyleFeatures:
     values: dict[str, float]
 
 
+def is_function_word(word: str) -> bool:
+    """Whether a word carries style rather than topic (one of the meter's function words)."""
+    return word.lower() in _FUNCTION
+
+
 def _masked(text: str) -> str:
     """The text with every content word replaced by a mark of its case and length class: what stays is
     function words, punctuation and rhythm."""
@@ -243,6 +248,23 @@ class StyleMatch:
     percentile: float
     distance: float
     explanation: str
+    standing: float = 0.0  # (distance − the samples' own mean distance) / their spread: 0 is typical
+
+
+def _percentile(distance: float, calibration: tuple[float, ...]) -> float:
+    """The share of the samples' own chunk-to-rest distances at least as far as `distance`, read
+    between the sorted distances so that close texts still differ."""
+    points = sorted(calibration)
+    if distance <= points[0]:
+        return 100.0
+    if distance >= points[-1]:
+        return 0.0
+    for i in range(1, len(points)):
+        if distance <= points[i]:
+            span = points[i] - points[i - 1]
+            position = (i - 1) + ((distance - points[i - 1]) / span if span else 1.0)
+            return 100.0 * (1.0 - (position + 0.5) / len(points)) if len(points) > 1 else 50.0
+    return 0.0
 
 
 def _explain(values: dict[str, float], stats: StyleProfileStats) -> str:
@@ -283,13 +305,21 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
     if stats.background != background.fingerprint or len(stats.center) != len(background.means):
         raise UserError("This style profile was measured against another background: create it again.")
     distance = _cosine_distance(background.z(text), list(stats.center))
-    if stats.calibration:
-        at_least_as_far = sum(1 for d in stats.calibration if d >= distance)
-        percentile = 100.0 * at_least_as_far / len(stats.calibration)
-    else:
+    if len(stats.calibration) >= 2:
+        percentile = _percentile(distance, stats.calibration)
+        spread = max(statistics.pstdev(stats.calibration), 0.02)
+        standing = (distance - statistics.fmean(stats.calibration)) / spread
+    else:  # too few samples to calibrate: the distance alone
         percentile = 100.0 * max(0.0, 1.0 - distance)
+        standing = (distance - 0.5) / 0.1
     score = round(10.0 * max(0.0, min(1.0, 1.0 - distance)), 2)
-    return StyleMatch(score, round(percentile, 1), round(distance, 4), _explain(features(text).values, stats))
+    explanation = _explain(features(text).values, stats)
+    return StyleMatch(score, round(percentile, 1), round(distance, 4), explanation, round(standing, 3))
+
+
+def centre_distance(text: str, stats: StyleProfileStats, background: StyleBackground | None = None) -> float:
+    """The Cosine Delta of `text` from the profile's centre (0 = the samples' average voice)."""
+    return _cosine_distance((background or default_background()).z(text), list(stats.center))
 
 
 @functools.cache

@@ -68,6 +68,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("View", "AI &Edit History", "Ctrl+Shift+H", lambda w: w.show_dock(w.history_dock)),
     ActionSpec("View", "&Draft Panel", None, lambda w: w.show_dock(w.draft_dock)),
+    ActionSpec("View", "&Style Panel", None, lambda w: w.show_dock(w.style_dock)),
     # Ctrl+digit, not Ctrl+Alt+digit: Ctrl+Alt is AltGr on many European keyboards.
     *(
         ActionSpec(
@@ -94,6 +95,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.session.request_continuation("sentence"),
     ),
     ActionSpec("Assist", "Continue With About N &Words…", None, lambda w: w.continue_with_words()),
+    ActionSpec(
+        "Assist",
+        "Rewrite in &Voice",
+        "Ctrl+Shift+Y",
+        lambda w: w.voices.imitate("rewrite"),
+        tip="Rewrite the selection in the voice chosen in the Style panel",
+        separator=True,
+    ),
+    ActionSpec("Assist", "Continue in V&oice", "Ctrl+Shift+U", lambda w: w.voices.imitate("continue")),
+    ActionSpec("Assist", "Write in Voi&ce…", "Ctrl+Shift+I", lambda w: w.write_in_voice()),
     ActionSpec(
         "Assist",
         "Plan a Long &Draft…",

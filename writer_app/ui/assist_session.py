@@ -11,10 +11,17 @@ from PySide6.QtGui import QGuiApplication, QTextCursor
 
 from writer_app.assist.cleaning import with_margins_of
 from writer_app.assist.complete import ContinueRequest
+from writer_app.assist.imitate import ImitateRequest
 from writer_app.assist.modes import MODES
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.ui.ai_edits import AiEditTracker
-from writer_app.ui.candidates_panel import CONTINUATION_VIEW, REWRITE_VIEW, CandidatesPanel, PanelView
+from writer_app.ui.candidates_panel import (
+    CONTINUATION_VIEW,
+    LEAD_IN_CHARS,
+    REWRITE_VIEW,
+    CandidatesPanel,
+    PanelView,
+)
 from writer_app.ui.editor import Editor, cursor_text
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
@@ -24,19 +31,31 @@ LOW_SCORE = 2.5
 ANCHOR_CHARS = 200  # a continuation goes in only while the text it continues is still before it
 
 
+Request = RewriteRequest | ContinueRequest | ImitateRequest
+
+
+def inserts(request: Request) -> bool:
+    """Whether a request's text goes in at a point (a continuation, new text) rather than replacing."""
+    return isinstance(request, ContinueRequest) or (
+        isinstance(request, ImitateRequest) and request.kind != "rewrite"
+    )
+
+
 @dataclass
 class PendingRewrite:
     """The request in flight and the live range it applies to (it follows edits): the text a rewrite
-    replaces, or the empty range at the insertion point of a continuation."""
+    replaces, or the empty range at the insertion point of a continuation; `anchor` is the text just
+    before that point when it was asked for."""
 
     request_id: int | None
-    request: RewriteRequest | ContinueRequest
+    request: Request
     range_cursor: QTextCursor
     title: str
+    anchor: str = ""
 
     @property
     def original(self) -> str:
-        return self.request.text if isinstance(self.request, RewriteRequest) else ""
+        return "" if inserts(self.request) else self.request.text  # type: ignore[union-attr]
 
 
 class AssistSession(QObject):
@@ -130,17 +149,49 @@ class AssistSession(QObject):
         at.setPosition(position)
         return self._submit(request, at, f"Continue writing ({length})")
 
-    def _submit(
-        self, request: RewriteRequest | ContinueRequest, range_cursor: QTextCursor, title: str
+    def request_imitation(
+        self, kind: str, samples: tuple[str, ...], profile: object, name: str, instruction: str = ""
     ) -> int | None:
+        """Rewrite the selection, continue at the cursor, or write from `instruction` in a voice."""
+        cursor = self.editor.textCursor()
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        text = self.editor.toPlainText()
+        if kind == "rewrite" and not cursor.hasSelection():
+            self.messageRequested.emit("Select the text to rewrite in the voice first.", "info")
+            return None
+        if kind == "continue" and not text[:end].strip():
+            self.messageRequested.emit("Write a few words first: the assistant continues your text.", "info")
+            return None
+        body = cursor_text(cursor) if kind == "rewrite" else text[:end] if kind == "continue" else ""
+        request = ImitateRequest(
+            kind,
+            samples,
+            text=body,
+            instruction=instruction,
+            text_after=text[end:],
+            n_candidates=self.panel.candidate_count(),
+            seed=self._next_seed(),
+            profile=profile,  # type: ignore[arg-type]
+            profile_name=name,
+        )
+        range_cursor = QTextCursor(self.editor.document())
+        range_cursor.setPosition(start if kind == "rewrite" else end)
+        range_cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        label = {"rewrite": "Rewrite", "continue": "Continue", "write": "Write"}[kind]
+        return self._submit(request, range_cursor, f"{label} in the voice of “{name}”")
+
+    def _submit(self, request: Request, range_cursor: QTextCursor, title: str) -> int | None:
         request_id = self.client.submit(request, title=title, revision=self.editor.document().revision())
-        self.pending = PendingRewrite(request_id, request, range_cursor, title)
+        at = range_cursor.selectionEnd()
+        anchor = self._text_before(at, ANCHOR_CHARS) if inserts(request) else ""
+        self.pending = PendingRewrite(request_id, request, range_cursor, title, anchor)
         self.last_result = None
-        if isinstance(request, ContinueRequest):
-            view = PanelView(diff=False, actions=CONTINUATION_VIEW.actions, lead_in=request.text_before)
+        if inserts(request):
+            lead_in = self._text_before(at, LEAD_IN_CHARS + 1)  # one more: the panel marks the cut
+            view = PanelView(diff=False, actions=CONTINUATION_VIEW.actions, lead_in=lead_in)
             self.panel.start("", title, request.n_candidates, view)
         else:
-            self.panel.start(request.text, title, request.n_candidates, REWRITE_VIEW)
+            self.panel.start(request.text, title, request.n_candidates, REWRITE_VIEW)  # type: ignore[union-attr]
         self.panelRequested.emit()
         self.busyChanged.emit(True)
         self.speedChanged.emit("")
@@ -151,15 +202,16 @@ class AssistSession(QObject):
         if pending is None:
             self.messageRequested.emit("Nothing to regenerate yet: select text and choose a rewrite.", "info")
             return
-        if isinstance(pending.request, ContinueRequest):  # from the insertion point as the text is now
+        if inserts(pending.request):  # from the insertion point as the text is now
             text = self.editor.toPlainText()
             position = pending.range_cursor.position()
+            if isinstance(pending.request, ContinueRequest):
+                moved: dict[str, object] = {"text_before": text[:position], "text_after": text[position:]}
+            else:
+                moved = {"text": text[:position] if pending.request.kind == "continue" else ""}
+                moved["text_after"] = text[position:]
             request = replace(
-                pending.request,
-                text_before=text[:position],
-                text_after=text[position:],
-                seed=self._next_seed(),
-                n_candidates=self.panel.candidate_count(),
+                pending.request, seed=self._next_seed(), n_candidates=self.panel.candidate_count(), **moved
             )
             self._submit(request, pending.range_cursor, pending.title)
             return
@@ -237,8 +289,8 @@ class AssistSession(QObject):
         pending = self.pending
         if pending is None:
             return False
-        if isinstance(pending.request, ContinueRequest):  # what it continues must still be there
-            anchor = pending.request.text_before[-ANCHOR_CHARS:]
+        if inserts(pending.request):  # what it continues must still be there
+            anchor = pending.anchor
             if self._text_before(pending.range_cursor.position(), len(anchor)) != anchor:
                 self.messageRequested.emit(
                     "The text before the insertion point was edited after the request, so the "
@@ -262,19 +314,19 @@ class AssistSession(QObject):
         return index is not None and self.accept_candidate(index)
 
     def accept_candidate(self, index: int) -> bool:
-        if self.pending is not None and isinstance(self.pending.request, ContinueRequest):
+        if self.pending is not None and inserts(self.pending.request):
             return self.insert_candidate_after(index)  # Alt+1…3 on a continuation inserts it
         text = self.panel.candidate_text(index)
         if text is None or self.pending is None or not self._range_still_intact():
             return False
         pending = self.pending
         cursor = pending.range_cursor
-        text = with_margins_of(pending.request.text, text)
+        text = with_margins_of(pending.original, text)
         start = cursor.selectionStart()
         cursor.beginEditBlock()
         cursor.insertText(text)
         cursor.endEditBlock()
-        self.edits.record(pending.title, pending.request.text, text, self.panel.other_texts(index), start)
+        self.edits.record(pending.title, pending.original, text, self.panel.other_texts(index), start)
         self.pending = None
         self.client.cancel()  # the user chose: the candidates still being written are not needed
         self.panel.mark_applied(f"Applied {self.panel.display_name(index)}. Ctrl+Z undoes it.")
@@ -288,7 +340,7 @@ class AssistSession(QObject):
         pending = self.pending
         insert_at = QTextCursor(self.editor.document())
         insert_at.setPosition(pending.range_cursor.selectionEnd())
-        if isinstance(pending.request, ContinueRequest):  # the continuation goes at its insertion point
+        if inserts(pending.request):  # the continuation goes at its insertion point
             insert_at.beginEditBlock()
             insert_at.insertText(text)
             insert_at.endEditBlock()
@@ -299,7 +351,7 @@ class AssistSession(QObject):
             self.panel.mark_applied(f"Inserted {self.panel.display_name(index)}. Ctrl+Z undoes it.")
             self.busyChanged.emit(False)
             return True
-        separator = "\n\n" if "\n" in pending.request.text else " "
+        separator = "\n\n" if "\n" in pending.original else " "
         start = insert_at.position() + len(separator)
         insert_at.beginEditBlock()
         insert_at.insertText(separator + text)

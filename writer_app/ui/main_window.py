@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
+from writer_app.assist.style_profiles import ProfileStore
 from writer_app.documents.autosave import AutosaveStore
 from writer_app.documents.draft_journal import DraftJournal
 from writer_app.documents.file_io import DiskState
@@ -35,6 +36,8 @@ from writer_app.ui.rewrite_bar import RewriteBar
 from writer_app.ui.settings import AppSettings
 from writer_app.ui.spell_check import SpellCheck
 from writer_app.ui.status_line import StatusLine
+from writer_app.ui.style_panel import StylePanel
+from writer_app.ui.style_session import StyleSession
 from writer_app.worker.controller import AssistController
 
 
@@ -56,6 +59,7 @@ class MainWindow(QMainWindow):
         model_store: ModelStore | None = None,
         drafts_dir: Path | None = None,
         personal_words: PersonalWords | None = None,
+        styles: ProfileStore | None = None,
     ) -> None:
         super().__init__()
         self.controller, self.settings, self.autosave = controller, settings, autosave
@@ -86,8 +90,10 @@ class MainWindow(QMainWindow):
         self.history_dock = self._dock("AI edits", "history", self.history_panel)
         self.outline_panel = OutlinePanel(self)
         self.draft_dock = self._dock("Draft", "draft", self.outline_panel)
-        self.tabifyDockWidget(self.candidates_dock, self.history_dock)
-        self.tabifyDockWidget(self.candidates_dock, self.draft_dock)
+        self.style_panel = StylePanel(self)
+        self.style_dock = self._dock("Style", "style", self.style_panel)
+        for dock in (self.history_dock, self.draft_dock, self.style_dock):
+            self.tabifyDockWidget(self.candidates_dock, dock)
         self.candidates_dock.raise_()
         self.resizeDocks([self.candidates_dock], [440], Qt.Orientation.Horizontal)
 
@@ -105,6 +111,10 @@ class MainWindow(QMainWindow):
             controller, self.editor, self.documents, self.outline_panel, journal, settings, self
         )
 
+        styles = styles or ProfileStore(history_dir.parent / "styles")
+        self.voices = StyleSession(
+            styles, self.style_panel, self.editor, self.session, settings, self.prompts, self
+        )
         self.status = StatusLine(self.statusBar(), self.editor, controller, lambda: self.session.running)
         self.count_label, self.model_label = self.status.count_label, self.status.model_label
         self.actions_by_name = build_actions(self)
@@ -143,9 +153,11 @@ class MainWindow(QMainWindow):
         session.speedChanged.connect(self.status.speed_label.setText)
         session.panelRequested.connect(lambda: self.show_dock(self.candidates_dock))
         for source in (self.drafts, session):
-            source.messageRequested.connect(self.show_message)
             source.statusRequested.connect(self.statusBar().showMessage)
-        self.drafts.panelRequested.connect(lambda: self.show_dock(self.draft_dock))
+        for source, dock in ((self.drafts, self.draft_dock), (self.voices, self.style_dock)):
+            source.messageRequested.connect(self.show_message)
+            source.panelRequested.connect(lambda dock=dock: self.show_dock(dock))
+        session.messageRequested.connect(self.show_message)
         panel.acceptRequested.connect(session.accept_candidate)
         panel.insertRequested.connect(session.insert_candidate_after)
         panel.copyRequested.connect(session.copy_candidate)
@@ -275,6 +287,10 @@ class MainWindow(QMainWindow):
     def continue_with_words(self) -> int | None:
         words = self.prompts.ask_number(self, "Continue writing", "About how many words?", 150, 10, 2_000)
         return None if words is None else self.session.request_continuation("words", words)
+
+    def write_in_voice(self) -> None:
+        self.show_dock(self.style_dock)
+        self.style_panel.instruction.setFocus()
 
     def open_preferences(self) -> PreferencesDialog:
         """The one Preferences dialog of this window (raised again when already open)."""

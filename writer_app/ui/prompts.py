@@ -92,3 +92,13 @@ class Prompts:
         """A whole number between `low` and `high`, or None when cancelled."""
         number, ok = QInputDialog.getInt(parent, title, label, value, low, high)
         return number if ok else None
+
+    def ask_text(self, parent: QWidget, title: str, label: str, value: str = "") -> str | None:
+        """A line of text, or None when cancelled."""
+        text, ok = QInputDialog.getText(parent, title, label, text=value)
+        return text if ok else None
+
+    def open_paths(self, parent: QWidget, title: str) -> list[Path]:
+        """Text or Markdown files to read (none when cancelled)."""
+        names, _ = QFileDialog.getOpenFileNames(parent, title, "", FILE_FILTER)
+        return [Path(name) for name in names]

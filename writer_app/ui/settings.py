@@ -71,6 +71,7 @@ class AppSettings:
     draft_words = _Setting("draft/target_words", 1500, int, clamp=(200, 20_000))
     draft_destination = _Setting("draft/destination", "new", str)
     draft_best_of = _Setting("draft/best_of", 1, int, clamp=(1, 4))
+    style_profile = _Setting("style/active_profile", "", str)  # "": write in the model's own voice
 
     def __init__(self, config_dir: Path) -> None:
         config_dir.mkdir(parents=True, exist_ok=True)

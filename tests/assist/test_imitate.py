@@ -1,0 +1,85 @@
+"""Writing in a voice: the samples chosen fit the context budget and keep a stable prefix, the three
+prompts carry the samples (the continuation as earlier text by the same author), candidates come back
+ranked with a style match, and bad requests get one sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fakes.scripted_engine import ScriptedEngine
+from writer_app.assist.imitate import SEPARATOR, ImitateRequest, imitate, select_samples
+from writer_app.engine.errors import ContextOverflowError
+from writer_app.errors import UserError
+
+KEEPER = (
+    "It was late in the evening when the keeper climbed the stairs again. He counted them, as he always "
+    "did, and he thought of the letter. The wind had turned; the sea was loud below. "
+)
+GARDEN = (
+    "The roses along the south wall had never been so fine, she said, and the gardener agreed with her "
+    "at once, for he agreed with everybody. Her sister laughed; the morning was warm. "
+)
+SAMPLES = (KEEPER * 12, GARDEN * 12, (KEEPER + GARDEN) * 6)
+
+
+def test_the_samples_chosen_fit_the_budget_and_keep_a_stable_start() -> None:
+    count = len  # the scripted engine's tokens are characters
+    for budget in (600, 1_500, 4_000):
+        chosen = select_samples(SAMPLES, budget, count)
+        assert chosen and sum(count(p) + count(SEPARATOR) for p in chosen) <= budget
+    small, large = select_samples(SAMPLES, 1_500, count), select_samples(SAMPLES, 4_000, count)
+    assert sum(map(len, small)) < sum(map(len, large))
+    assert len(select_samples(SAMPLES, 600, count)[0]) < len(large[0])  # smaller passages when tight
+    about_the_sea = select_samples(SAMPLES, 4_000, count, "The keeper and the sea at night.")
+    about_roses = select_samples(SAMPLES, 4_000, count, "Roses, the gardener and her sister.")
+    # The most representative passages come first and are the same whatever the task: a cached prefix.
+    stable = select_samples(SAMPLES, int(4_000 * 0.7), count)
+    assert about_the_sea[: len(stable)] == stable == about_roses[: len(stable)]
+    assert about_the_sea != about_roses  # the rest follows the subject of the task
+    with pytest.raises(ContextOverflowError, match="too small"):
+        select_samples(SAMPLES, 20, count)
+
+
+def test_continuing_in_a_voice_puts_the_samples_before_the_users_text() -> None:
+    engine = ScriptedEngine(n_ctx=6_000)
+    text = "The lamp was lit at six. "
+    request = ImitateRequest("continue", SAMPLES, text=text, n_candidates=2)
+    result = imitate(engine, request, parallel=False)
+    prompt = engine.prompts[-1]
+    assert prompt.endswith(SEPARATOR + text.rstrip())
+    assert KEEPER[:40] in prompt.split(SEPARATOR)[0] or GARDEN[:40] in prompt.split(SEPARATOR)[0]
+    ranked = result.ranked()
+    assert ranked and ranked[0].rank == 1
+    assert all(0.0 <= c.breakdown["style_match"] <= 1.0 and "style" in c.breakdown for c in ranked)
+    assert all("style match" in c.explanation for c in ranked)
+
+
+def test_rewriting_and_writing_in_a_voice_show_the_samples_then_the_task() -> None:
+    engine = ScriptedEngine(n_ctx=6_000)
+    imitate(engine, ImitateRequest("rewrite", SAMPLES, text="The meeting is at noon."), parallel=False)
+    rewrite_prompt = engine.prompts[-1]
+    assert rewrite_prompt.index("Passages by the author") < rewrite_prompt.index("The meeting is at noon.")
+    result = imitate(
+        engine, ImitateRequest("write", SAMPLES, instruction="a note about the storm", words=60), parallel=False
+    )
+    assert "about 60 words: a note about the storm" in engine.prompts[-1]
+    assert all(c.text.rstrip().endswith(".") for c in result.candidates)  # whole sentences
+
+
+@pytest.mark.parametrize(
+    ("request_", "sentence"),
+    [
+        (ImitateRequest("rewrite", (), text="Some text."), "no samples"),
+        (ImitateRequest("write", SAMPLES), "Say what to write"),
+        (ImitateRequest("continue", SAMPLES, text="   "), "no text to continue"),
+        (ImitateRequest("sing", SAMPLES, text="x"), "rewrite, continue, write"),
+    ],
+)
+def test_bad_requests_get_one_sentence(request_: ImitateRequest, sentence: str) -> None:
+    with pytest.raises(UserError, match=sentence):
+        imitate(ScriptedEngine(), request_)
+
+
+def test_a_text_too_long_for_the_context_is_refused_with_a_sentence() -> None:
+    with pytest.raises(ContextOverflowError, match="too long"):
+        imitate(ScriptedEngine(n_ctx=400), ImitateRequest("rewrite", SAMPLES, text="word " * 200))

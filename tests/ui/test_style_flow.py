@@ -1,0 +1,76 @@
+"""The Style panel: a voice made from the selection (kept on disk and remembered), too few words
+refused with how many more, the meter for the selection, and a rewrite in the voice accepted and
+undone in one step, ranked with its style match."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import TIMEOUT_MS
+from tests.ui.test_rewrite_flow import select, set_text
+from writer_app.ui.main_window import MainWindow
+from writer_app.ui.settings import AppSettings
+
+KEEPER = (
+    "It was late in the evening when the keeper climbed the stairs again. He counted them, as he always "
+    "did, and he thought of the letter. The wind had turned; the sea was loud below. "
+)
+DOCUMENT = KEEPER * 12 + "\n\nThe meeting is at noon and nobody knows why it moved."
+
+
+def make_voice(qtbot, window: MainWindow, prompts, name: str = "Keeper") -> None:
+    set_text(window, DOCUMENT)
+    select(window, KEEPER * 12)
+    prompts.answers["ask_text"] = name
+    window.style_panel.createRequested.emit("selection")
+    qtbot.waitUntil(lambda: window.voices.profile is not None, timeout=TIMEOUT_MS)
+
+
+def test_a_voice_from_the_selection_is_kept_and_remembered(
+    qtbot, window: MainWindow, prompts, app_paths
+) -> None:
+    make_voice(qtbot, window, prompts)
+    assert window.style_panel.active() == "Keeper"
+    assert window.voices.store.get("Keeper").words >= 300
+    assert AppSettings(app_paths.config_dir).style_profile == "Keeper"
+    assert "style match" in window.style_panel.meter.text()  # the selection is the samples themselves
+    select(window, "The meeting is at noon")
+    qtbot.waitUntil(lambda: "30 words or more" in window.style_panel.meter.text(), timeout=TIMEOUT_MS)
+
+
+def test_too_few_words_are_refused_with_how_many_more(qtbot, window: MainWindow, prompts) -> None:
+    set_text(window, KEEPER)
+    select(window, KEEPER.strip())
+    prompts.answers["ask_text"] = "Short"
+    window.style_panel.createRequested.emit("selection")
+    qtbot.waitUntil(lambda: not window.voices.building, timeout=TIMEOUT_MS)
+    assert "at least 300" in window.message_bar.text and "more words" in window.message_bar.text
+    assert window.voices.store.list() == []
+
+
+def test_rewrite_in_the_voice_is_ranked_with_its_style_and_undone_in_one_step(
+    qtbot, window: MainWindow, prompts
+) -> None:
+    make_voice(qtbot, window, prompts)
+    phrase = "The meeting is at noon and nobody knows why it moved."
+    select(window, phrase)
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        qtbot.keyClick(
+            window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+    cards = [card for card in window.candidates.cards if card.finished]
+    assert cards and all("voice" in card.title.text() for card in cards if card.score is not None)
+    chosen = window.candidates.candidate_text(window.candidates.index_at(0))
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText() == DOCUMENT.replace(phrase, chosen)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.toPlainText() == DOCUMENT
+
+
+def test_writing_needs_a_voice_and_an_instruction(qtbot, window: MainWindow, prompts) -> None:
+    assert window.voices.imitate("write", "a note") is None
+    assert "Choose a voice" in window.message_bar.text
+    make_voice(qtbot, window, prompts)
+    window.style_panel.instruction.setText("")
+    window.style_panel.imitate("write")
+    assert "Say what to write" in window.message_bar.text

@@ -1,0 +1,206 @@
+"""One window's voices: style profiles made from the selection, the document or files, the active one
+(remembered), the style meter for the selection as it changes, and writing in the voice through the
+window's assist session."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from writer_app.assist.style_profiles import ProfileStore, StyleProfile
+from writer_app.assist.text_input import InputTextError, check_text, decode_input
+from writer_app.errors import UserError
+from writer_app.reward.style_meter import match
+from writer_app.reward.text_units import words
+from writer_app.ui.assist_session import AssistSession
+from writer_app.ui.editor import Editor, cursor_text
+from writer_app.ui.prompts import Prompts
+from writer_app.ui.settings import AppSettings
+from writer_app.ui.style_panel import StylePanel
+
+MIN_METERED_WORDS = 30  # a voice shows over a few sentences
+MAX_METERED_CHARS = 40_000  # the meter reads this much of a long selection (a few ms)
+METER_DELAY_MS = 350
+
+
+class StyleSession(QObject):
+    """Connects the Style panel to the profile store, the meter and the assist session."""
+
+    messageRequested = Signal(str, str)  # sentence, level
+    panelRequested = Signal()
+    _built = Signal(object, str)  # a profile made in the background, or the sentence why not
+
+    def __init__(
+        self,
+        store: ProfileStore,
+        panel: StylePanel,
+        editor: Editor,
+        assist: AssistSession,
+        settings: AppSettings,
+        prompts: Prompts,
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.panel, self.editor, self.assist = store, panel, editor, assist
+        self.settings, self.prompts = settings, prompts
+        self.profile: StyleProfile | None = None
+        self._meter_timer = QTimer(self)
+        self._meter_timer.setSingleShot(True)
+        self._meter_timer.setInterval(METER_DELAY_MS)
+        self._meter_timer.timeout.connect(self.update_meter)
+        editor.selectionChanged.connect(self._meter_timer.start)
+        panel.activeChanged.connect(self.set_active)
+        panel.createRequested.connect(self.create_from)
+        panel.addRequested.connect(self.add_from)
+        panel.renameRequested.connect(self.rename)
+        panel.deleteRequested.connect(self.delete)
+        panel.imitateRequested.connect(self.imitate)
+        self._built.connect(self._on_built)
+        self.building = False
+        self.refresh(settings.style_profile)
+
+    # ----- profiles ------------------------------------------------------------------------------
+    def refresh(self, active: str = "") -> None:
+        names = [p.name for p in self.store.list()]
+        self.panel.set_profiles(names, active if active in names else "")
+        self.set_active(self.panel.active())
+
+    def set_active(self, name: str) -> None:
+        self.profile = None
+        if name:
+            try:
+                self.profile = self.store.get(name)
+            except UserError as error:
+                self.messageRequested.emit(str(error), "error")
+        self.settings.style_profile = self.profile.name if self.profile else ""
+        self.panel.show_profile(self._describe(self.profile))
+        self.update_meter()
+
+    @staticmethod
+    def _describe(profile: StyleProfile | None) -> str:
+        if profile is None:
+            return "Make a voice from your own writing (300 words or more), then write in it."
+        means = profile.stats.means
+        return (
+            f"{len(profile.samples)} sample(s), {profile.words:,} words · sentences of "
+            f"{means['sentence length']:.0f} words · dialogue {means['dialogue']:.0%}"
+        )
+
+    def _samples_from(self, source: str) -> list[str] | None:
+        """The texts of the selection, the document or chosen files; None (and a sentence) if none."""
+        if source == "selection":
+            text = cursor_text(self.editor.textCursor())
+            if not text.strip():
+                self.messageRequested.emit("Select some of your writing first.", "info")
+                return None
+            return [text]
+        if source == "document":
+            return [self.editor.toPlainText()]
+        texts = []
+        for path in self.prompts.open_paths(self.editor, "Samples of the voice"):
+            try:
+                texts.append(check_text(decode_input(path.read_bytes()), what=f"sample {path.name}"))
+            except (OSError, InputTextError) as error:
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                self.messageRequested.emit(f"Could not use {path.name}: {reason}", "error")
+                return None
+        return texts or None
+
+    def create_from(self, source: str) -> None:
+        samples = self._samples_from(source)
+        if samples is None:
+            return
+        name = self.prompts.ask_text(self.editor, "New voice", "Name of the voice:", "My voice")
+        if name is None:
+            return
+        self._in_background(lambda: self.store.create(name, samples), "Measuring the voice…")
+
+    def add_from(self, source: str) -> None:
+        samples = self._samples_from(source)
+        if samples is None or self.profile is None:
+            return
+        name = self.profile.name
+        self._in_background(lambda: self.store.add_samples(name, samples), "Adding the samples…")
+
+    def _in_background(self, work, status: str) -> None:
+        """Measure samples off the GUI thread (a long document takes a second or more)."""
+        if self.building:
+            self.messageRequested.emit("A voice is still being measured: a moment, please.", "info")
+            return
+        self.building = True
+        self.panel.show_meter(status)
+
+        def run() -> None:
+            try:
+                outcome: tuple[StyleProfile | None, str] = (work(), "")
+            except UserError as error:
+                outcome = (None, str(error))
+            except OSError as error:
+                outcome = (None, f"The voice could not be saved: {error.strerror or error}.")
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile: the profile is on disk
+                self._built.emit(*outcome)
+
+        threading.Thread(target=run, name="style-profile", daemon=True).start()
+
+    def _on_built(self, profile: StyleProfile | None, error: str) -> None:
+        self.building = False
+        if profile is None:
+            self.messageRequested.emit(error, "error")
+            self.update_meter()
+            return
+        self.refresh(profile.name)
+        self.messageRequested.emit(
+            f"The voice “{profile.name}” has {profile.words:,} words of samples.", "info"
+        )
+
+    def rename(self) -> None:
+        if self.profile is None:
+            return
+        name = self.prompts.ask_text(self.editor, "Rename voice", "New name:", self.profile.name)
+        if name is None or name.strip() == self.profile.name:
+            return
+        try:
+            renamed = self.store.rename(self.profile.name, name)
+        except UserError as error:
+            self.messageRequested.emit(str(error), "error")
+            return
+        self.refresh(renamed.name)
+
+    def delete(self) -> None:
+        if self.profile is None:
+            return
+        try:
+            self.store.delete(self.profile.name)
+        except UserError as error:
+            self.messageRequested.emit(str(error), "error")
+        self.refresh("")
+
+    # ----- meter and writing -----------------------------------------------------------------------
+    def update_meter(self) -> None:
+        if self.building:
+            return
+        text = cursor_text(self.editor.textCursor())[:MAX_METERED_CHARS]
+        if self.profile is None:
+            self.panel.show_meter("")
+        elif len(words(text)) < MIN_METERED_WORDS:
+            self.panel.show_meter(f"Select {MIN_METERED_WORDS} words or more to see how close they are.")
+        else:
+            voice = match(text, self.profile.stats)
+            self.panel.show_meter(
+                f"Selection: style match {voice.score:.1f}/10, closer than {voice.percentile:.0f}% of the "
+                f"samples' own passages — {voice.explanation}"
+            )
+
+    def imitate(self, kind: str, instruction: str = "") -> int | None:
+        if self.profile is None:
+            self.messageRequested.emit("Choose a voice first (Style panel), or make one.", "info")
+            self.panelRequested.emit()
+            return None
+        if kind == "write" and not instruction:
+            self.messageRequested.emit("Say what to write in the box beside Write.", "info")
+            self.panel.instruction.setFocus()
+            return None
+        profile = self.profile
+        return self.assist.request_imitation(kind, profile.samples, profile.stats, profile.name, instruction)
