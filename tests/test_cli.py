@@ -263,3 +263,45 @@ def test_complete_refuses_bad_input_with_one_sentence(
     extra = ["-n", "0"] if stdin == b"text" else []
     result = run_cli("complete", *extra, "--model", str(tiny_model_path), stdin=stdin)
     assert result.returncode == 1 and message in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_imitate_ranks_candidates_with_their_style_match(tiny_model_path: Path, tmp_path: Path) -> None:
+    samples = tmp_path / "keeper.txt"
+    samples.write_text(
+        "It was late in the evening when the keeper climbed the stairs again. He counted them, as he "
+        "always did, and he thought of the letter. The wind had turned; the sea was loud below. " * 10
+    )
+    model = ["--model", str(tiny_model_path), "--samples", str(samples)]
+    result = run_cli("imitate", "--rewrite", "-n", "2", "--json", *model, stdin=b"The meeting is at noon.")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert sorted(c["rank"] for c in payload["candidates"] if c["merged_into"] is None)[0] == 1
+    for candidate in payload["candidates"]:
+        style = candidate["style"]
+        assert 0 <= style["score"] <= 10 and 0 <= style["percentile"] <= 100 and style["explanation"]
+        assert "style_match" in candidate["breakdown"]
+    written = run_cli("imitate", "--write", "a note about the storm", "-n", "1", "--json", *model)
+    assert written.returncode == 0, written.stderr
+    assert json.loads(written.stdout)["candidates"]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--rewrite", "--profile", "Nobody"], b"Some text.", b"no style profile called"),
+        (["--continue"], b"Some text.", b"the arguments --samples --profile is required"),
+        (["--rewrite", "--samples", "SHORT"], b"Some text.", b"at least 300"),
+        (["--rewrite", "--samples", "LONG"], b"", b"no text to rewrite"),
+    ],
+)
+def test_imitate_bad_input_gets_one_sentence(
+    tiny_model_path: Path, tmp_path: Path, args: list[str], stdin: bytes, message: bytes
+) -> None:
+    (tmp_path / "short.txt").write_text("Only a few words here.")
+    (tmp_path / "long.txt").write_text("The keeper climbed the stairs and lit the lamp. " * 40)
+    args = [
+        {"SHORT": str(tmp_path / "short.txt"), "LONG": str(tmp_path / "long.txt")}.get(a, a) for a in args
+    ]
+    result = run_cli("imitate", *args, "--model", str(tiny_model_path), stdin=stdin, home=tmp_path / "home")
+    assert result.returncode == 1
+    assert message in result.stderr and b"Traceback" not in result.stderr

@@ -25,6 +25,7 @@ def check_model(config: EngineConfig, load: Callable[[EngineConfig], object]) ->
         generation = engine.stream(prompt, Sampling(temperature=0.0, max_tokens=32), threading.Event())
         text = "".join(generation)
         draft_line = check_draft(engine)
+        style_line = check_style(engine)
     finally:
         engine.close()
     stats = generation.stats
@@ -34,7 +35,7 @@ def check_model(config: EngineConfig, load: Callable[[EngineConfig], object]) ->
     return (
         f"model: {engine.model_name} ({config.model_path.name}) loaded in {engine.load_seconds:.2f} s, "
         f"{stats.generated_tokens} tokens at {stats.tokens_per_s:.1f} tokens/s on {config.n_threads} threads"
-        f"\n  {draft_line}"
+        f"\n  {draft_line}\n  {style_line}"
     )
 
 
@@ -49,6 +50,29 @@ def check_draft(engine) -> str:
         raise UserError("Self-test failed: planning or DRY sampling produced nothing.")
     grammar = "grammar-constrained" if engine.capabilities.grammar else "parsed"
     return f"drafts: a {grammar} plan of {len(result.outline.sections)} section(s), DRY sampling works"
+
+
+KEEPER = (
+    "It was late in the evening when the keeper climbed the stairs again. He counted them, as he always "
+    "did, and he thought of the letter. The wind had turned; the sea was loud below. "
+)
+
+
+def check_style(engine) -> str:
+    """Style imitation's core: the shipped background, a profile, the meter, and writing in a voice."""
+    from writer_app.assist.imitate import ImitateRequest, imitate
+    from writer_app.reward.style_meter import build_profile, match
+
+    samples = (KEEPER * 10,)
+    stats = build_profile(list(samples))
+    own, other = match(KEEPER * 2, stats), match("Buy now! Great deals, every day, for everyone! " * 6, stats)
+    request = ImitateRequest("continue", samples, text=KEEPER, words=12, n_candidates=1, profile=stats)
+    result = imitate(engine, request)
+    if not own.distance < other.distance or not result.candidates:
+        raise UserError("Self-test failed: the style meter or writing in a voice does not work.")
+    return (
+        f"style: the meter tells voices apart; a continuation in a voice: {result.candidates[0].explanation}"
+    )
 
 
 def check_reward() -> str:

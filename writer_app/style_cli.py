@@ -95,6 +95,8 @@ def run_style(argv: list[str]) -> int:
             f"  sentences {means['sentence length']:.1f} words on average, words {means['word length']:.1f} "
             f"letters, dialogue {means['dialogue']:.0%} of the text"
         )
+        if profile.distinctive:
+            print(f"  distinctive words: {', '.join(profile.distinctive)}")
         for number, sample in enumerate(profile.samples, start=1):
             print(f"  {number}. {' '.join(sample.split())[:70]}…")
     else:

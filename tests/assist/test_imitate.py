@@ -60,7 +60,9 @@ def test_rewriting_and_writing_in_a_voice_show_the_samples_then_the_task() -> No
     rewrite_prompt = engine.prompts[-1]
     assert rewrite_prompt.index("Passages by the author") < rewrite_prompt.index("The meeting is at noon.")
     result = imitate(
-        engine, ImitateRequest("write", SAMPLES, instruction="a note about the storm", words=60), parallel=False
+        engine,
+        ImitateRequest("write", SAMPLES, instruction="a note about the storm", words=60),
+        parallel=False,
     )
     assert "about 60 words: a note about the storm" in engine.prompts[-1]
     assert all(c.text.rstrip().endswith(".") for c in result.candidates)  # whole sentences

@@ -23,6 +23,7 @@ def test_a_profile_round_trips_and_changes_with_its_samples(tmp_path: Path) -> N
     created = store.create("My voice", [SAMPLE])
     loaded = store.get("My voice")
     assert loaded.samples == created.samples and loaded.stats == created.stats
+    assert {"keeper", "stairs"} <= set(loaded.distinctive) and "the" not in loaded.distinctive
     grown = store.add_samples("My voice", ["A second sample, short but kept."])
     assert len(grown.samples) == 2 and grown.stats != created.stats
     assert len(store.remove_sample("My voice", 1).samples) == 1
@@ -79,3 +80,21 @@ def test_the_style_commands(tmp_path: Path, capsys) -> None:
     assert "error: " in capsys.readouterr().err
     assert cli.main(["style", "delete", "Nobody", *home]) == 1
     assert "no style profile called “Nobody”" in capsys.readouterr().err
+
+
+def test_a_crash_mid_write_leaves_the_profile_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    store = ProfileStore(tmp_path / "styles")
+    before = store.create("Keeper", [SAMPLE])
+
+    def crash(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("writer_app.documents.file_io.os.replace", crash)
+    with pytest.raises(UserError) as said:
+        store.add_samples("Keeper", ["A second sample that never reaches the disk."])
+    assert "the disk is full" in str(said.value)  # a sentence, not a traceback
+    monkeypatch.undo()
+    after = store.get("Keeper")
+    assert after.samples == before.samples and after.stats == before.stats
+    assert [p.name for p in store.list()] == ["Keeper"]  # no half-written file is read as a profile
+    assert not list((tmp_path / "styles").glob("*.tmp"))

@@ -5,7 +5,13 @@ works (Austen, Chesterton: topic cannot help). The background the meter measures
 without the two authors of each comparison, so the figures are for voices the meter never saw;
 --fit writes the shipped background (fitted on every passage) first.
 
-Run with `make eval-style`. Prints figures; asserts nothing.
+Then the case the product is for, on the imitation set shared with the reward's evaluation
+(tests/benchmarks/imitation_set.py, generated once by the default model): the author's own passage must
+come closer to the author's samples than the model's imitation of it, for the meter, for the plain
+character n-gram measure and for the whole ranker (with and without its style term); and how much
+closer the model's text comes when it writes with the samples than without (same passages, same seed).
+
+Run with `make eval-style` (--no-imitations for the meter alone). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +19,17 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.benchmarks.imitation_set import Imitation, load_or_generate, split_authors
 from tests.benchmarks.plain_style import style_similarity
 from tests.benchmarks.table import measured, print_table
+from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import BACKGROUND_FILE, StyleBackground, build_profile, match
 
 AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"
@@ -69,6 +78,83 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int) -> tuple[float, flo
     return right / max(1, total), plain_right / max(1, total)
 
 
+def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
+    """The human-over-imitation check and the rise in style match with the samples."""
+    split = split_authors(rows)
+    backgrounds = {
+        author: StyleBackground.fit([r["text"] for r in rows if r["author"] != author]) for author in split
+    }
+    profiles = {
+        author: build_profile([s["text"] for s in samples], backgrounds[author])
+        for author, (samples, _) in split.items()
+    }
+
+    def distance(item: Imitation, text: str) -> float:
+        return match(text, profiles[item.author], backgrounds[item.author]).distance
+
+    table = []
+    for kind in ("rewrite", "continue"):
+        imitations = [i for i in items if i.kind == kind and i.voice and i.text]
+        if not imitations:
+            continue
+        meter = sum(distance(i, i.real) < distance(i, i.text) for i in imitations) / len(imitations)
+        samples_of = {a: [s["text"] for s in split[a][0]] for a in split}
+        plain = sum(
+            style_similarity(samples_of[i.author], i.real) > style_similarity(samples_of[i.author], i.text)
+            for i in imitations
+        ) / len(imitations)
+        ranker = {}
+        for with_style in (True, False):
+            wins = 0
+            for i in imitations:
+                request = ScoreRequest(
+                    task="free", style_samples=tuple(samples_of[i.author]) if with_style else ()
+                )
+                wins += rank_candidates(request, [i.real, i.text])[0].rank == 1
+            ranker[with_style] = wins / len(imitations)
+        goal = "≥ 0.75" if kind == "rewrite" else "-"
+        table.append(
+            measured(
+                f"author over imitation ({kind}, n={len(imitations)})",
+                meter,
+                goal,
+                f"char n-gram TF-IDF {plain:.3f}; whole ranker {ranker[True]:.3f} "
+                f"(without its style term {ranker[False]:.3f})",
+            )
+        )
+    for kind in ("rewrite", "continue"):
+        pairs = {}
+        for item in items:
+            if item.kind == kind and item.text:
+                pairs.setdefault(item.real, {})[item.voice] = item
+        both = [(p[True], p[False]) for p in pairs.values() if True in p and False in p]
+        if not both:
+            continue
+        closer = sum(distance(v, v.text) < distance(n, n.text) for v, n in both) / len(both)
+
+        def mean_score(chosen: list[Imitation]) -> float:
+            return statistics.fmean(
+                match(i.text, profiles[i.author], backgrounds[i.author]).score for i in chosen
+            )
+
+        def mean_percentile(chosen: list[Imitation]) -> float:
+            return statistics.fmean(
+                match(i.text, profiles[i.author], backgrounds[i.author]).percentile for i in chosen
+            )
+
+        with_voice, without = [v for v, _ in both], [n for _, n in both]
+        table.append(
+            measured(
+                f"{kind}: closer with the samples than without (n={len(both)})",
+                closer,
+                "-",
+                f"style score {mean_score(with_voice):.2f} vs {mean_score(without):.2f}, percentile "
+                f"{mean_percentile(with_voice):.1f} vs {mean_percentile(without):.1f}",
+            )
+        )
+    return table
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=600)
@@ -76,6 +162,9 @@ def main() -> int:
     parser.add_argument(
         "--fit", action="store_true", help="fit the shipped background on every passage first"
     )
+    parser.add_argument("--no-imitations", action="store_true", help="the meter's authorship figures only")
+    parser.add_argument("--model", type=Path, help="the model that imitates (default: the embedded model)")
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     rows = [json.loads(line) for line in AUTHORS.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.fit:
@@ -85,15 +174,22 @@ def main() -> int:
     rng = random.Random(args.seed)
     same, same_plain = pairs_accuracy(rows, rng, False, args.trials)
     cross, cross_plain = pairs_accuracy(rows, rng, True, args.trials)
+    table = [
+        measured("authorship accuracy", same, "≥ 0.95", f"char n-gram TF-IDF {same_plain:.3f}"),
+        measured(
+            "across works (Austen, Chesterton)", cross, "≥ 0.85", f"char n-gram TF-IDF {cross_plain:.3f}"
+        ),
+    ]
+    if not args.no_imitations:
+        from writer_app.modelhub.default_model import require_default_model
+        from writer_app.paths import AppPaths
+
+        model = args.model or require_default_model(AppPaths.default(), fetch=False)
+        items = load_or_generate(model, args.threads)
+        print(f"Imitations by {model.name}: {len(items)} texts")
+        table += imitation_rows(rows, items)
     print(f"Style meter on {AUTHORS.name}: {len(rows)} passages, profiles of {SAMPLES} passages")
-    print_table(
-        [
-            measured("authorship accuracy", same, "≥ 0.95", f"char n-gram TF-IDF {same_plain:.3f}"),
-            measured(
-                "across works (Austen, Chesterton)", cross, "≥ 0.85", f"char n-gram TF-IDF {cross_plain:.3f}"
-            ),
-        ]
-    )
+    print_table(table)
     return 0
 
 

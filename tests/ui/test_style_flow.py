@@ -36,6 +36,15 @@ def test_a_voice_from_the_selection_is_kept_and_remembered(
     assert "style match" in window.style_panel.meter.text()  # the selection is the samples themselves
     select(window, "The meeting is at noon")
     qtbot.waitUntil(lambda: "30 words or more" in window.style_panel.meter.text(), timeout=TIMEOUT_MS)
+    window.style_panel.addRequested.emit("selection")  # a second sample, then dropped again
+    qtbot.waitUntil(lambda: len(window.voices.profile.samples) == 2, timeout=TIMEOUT_MS)
+    assert window.style_panel.samples.count() == 2
+    window.style_panel.samples.setCurrentRow(1)
+    window.style_panel.remove.click()
+    assert len(window.voices.store.get("Keeper").samples) == 1 and window.style_panel.samples.count() == 1
+    window.style_panel.samples.setCurrentRow(0)
+    window.style_panel.remove.click()  # the last sample stays: a voice needs 300 words
+    assert "at least 300" in window.message_bar.text and window.style_panel.samples.count() == 1
 
 
 def test_too_few_words_are_refused_with_how_many_more(qtbot, window: MainWindow, prompts) -> None:

@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import time
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from writer_app.documents.file_io import atomic_write_bytes
+from writer_app.documents.spelling import LANGUAGES, word_frequencies
 from writer_app.errors import UserError
+from writer_app.reward.language import identify
 from writer_app.reward.style_meter import (
     MIN_SAMPLE_WORDS,
     StyleProfileStats,
     build_profile,
     default_background,
+    is_function_word,
 )
 from writer_app.reward.text_units import words
 
 _SLUG = re.compile(r"[^\w]+")
 MAX_NAME_CHARS = 80
+DISTINCTIVE_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -30,10 +36,39 @@ class StyleProfile:
     samples: tuple[str, ...]
     stats: StyleProfileStats
     updated: float = field(default_factory=time.time)
+    distinctive: tuple[str, ...] = ()  # the words the samples use far more than the language does
 
     @property
     def words(self) -> int:
         return sum(len(words(sample)) for sample in self.samples)
+
+
+def distinctive_words(samples: list[str] | tuple[str, ...], top: int = DISTINCTIVE_WORDS) -> tuple[str, ...]:
+    """The samples' most distinctive words: used at least twice and far more often than in the
+    language's reference list (names, mostly capitalised, left out); none for a language without one."""
+    text = "\n\n".join(samples)
+    language = identify(text).code or "en"
+    if language not in LANGUAGES:
+        return ()
+    reference, total = word_frequencies(language)
+    tokens = [t.text for t in words(text)]
+    counts = Counter(t.lower() for t in tokens)
+    capitalised = Counter(t.lower() for t in tokens if t[:1].isupper())
+    scored = []
+    for word, count in counts.items():
+        if count < 2 or len(word) < 3 or is_function_word(word) or capitalised[word] > 0.8 * count:
+            continue
+        ratio = (count / len(tokens)) / ((reference.get(word, 0) + 1) / total)
+        if ratio > 2:
+            scored.append((count * math.log(ratio), word))
+    return tuple(word for _, word in sorted(scored, reverse=True)[:top])
+
+
+def _made(name: str, samples: list[str] | tuple[str, ...], updated: float | None = None) -> StyleProfile:
+    """A profile measured from its samples."""
+    samples = tuple(samples)
+    stats, distinctive = build_profile(list(samples)), distinctive_words(samples)
+    return StyleProfile(name.strip(), samples, stats, updated or time.time(), distinctive)
 
 
 def check_samples(samples: list[str]) -> None:
@@ -68,6 +103,7 @@ class ProfileStore:
             "samples": list(profile.samples),
             "stats": profile.stats.to_data(),
             "updated": profile.updated,
+            "distinctive": list(profile.distinctive),
         }
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(self._path(profile.name), json.dumps(data, ensure_ascii=False).encode("utf-8"))
@@ -80,7 +116,7 @@ class ProfileStore:
             raise UserError(
                 f"There is already a profile called “{name}”: choose another name or delete it first."
             )
-        return self._write(StyleProfile(name.strip(), tuple(samples), build_profile(samples)))
+        return self._write(_made(name, samples))
 
     @staticmethod
     def _read(path: Path) -> StyleProfile:
@@ -92,14 +128,14 @@ class ProfileStore:
                 tuple(str(s) for s in data["samples"]),
                 StyleProfileStats.from_data(data["stats"]),
                 float(data["updated"]),
+                tuple(str(w) for w in data.get("distinctive", ())),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise UserError(
                 f"The style profile {path.name} cannot be read ({error}): create it again."
             ) from error
         if profile.stats.background != default_background().fingerprint:  # the meter changed: measure again
-            stats = build_profile(list(profile.samples))
-            profile = StyleProfile(profile.name, profile.samples, stats, profile.updated)
+            profile = _made(profile.name, profile.samples, profile.updated)
         return profile
 
     def get(self, name: str) -> StyleProfile:
@@ -121,7 +157,7 @@ class ProfileStore:
     def add_samples(self, name: str, samples: list[str]) -> StyleProfile:
         profile = self.get(name)
         merged = [*profile.samples, *(s.strip() for s in samples if s.strip())]
-        return self._write(StyleProfile(profile.name, tuple(merged), build_profile(merged)))
+        return self._write(_made(profile.name, merged))
 
     def remove_sample(self, name: str, index: int) -> StyleProfile:
         profile = self.get(name)
@@ -129,13 +165,13 @@ class ProfileStore:
             raise UserError(f"“{name}” has samples 1 to {len(profile.samples)}, not {index + 1}.")
         kept = [s for i, s in enumerate(profile.samples) if i != index]
         check_samples(kept)
-        return self._write(StyleProfile(profile.name, tuple(kept), build_profile(kept)))
+        return self._write(_made(profile.name, kept))
 
     def rename(self, name: str, new_name: str) -> StyleProfile:
         profile = self.get(name)
         if self._path(new_name).exists() and self._path(new_name) != self._path(name):
             raise UserError(f"There is already a profile called “{new_name}”.")
-        renamed = self._write(StyleProfile(new_name.strip(), profile.samples, profile.stats, profile.updated))
+        renamed = self._write(replace(profile, name=new_name.strip()))
         if self._path(new_name) != self._path(name):
             self._path(name).unlink(missing_ok=True)
         return renamed

@@ -4,6 +4,7 @@ suggestions, and a personal word list in the data folder."""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from pathlib import Path
@@ -164,3 +165,13 @@ class Spelling:
     def ignore(self, word: str) -> None:
         """Accept `word` until the app quits."""
         self.ignored.add(word)
+
+
+@functools.cache
+def word_frequencies(language: str) -> tuple[dict[str, int], int]:
+    """How often each word occurs in the language's reference list (the spelling lists' own counts),
+    and their total: what a writer's word use is compared with."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language=language, distance=1).word_frequency.dictionary
+    return counts, sum(counts.values())

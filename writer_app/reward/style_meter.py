@@ -25,7 +25,18 @@ _FUNCTION_TEXT = """
     most must my myself no nor not now of off on once only or other ought our ours ourselves out over own
     same shall she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up upon very was we were what when where which while who whom
-    why will with would you your yours yourself yet though whose whether also"""
+    why will with would you your yours yourself yet though whose whether also
+    aboard across afterwards along alongside amid amidst among amongst anybody anyhow anyone anything
+    anyway anywhere around aside away back behind beneath beside besides beyond cannot else elsewhere
+    enough ever every everybody everyone everything everywhere except far hence however indeed inside
+    instead less least like many may meanwhile mine moreover much near nearly neither never nevertheless
+    next nobody none noone nothing nowhere often onto opposite outside perhaps past quite rather round
+    since still therefore thus thee thou thy thine till toward towards unless unlike unto us whatever
+    whenever wherever whichever whoever whomever within without yes yourselves ye almost already
+    although always another either etc hither thither whither whence thence therein thereof thereby
+    wherein whereof whereas whereby hereafter herein shan't can't don't won't isn't wasn't didn't
+    doesn't couldn't wouldn't shouldn't i'm i've i'll i'd you're you've you'll it's that's there's
+    he's she's let's we're they're ain't said well oh ah even soon mr mrs miss sir"""
 FUNCTION_WORDS = tuple(dict.fromkeys(_FUNCTION_TEXT.split()))
 _FUNCTION = frozenset(FUNCTION_WORDS)
 PUNCTUATION = (",", ";", ":", "!", "?", "—", "-", "(", '"', "'", "…", ".")
@@ -38,6 +49,12 @@ TOP_NGRAMS = 300
 BACKGROUND_FILE = Path(__file__).with_name("style_background.json")
 MIN_SIGMA = 0.15  # of a feature's mean (or an absolute floor): no feature dominates by a tiny spread
 SCALARS = ("sentence length", "sentence length spread", "word length", "dialogue", "paragraph length")
+# Endings of content words (grammar, not topic: adverbs, participles, abstract nouns), by rate.
+SUFFIXES = (
+    *("ly", "ed", "ing", "s", "tion", "ness", "ment", "ous", "ful"),
+    *("less", "able", "er", "est", "ity", "ive", "al", "en", "y"),
+)
+WORD_LENGTHS = range(1, 14)  # the last bin: 13 letters or more
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,7 @@ def _masked(text: str) -> str:
     for token in words(text):
         out.append(text[last : token.start])
         word = token.text
-        if word.lower() in _FUNCTION:
+        if word.lower().replace("’", "'") in _FUNCTION:
             out.append(word.lower())
         else:
             mark = "W" if word[:1].isupper() else "w"
@@ -73,17 +90,27 @@ def _ngrams(masked: str, n: int = 3) -> Counter[str]:
 
 
 def features(text: str, ngram_vocabulary: tuple[str, ...] = ()) -> StyleFeatures:
-    """Per-word rates of function words and punctuation, length and dialogue figures, and the rates
+    """Per-word rates (square-rooted, which steadies the spread of rare marks) of function words,
+    punctuation, word lengths and content-word endings, length and dialogue figures, and the rates
     of the given masked n-grams."""
-    tokens = [t.lower for t in words(text)]
+    tokens = [t.lower.replace("’", "'") for t in words(text)]
     n = max(1, len(tokens))
     counts = Counter(tokens)
-    values: dict[str, float] = {f"fw:{w}": 1000 * counts[w] / n for w in FUNCTION_WORDS}
+    values: dict[str, float] = {f"fw:{w}": math.sqrt(1000 * counts[w] / n) for w in FUNCTION_WORDS}
     normalised = (
         _DASH.sub("—", text).replace("“", '"').replace("”", '"').replace("’", "'").replace("...", "…")
     )
     for mark in PUNCTUATION:
-        values[f"p:{mark}"] = 1000 * normalised.count(mark) / n
+        values[f"p:{mark}"] = math.sqrt(1000 * normalised.count(mark) / n)
+    lengths_of_words = Counter(min(len(t), WORD_LENGTHS[-1]) for t in tokens)
+    for length in WORD_LENGTHS:
+        values[f"wl:{length}"] = math.sqrt(1000 * lengths_of_words[length] / n)
+    endings: Counter[str] = Counter()
+    for token in tokens:
+        if len(token) >= 4 and token not in _FUNCTION:
+            endings.update(x for x in SUFFIXES if token.endswith(x))
+    for ending in SUFFIXES:
+        values[f"sx:{ending}"] = math.sqrt(1000 * endings[ending] / n)
     spans = sentences(text) or [(0, len(text))]
     lengths = [max(1, len(words(text[a:b]))) for a, b in spans]
     values["sentence length"] = statistics.fmean(lengths)
@@ -96,7 +123,7 @@ def features(text: str, ngram_vocabulary: tuple[str, ...] = ()) -> StyleFeatures
         grams = _ngrams(_masked(text))
         total = max(1, sum(grams.values()))
         for gram in ngram_vocabulary:
-            values[f"g:{gram}"] = 1000 * grams[gram] / total
+            values[f"g:{gram}"] = math.sqrt(1000 * grams[gram] / total)
     return StyleFeatures(values)
 
 
@@ -206,7 +233,9 @@ class StyleProfileStats:
 
 def _floored(spread: float, mean: float, key: str) -> float:
     """A spread never so small that one rare mark (a single "…") decides the whole distance."""
-    return max(spread, MIN_SIGMA * abs(mean), 0.5 if key.startswith(("fw:", "p:", "g:")) else 0.05)
+    return max(
+        spread, MIN_SIGMA * abs(mean), 0.5 if key.startswith(("fw:", "p:", "g:", "wl:", "sx:")) else 0.05
+    )
 
 
 def _summary(rows: list[dict[str, float]]) -> tuple[dict[str, float], dict[str, float]]:

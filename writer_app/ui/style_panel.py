@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +25,7 @@ class StylePanel(QWidget):
     activeChanged = Signal(str)  # a profile's name, "" for none
     createRequested = Signal(str)  # "selection", "document" or "files"
     addRequested = Signal(str)  # "selection" or "files": more samples for the active profile
+    removeRequested = Signal(int)  # a sample's index
     renameRequested = Signal()
     deleteRequested = Signal()
     imitateRequested = Signal(str, str)  # kind ("rewrite", "continue", "write"), instruction
@@ -35,6 +37,9 @@ class StylePanel(QWidget):
         self.profiles.currentIndexChanged.connect(lambda _i: self.activeChanged.emit(self.active()))
         self.about = QLabel(self)
         self.about.setWordWrap(True)
+        self.samples = QListWidget(self)
+        self.samples.setMaximumHeight(90)
+        self.samples.setToolTip("The voice's samples; select one and press Remove Sample to drop it")
         self.meter = QLabel(self)
         self.meter.setWordWrap(True)
         self.meter.setObjectName("style-meter")
@@ -62,9 +67,14 @@ class StylePanel(QWidget):
             "Add Selection", "Add the selection to the samples", lambda: add("selection")
         )
         self.add_files = button("Add Files…", "Add files to the samples", lambda: add("files"))
+        self.remove = button(
+            "Remove Sample",
+            "Drop the selected sample",
+            lambda: self.removeRequested.emit(self.samples.currentRow()),
+        )
         self.rename = button("Rename…", "Rename the voice", self.renameRequested.emit)
         self.delete = button("Delete", "Delete the voice and its samples", self.deleteRequested.emit)
-        for widget in (self.add_selection, self.add_files, self.rename, self.delete):
+        for widget in (self.add_selection, self.add_files, self.remove, self.rename, self.delete):
             manage.addWidget(widget)
         write = QGridLayout()
         self.rewrite = button(
@@ -85,6 +95,7 @@ class StylePanel(QWidget):
         layout.addWidget(QLabel("<b>Voice</b>"))
         layout.addWidget(self.profiles)
         layout.addWidget(self.about)
+        layout.addWidget(self.samples)
         layout.addLayout(manage)
         layout.addWidget(self.meter)
         layout.addWidget(QLabel("<b>Write in this voice</b>"))
@@ -124,8 +135,15 @@ class StylePanel(QWidget):
         self.write.setEnabled(has_voice)
         self.instruction.setEnabled(has_voice)
 
-    def show_profile(self, description: str) -> None:
+    def show_profile(self, description: str, samples: list[str]) -> None:
+        """The active voice's figures and one line per sample."""
         self.about.setText(description)
+        self.samples.clear()
+        for number, sample in enumerate(samples, start=1):
+            self.samples.addItem(
+                f"{number}. {' '.join(sample.split())[:60]}… ({len(sample.split()):,} words)"
+            )
+        self.samples.setVisible(bool(samples))
         self._enable()
 
     def show_meter(self, text: str) -> None:

@@ -54,6 +54,7 @@ class StyleSession(QObject):
         panel.activeChanged.connect(self.set_active)
         panel.createRequested.connect(self.create_from)
         panel.addRequested.connect(self.add_from)
+        panel.removeRequested.connect(self.remove_sample)
         panel.renameRequested.connect(self.rename)
         panel.deleteRequested.connect(self.delete)
         panel.imitateRequested.connect(self.imitate)
@@ -75,7 +76,9 @@ class StyleSession(QObject):
             except UserError as error:
                 self.messageRequested.emit(str(error), "error")
         self.settings.style_profile = self.profile.name if self.profile else ""
-        self.panel.show_profile(self._describe(self.profile))
+        self.panel.show_profile(
+            self._describe(self.profile), list(self.profile.samples) if self.profile else []
+        )
         self.update_meter()
 
     @staticmethod
@@ -83,9 +86,10 @@ class StyleSession(QObject):
         if profile is None:
             return "Make a voice from your own writing (300 words or more), then write in it."
         means = profile.stats.means
+        words_line = f" · words: {', '.join(profile.distinctive[:8])}" if profile.distinctive else ""
         return (
             f"{len(profile.samples)} sample(s), {profile.words:,} words · sentences of "
-            f"{means['sentence length']:.0f} words · dialogue {means['dialogue']:.0%}"
+            f"{means['sentence length']:.0f} words · dialogue {means['dialogue']:.0%}{words_line}"
         )
 
     def _samples_from(self, source: str) -> list[str] | None:
@@ -154,6 +158,17 @@ class StyleSession(QObject):
         self.messageRequested.emit(
             f"The voice “{profile.name}” has {profile.words:,} words of samples.", "info"
         )
+
+    def remove_sample(self, index: int) -> None:
+        if self.profile is None or index < 0:
+            self.messageRequested.emit("Select the sample to remove in the list first.", "info")
+            return
+        try:
+            kept = self.store.remove_sample(self.profile.name, index)
+        except UserError as error:  # the last 300 words stay: the sentence says so
+            self.messageRequested.emit(str(error), "error")
+            return
+        self.refresh(kept.name)
 
     def rename(self) -> None:
         if self.profile is None:
