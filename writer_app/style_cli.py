@@ -155,7 +155,9 @@ def run_imitate(argv: list[str]) -> int:
     if not 1 <= args.candidates <= 16:
         raise UserError("Ask for between 1 and 16 candidates (-n).")
     if not 0 <= args.words <= 2_000:
-        raise UserError("--words must be between 1 and 2,000.")
+        raise UserError("--words must be between 1 and 2,000 (or left out).")
+    if args.words and args.rewrite:
+        raise UserError("--words goes with --write or --continue: a rewrite keeps about the text's length.")
     text = ""
     if args.write is None:
         what = "text to rewrite" if args.rewrite else "text to continue"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes.scripted_engine import ScriptedEngine
-from writer_app.assist.imitate import SEPARATOR, ImitateRequest, imitate, select_samples
+from writer_app.assist.imitate import ImitateRequest, imitate
+from writer_app.assist.voice_samples import SEPARATOR, select_samples
 from writer_app.engine.errors import ContextOverflowError
 from writer_app.errors import UserError
 
@@ -29,7 +30,7 @@ def test_the_samples_chosen_fit_the_budget_and_keep_a_stable_start() -> None:
         assert chosen and sum(count(p) + count(SEPARATOR) for p in chosen) <= budget
     small, large = select_samples(SAMPLES, 1_500, count), select_samples(SAMPLES, 4_000, count)
     assert sum(map(len, small)) < sum(map(len, large))
-    assert len(select_samples(SAMPLES, 600, count)[0]) < len(large[0])  # smaller passages when tight
+    assert max(map(len, select_samples(SAMPLES, 600, count))) < max(map(len, large))  # smaller when tight
     about_the_sea = select_samples(SAMPLES, 4_000, count, "The keeper and the sea at night.")
     about_roses = select_samples(SAMPLES, 4_000, count, "Roses, the gardener and her sister.")
     # The most representative passages come first and are the same whatever the task: a cached prefix.
@@ -85,3 +86,27 @@ def test_bad_requests_get_one_sentence(request_: ImitateRequest, sentence: str) 
 def test_a_text_too_long_for_the_context_is_refused_with_a_sentence() -> None:
     with pytest.raises(ContextOverflowError, match="too long"):
         imitate(ScriptedEngine(n_ctx=400), ImitateRequest("rewrite", SAMPLES, text="word " * 200))
+
+
+def test_a_long_text_is_trimmed_behind_the_voice_and_only_its_end_is_checked() -> None:
+    engine = ScriptedEngine(n_ctx=3_000)
+    paragraphs = "\n\n".join(f"Paragraph {n}: " + "the sea was calm and grey. " * 8 for n in range(400))
+    long_text = paragraphs * 3  # past the 200,000 characters any one request may send
+    result = imitate(
+        engine, ImitateRequest("continue", SAMPLES, text=long_text, n_candidates=1), parallel=False
+    )
+    prompt = engine.prompts[-1]
+    assert len(prompt) <= engine.n_ctx and result.candidates
+    samples_part, _, users_part = prompt.rpartition(SEPARATOR)
+    assert samples_part and users_part.startswith("Paragraph") and long_text.rstrip().endswith(users_part)
+
+
+def test_a_rewrite_that_does_not_end_a_sentence_keeps_its_tail() -> None:
+    def script(prompt: str, seed: int) -> str:
+        return "The keeper climbed. He counted the stairs\n\n- lamp oil"
+
+    engine = ScriptedEngine(script, n_ctx=6_000)
+    listed = imitate(engine, ImitateRequest("rewrite", SAMPLES, text="Stairs\n\n- oil", n_candidates=1))
+    assert listed.candidates[0].text.endswith("- lamp oil")
+    prose = imitate(engine, ImitateRequest("rewrite", SAMPLES, text="He climbed.", n_candidates=1))
+    assert prose.candidates[0].text == "The keeper climbed."  # ran past the end: whole sentences

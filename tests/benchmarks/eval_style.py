@@ -118,7 +118,7 @@ def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
                 f"author over imitation ({kind}, n={len(imitations)})",
                 meter,
                 goal,
-                f"char n-gram TF-IDF {plain:.3f}; whole ranker {ranker[True]:.3f} "
+                f"char n-gram TF-IDF {plain:.3f}; whole ranker (shipped background) {ranker[True]:.3f} "
                 f"(without its style term {ranker[False]:.3f})",
             )
         )

@@ -3,7 +3,7 @@ reward's evaluation. For each of the seven authors of ../shared/data/authors.jso
 SAMPLES_PER_AUTHOR passages are the samples of the voice and the next TESTS_PER_AUTHOR are the real
 passages; for each real passage the model, with the same seed each time:
   - rewrites it in the author's voice given the samples ("rewrite", voice) — an imitation that retells
-    the same content, and the same without samples ("rewrite", no voice);
+    the same content — and with the same instruction, less the voice, without samples ("rewrite", no voice);
   - continues its opening sentences in the voice ("continue", voice) — the study's best prompt — and
     the same without samples ("continue", no voice).
 Generated once per model and kept as JSON lines in the user's cache folder (keyed by model file and
@@ -29,7 +29,6 @@ SAMPLES_PER_AUTHOR = 8
 TESTS_PER_AUTHOR = 6
 OPENING_WORDS = 40  # the continuation's prompt: whole sentences up to about this many words
 SEED = 11
-REWRITE_INSTRUCTION = "Rewrite this passage in your own words."
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,14 @@ def opening_of(text: str) -> str:
     return text[:end].strip()
 
 
+def _prompts_digest() -> str:
+    """What the texts depend on besides the model: a change to any prompt makes a new set."""
+    from writer_app.assist import imitate, rewrite, voice_samples
+
+    parts = (imitate.SYSTEM_PROMPT, imitate.REWRITE_TASK, voice_samples.SEPARATOR, rewrite.SYSTEM_PROMPT)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
 def _cache_path(model: Path) -> Path:
     digest = hashlib.sha256(f"{model.name}:{model.stat().st_size}".encode()).hexdigest()[:12]
     return CACHE_DIR / f"imitations-{model.stem}-{digest}.jsonl"
@@ -80,7 +87,7 @@ def _cache_path(model: Path) -> Path:
 def load_or_generate(model: Path, threads: int, *, generate: bool = True) -> list[Imitation]:
     """The imitations of `model`, generated (about 10 minutes for the default model) when not cached."""
     path = _cache_path(model)
-    wanted = SAMPLES_PER_AUTHOR, TESTS_PER_AUTHOR, SEED, REWRITE_INSTRUCTION
+    wanted = SAMPLES_PER_AUTHOR, TESTS_PER_AUTHOR, SEED, _prompts_digest()
     if path.is_file():
         lines = path.read_text(encoding="utf-8").splitlines()
         header = json.loads(lines[0])
@@ -98,7 +105,7 @@ def load_or_generate(model: Path, threads: int, *, generate: bool = True) -> lis
 
 def _generate(model: Path, threads: int) -> list[Imitation]:
     from writer_app.assist.complete import ContinueRequest, continue_writing
-    from writer_app.assist.imitate import ImitateRequest, imitate
+    from writer_app.assist.imitate import REWRITE_TASK, ImitateRequest, imitate
     from writer_app.assist.rewrite import rewrite
     from writer_app.assist.types import RewriteRequest
     from writer_app.engine.llama_engine import LlamaEngine
@@ -107,6 +114,7 @@ def _generate(model: Path, threads: int) -> list[Imitation]:
     engine = LlamaEngine(EngineConfig(model, n_ctx=4096, n_threads=threads))
     items: list[Imitation] = []
     once = {"n_candidates": 1, "seed": SEED}
+    plain = REWRITE_TASK.format(voice="", extra="")  # the same instruction, without the author's voice
     started = time.perf_counter()
     try:
         for author, (samples, reals) in split_authors(load_authors()).items():
@@ -120,7 +128,7 @@ def _generate(model: Path, threads: int) -> list[Imitation]:
                         "rewrite",
                         False,
                         rewrite,
-                        RewriteRequest(real, instruction=REWRITE_INSTRUCTION, **once),
+                        RewriteRequest(real, instruction=plain, **once),
                     ),
                     (
                         "continue",

@@ -77,3 +77,14 @@ def test_the_ranker_measures_style_with_the_meter(passages) -> None:
     stats = build_profile(passages["austen"][:8])
     same = rank_candidates(ScoreRequest(task="free", style_profile=stats), [own, other])
     assert [s.breakdown["style"] for s in same] == [s.breakdown["style"] for s in scored]
+
+
+def test_a_profile_of_about_300_words_is_calibrated_too(passages) -> None:
+    samples = [" ".join(passages["austen"][0].split()[:160]), " ".join(passages["austen"][1].split()[:160])]
+    stats = build_profile(samples)
+    assert len(stats.calibration) >= 3  # on smaller pieces
+    own = match(passages["austen"][30], stats)
+    other = match(passages["burgess"][30], stats)
+    assert 0 < own.percentile <= 100 and own.standing < other.standing
+    short = build_profile(["Only a sentence or two. Nothing more."])  # too short to calibrate at all
+    assert short.calibration == () and 0 <= match(passages["austen"][30], short).percentile <= 100

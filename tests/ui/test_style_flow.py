@@ -41,10 +41,13 @@ def test_a_voice_from_the_selection_is_kept_and_remembered(
     assert window.style_panel.samples.count() == 2
     window.style_panel.samples.setCurrentRow(1)
     window.style_panel.remove.click()
-    assert len(window.voices.store.get("Keeper").samples) == 1 and window.style_panel.samples.count() == 1
+    assert not window.style_panel.remove.isEnabled()  # nothing else changes the voice meanwhile
+    qtbot.waitUntil(lambda: window.style_panel.samples.count() == 1, timeout=TIMEOUT_MS)
+    assert len(window.voices.store.get("Keeper").samples) == 1
     window.style_panel.samples.setCurrentRow(0)
     window.style_panel.remove.click()  # the last sample stays: a voice needs 300 words
-    assert "at least 300" in window.message_bar.text and window.style_panel.samples.count() == 1
+    qtbot.waitUntil(lambda: "at least 300" in window.message_bar.text, timeout=TIMEOUT_MS)
+    assert window.style_panel.samples.count() == 1 and window.style_panel.remove.isEnabled()
 
 
 def test_too_few_words_are_refused_with_how_many_more(qtbot, window: MainWindow, prompts) -> None:
@@ -83,3 +86,36 @@ def test_writing_needs_a_voice_and_an_instruction(qtbot, window: MainWindow, pro
     window.style_panel.instruction.setText("")
     window.style_panel.imitate("write")
     assert "Say what to write" in window.message_bar.text
+
+
+def test_continue_writing_takes_the_active_voice_and_write_inserts_a_paragraph(
+    qtbot, window: MainWindow, prompts
+) -> None:
+    make_voice(qtbot, window, prompts)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len(KEEPER * 12) - 1)  # after "below." at the end of the samples' paragraph
+    window.editor.setTextCursor(cursor)
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        qtbot.keyClick(
+            window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+    pending = window.session.pending
+    assert pending is not None and pending.request.samples and "voice of “Keeper”" in pending.title
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        window.session.regenerate()  # again from the same point, still in the voice
+    assert window.session.pending.request.samples
+    chosen = window.candidates.candidate_text(window.candidates.index_at(0))
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    at = len(KEEPER * 12) - 1
+    assert window.editor.toPlainText() == DOCUMENT[:at] + chosen + DOCUMENT[at:]
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.toPlainText() == DOCUMENT
+
+    cursor.setPosition(len("It was late in the evening"))  # mid-sentence: the new text is set apart
+    window.editor.setTextCursor(cursor)
+    window.style_panel.instruction.setText("a note about the storm")
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        window.style_panel.write.click()
+    written = window.candidates.candidate_text(window.candidates.index_at(0))
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText().startswith("It was late in the evening\n\n" + written.strip() + "\n\n")

@@ -12,10 +12,12 @@ from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.ranking import generate_ranked
 from writer_app.assist.text_input import check_text
 from writer_app.assist.types import AssistResult, Candidate
+from writer_app.assist.voice_samples import SEPARATOR, sample_budget, select_samples
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
 from writer_app.errors import UserError
 from writer_app.reward.ranker import ScoreRequest
+from writer_app.reward.style_meter import StyleProfileStats
 
 # The prompt starts at a paragraph boundary found from a multiple of this many characters, so it moves
 # only when the text outgrows the context: consecutive requests share their cached prefix.
@@ -24,6 +26,7 @@ MAX_SENT_CHARS = 100_000  # more than any context takes: the input check looks a
 MAX_CHARS_PER_TOKEN = 8  # more than any prose needs: the first cut never drops text that would fit
 GHOST_TOKENS = 24
 LENGTHS = {"sentence": 48, "paragraph": 200}  # tokens for "continue writing"
+VOICE_TAIL_CHARS = 4_000  # of the text before the cursor: what the voice's samples are chosen for
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’)\]]*)(?=\s|$)")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt|Prof|Sr|Jr|vs|etc|e\.g|i\.e|No|Fig)\.$", re.IGNORECASE)
 _WORD_CHAR = re.compile(r"\w")
@@ -41,7 +44,8 @@ class CompletionRequest:
 
 @dataclass(frozen=True)
 class ContinueRequest:
-    """Continue writing at the cursor: N candidates of a sentence, a paragraph, or about `words` words."""
+    """Continue writing at the cursor: N candidates of a sentence, a paragraph, or about `words` words;
+    with `samples` of a voice, in that voice (the samples go first, as earlier text by the same author)."""
 
     text_before: str
     text_after: str = ""
@@ -50,6 +54,8 @@ class ContinueRequest:
     n_candidates: int = 3
     seed: int = 0
     temperature: float = 0.8
+    samples: tuple[str, ...] = ()
+    style: StyleProfileStats | None = None  # the samples' stored figures
 
 
 def completion_prompt(engine: TextEngine, text_before: str, max_new: int, prefix: str = "") -> list[int]:
@@ -170,10 +176,23 @@ def continue_writing(
     """N continuations of the text before the cursor, ranked by the reward."""
     check_text(request.text_before[-MAX_SENT_CHARS:], what="text to continue")  # only the end is sent
     max_new = int(request.words * 1.6) + 16 if request.length == "words" else LENGTHS.get(request.length, 200)
-    prompt = completion_prompt(engine, request.text_before, max_new)
+    prefix = ""
+    if request.samples:  # the study's best prompt: the voice's samples as earlier text, then the user's
+        tail = request.text_before[-VOICE_TAIL_CHARS:]
+        reserved = min(engine.count_tokens(tail), engine.n_ctx // 4) + max_new + 16
+        budget = sample_budget(engine.n_ctx, reserved)
+        chosen = select_samples(request.samples, budget, engine.count_tokens, tail, request.style)
+        prefix = SEPARATOR.join(chosen) + SEPARATOR
+    prompt = completion_prompt(engine, request.text_before, max_new, prefix)
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
     words = request.words if request.length == "words" else 0
-    score = ScoreRequest(task="free", required_words=words, context_before=request.text_before[-2_000:])
+    score = ScoreRequest(
+        task="free",
+        required_words=words,
+        context_before=request.text_before[-2_000:],
+        style_samples=request.samples,
+        style_profile=request.style,
+    )
     return generate_ranked(
         engine,
         prompt,

@@ -1,42 +1,31 @@
 """Writing in a voice: rewrite a text, continue at the cursor, or write from an instruction in the voice
-of a style profile's samples, which are chosen to fit the context and kept in a stable order so their
-tokens stay a cached prefix between requests; candidates are ranked with the style meter."""
+of a style profile's samples (chosen to fit the context, in a stable order so their tokens stay a
+cached prefix between requests); candidates are ranked with the style meter among the reward's terms."""
 
 from __future__ import annotations
 
-import math
+import re
 import threading
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.cleaning import clean_output
-from writer_app.assist.complete import clean_continuation, completion_prompt
+from writer_app.assist.complete import MAX_SENT_CHARS, ContinueRequest, clean_continuation, continue_writing
 from writer_app.assist.ranking import generate_ranked
 from writer_app.assist.text_input import check_text
 from writer_app.assist.types import AssistResult
+from writer_app.assist.voice_samples import SEPARATOR, sample_budget, select_samples
 from writer_app.engine.errors import ContextOverflowError
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
 from writer_app.errors import UserError
 from writer_app.reward.ranker import ScoreRequest
-from writer_app.reward.style_meter import (
-    CHUNK_WORDS,
-    StyleProfileStats,
-    build_profile,
-    centre_distance,
-    chunks,
-    is_function_word,
-)
-from writer_app.reward.text_units import words
+from writer_app.reward.style_meter import StyleProfileStats, build_profile
 
 KINDS = ("rewrite", "continue", "write")
-SEPARATOR = "\n\n* * *\n\n"  # between passages: a scene break, so none reads as the next one's start
-STABLE_SHARE = 0.7  # of the sample budget: the most representative passages, the same for every task
-MAX_SAMPLE_SHARE = 0.5  # of the context: the samples never crowd out the task and the answer
-MAX_SAMPLE_TOKENS = 2_000  # enough to show a voice; more only costs prompt time
 DEFAULT_WORDS = 150
+REWRITE_TASK = "Rewrite the text below{voice}{extra}. Keep its meaning, names and facts."
+_ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 SYSTEM_PROMPT = (
     "You are a writer with a gift for voices. The user shows you passages by one author, then asks "
     "for a text. Write it in that author's voice: their sentence length and rhythm, punctuation, "
@@ -63,79 +52,16 @@ class ImitateRequest:
     profile_name: str = ""
 
 
-def _content_words(text: str) -> Counter[str]:
-    return Counter(w for w in (t.lower for t in words(text)) if len(w) > 2 and not is_function_word(w))
-
-
-def _overlap(a: Counter[str], b: Counter[str]) -> float:
-    dot = sum(count * b[word] for word, count in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
-
-
-def select_samples(
-    samples: tuple[str, ...] | list[str],
-    budget_tokens: int,
-    count_tokens: Callable[[str], int],
-    task_text: str = "",
-    stats: StyleProfileStats | None = None,
-) -> list[str]:
-    """Passages of the samples that fit `budget_tokens`: first the most representative of the voice
-    (the same for every task, in the samples' own order, so their tokens stay a cached prefix), then
-    the ones closest in subject to `task_text`, after them."""
-    separator = count_tokens(SEPARATOR)
-    for size in (CHUNK_WORDS, CHUNK_WORDS // 2, CHUNK_WORDS // 4):  # smaller passages for a small context
-        pieces = chunks(list(samples), size)
-        costs = [count_tokens(piece) + separator for piece in pieces]
-        if costs and min(costs) <= budget_tokens * STABLE_SHARE:
-            break
-    if not pieces:
-        return []
-    stats = stats or build_profile(list(samples))
-    distance = {i: centre_distance(piece, stats) for i, piece in enumerate(pieces)}
-    representative = sorted(range(len(pieces)), key=lambda i: (distance[i], i))
-    stable: list[int] = []
-    spent = 0
-    for i in representative:
-        if spent + costs[i] > budget_tokens * (STABLE_SHARE if task_text.strip() else 1.0):
-            continue
-        stable.append(i)
-        spent += costs[i]
-    extra: list[int] = []
-    if task_text.strip():
-        topic = _content_words(task_text)
-        rest = [i for i in range(len(pieces)) if i not in stable]
-        for i in sorted(rest, key=lambda i: (-_overlap(topic, _content_words(pieces[i])), i)):
-            if spent + costs[i] <= budget_tokens:
-                extra.append(i)
-                spent += costs[i]
-    if not stable and not extra:
-        raise ContextOverflowError(
-            "The model's context is too small to show it even one passage of the samples: choose a "
-            "larger context in Preferences."
-        )
-    return [pieces[i] for i in sorted(stable)] + [pieces[i] for i in sorted(extra)]
-
-
-def _sample_budget(engine: TextEngine, reserved: int) -> int:
-    return min(MAX_SAMPLE_TOKENS, int(engine.n_ctx * MAX_SAMPLE_SHARE), engine.n_ctx - reserved)
-
-
 def _answer_tokens(request: ImitateRequest, engine: TextEngine) -> int:
     if request.kind == "rewrite":
         return int(engine.count_tokens(request.text) * 1.6) + 48
-    if request.kind == "continue":
-        return int(request.words * 1.6) + 16 if request.words else 200
     return int((request.words or DEFAULT_WORDS) * 1.6) + 32
 
 
 def _chat_prompt(engine: TextEngine, request: ImitateRequest, max_new: int) -> list[int]:
     if request.kind == "rewrite":
         extra = f" ({request.instruction.strip()})" if request.instruction.strip() else ""
-        task = (
-            f"Rewrite the text below in the author's voice{extra}. Keep its meaning, names and facts.\n\n"
-            f"Text:\n{request.text}"
-        )
+        task = REWRITE_TASK.format(voice=" in the author's voice", extra=extra) + f"\n\nText:\n{request.text}"
         task_text = request.text
     else:
         length = request.words or DEFAULT_WORDS
@@ -156,19 +82,13 @@ def _chat_prompt(engine: TextEngine, request: ImitateRequest, max_new: int) -> l
             "choose a model with a larger context."
         )
     chosen = select_samples(
-        request.samples, _sample_budget(engine, reserved), engine.count_tokens, task_text, request.profile
+        request.samples,
+        sample_budget(engine.n_ctx, reserved),
+        engine.count_tokens,
+        task_text,
+        request.profile,
     )
     return engine.chat_tokens(messages(chosen))
-
-
-def _continue_prompt(engine: TextEngine, request: ImitateRequest, max_new: int) -> list[int]:
-    """The study's best prompt: the samples as earlier text by the same author, then the user's."""
-    tail = request.text[-4_000:]
-    reserved = min(engine.count_tokens(tail), engine.n_ctx // 4) + max_new + 16
-    chosen = select_samples(
-        request.samples, _sample_budget(engine, reserved), engine.count_tokens, tail, request.profile
-    )
-    return completion_prompt(engine, request.text, max_new, prefix=SEPARATOR.join(chosen) + SEPARATOR)
 
 
 def check_request(request: ImitateRequest) -> None:
@@ -180,10 +100,20 @@ def check_request(request: ImitateRequest) -> None:
     if request.kind == "write":
         if not request.instruction.strip():
             raise UserError("Say what to write, e.g. “a letter declining an invitation”.")
-    else:
-        check_text(request.text, what="text to rewrite" if request.kind == "rewrite" else "text to continue")
+    elif request.kind == "rewrite":
+        check_text(request.text, what="text to rewrite")
+    else:  # only the end of the text before the cursor is sent
+        check_text(request.text[-MAX_SENT_CHARS:], what="text to continue")
     if request.n_candidates < 1:
         raise UserError("Ask for at least one candidate.")
+
+
+def _whole_sentences(text: str, source: str) -> str:
+    """New text that ran past its budget, cut back to whole sentences — unless it is a rewrite of a
+    text that itself does not end a sentence (a heading, a list, verse)."""
+    if source and not _ENDS_A_SENTENCE.search(source):
+        return text
+    return clean_continuation(text, "", "words").strip() or text
 
 
 def imitate(
@@ -197,40 +127,38 @@ def imitate(
 ) -> AssistResult:
     """N texts in the voice, each ranked with the style meter among the reward's terms."""
     check_request(request)
-    max_new = _answer_tokens(request, engine)
     profile = request.profile or build_profile(list(request.samples))
-    if request.kind == "continue":
-        prompt = _continue_prompt(engine, request, max_new)
-        length = "words" if request.words else "paragraph"
+    if request.kind == "continue":  # the samples as earlier text by the same author, then the user's
+        continuation = ContinueRequest(
+            request.text,
+            request.text_after,
+            length="words" if request.words else "paragraph",
+            words=request.words,
+            n_candidates=request.n_candidates,
+            seed=request.seed,
+            temperature=request.temperature,
+            samples=request.samples,
+            style=profile,
+        )
+        return continue_writing(
+            engine, continuation, cancel=cancel, listener=listener, load_s=load_s, parallel=parallel
+        )
+    request = replace(request, profile=profile)
+    max_new = _answer_tokens(request, engine)
+    prompt = _chat_prompt(engine, request, max_new)
+    source = request.text if request.kind == "rewrite" else ""
 
-        def clean(raw: str) -> str:
-            return clean_continuation(raw, request.text, length)
+    def clean(raw: str) -> str:
+        return _whole_sentences(clean_output(raw, source or request.instruction, same_shape=False), source)
 
+    if request.kind == "rewrite":
         score = ScoreRequest(
-            task="free",
-            required_words=request.words,
-            context_before=request.text[-2_000:],
-            style_profile=profile,
+            task="rewrite", source=request.text, instruction="in the author's voice", style_profile=profile
         )
     else:
-        prompt = _chat_prompt(engine, request, max_new)
-        source = request.text if request.kind == "rewrite" else ""
-
-        def clean(raw: str) -> str:
-            text = clean_output(raw, source or request.instruction, same_shape=False)
-            return clean_continuation(text, "", "words").strip()  # whole sentences if it ran out
-
-        if request.kind == "rewrite":
-            score = ScoreRequest(
-                task="rewrite",
-                source=request.text,
-                instruction="in the author's voice",
-                style_profile=profile,
-            )
-        else:
-            score = ScoreRequest(
-                task="free", required_words=request.words or DEFAULT_WORDS, style_profile=profile
-            )
+        score = ScoreRequest(
+            task="free", required_words=request.words or DEFAULT_WORDS, style_profile=profile
+        )
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
     return generate_ranked(
         engine,

@@ -17,7 +17,13 @@ from writer_app.reward.slop import find_slop
 
 def score_request_for(request: RewriteRequest) -> ScoreRequest:
     mode = "" if request.instruction.strip() else request.mode
-    return ScoreRequest(task="rewrite", source=request.text, mode=mode, instruction=request.instruction)
+    return ScoreRequest(
+        task="rewrite",
+        source=request.text,
+        mode=mode,
+        instruction=request.instruction,
+        style_profile=request.style,
+    )
 
 
 def rank_result(

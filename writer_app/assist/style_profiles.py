@@ -3,6 +3,7 @@ the samples change), one JSON file per profile in the app's data folder, written
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -47,8 +48,8 @@ def distinctive_words(samples: list[str] | tuple[str, ...], top: int = DISTINCTI
     """The samples' most distinctive words: used at least twice and far more often than in the
     language's reference list (names, mostly capitalised, left out); none for a language without one."""
     text = "\n\n".join(samples)
-    language = identify(text).code or "en"
-    if language not in LANGUAGES:
+    language = identify(text).code
+    if language not in LANGUAGES:  # not sure which language: no reference to compare with
         return ()
     reference, total = word_frequencies(language)
     tokens = [t.text for t in words(text)]
@@ -118,8 +119,7 @@ class ProfileStore:
             )
         return self._write(_made(name, samples))
 
-    @staticmethod
-    def _read(path: Path) -> StyleProfile:
+    def _read(self, path: Path) -> StyleProfile:
         """One profile file; a UserError naming it when it is not one."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -136,6 +136,8 @@ class ProfileStore:
             ) from error
         if profile.stats.background != default_background().fingerprint:  # the meter changed: measure again
             profile = _made(profile.name, profile.samples, profile.updated)
+            with contextlib.suppress(UserError):  # kept for next time; a read-only folder measures again
+                self._write(profile)
         return profile
 
     def get(self, name: str) -> StyleProfile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from writer_app.assist.modes import DEFAULT_MODE
+from writer_app.reward.style_meter import StyleProfileStats
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class RewriteRequest:
     n_candidates: int = 3
     seed: int = 0
     temperature: float = 0.8
+    style: StyleProfileStats | None = None  # the active voice: candidates are also ranked by closeness to it
 
 
 @dataclass(frozen=True)

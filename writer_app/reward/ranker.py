@@ -255,6 +255,7 @@ def rank_candidates(
         if style is not None:
             voice = match(text, style)
             parts["style_match"] = voice.percentile / 100
+            parts["style_score"] = voice.score
             parts["style"] = -max(-2.0, min(4.0, voice.standing)) / 2
             total += weights["style"] * parts["style"]
             if voice.percentile < 50:

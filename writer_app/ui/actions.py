@@ -100,10 +100,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Rewrite in &Voice",
         "Ctrl+Shift+Y",
         lambda w: w.voices.imitate("rewrite"),
-        tip="Rewrite the selection in the voice chosen in the Style panel",
+        tip="Rewrite the selection in the voice chosen in the Style panel (Continue Writing takes it too)",
         separator=True,
     ),
-    ActionSpec("Assist", "Continue in V&oice", "Ctrl+Shift+U", lambda w: w.voices.imitate("continue")),
     ActionSpec("Assist", "Write in Voi&ce…", "Ctrl+Shift+I", lambda w: w.write_in_voice()),
     ActionSpec(
         "Assist",

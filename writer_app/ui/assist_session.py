@@ -13,6 +13,7 @@ from writer_app.assist.cleaning import with_margins_of
 from writer_app.assist.complete import ContinueRequest
 from writer_app.assist.imitate import ImitateRequest
 from writer_app.assist.modes import MODES
+from writer_app.assist.style_profiles import StyleProfile
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.ui.ai_edits import AiEditTracker
 from writer_app.ui.candidates_panel import (
@@ -81,6 +82,7 @@ class AssistSession(QObject):
         self.editor, self.panel, self.edits, self.settings = editor, panel, edits, settings
         self.pending: PendingRewrite | None = None
         self.last_result: AssistResult | None = None
+        self.voice: StyleProfile | None = None  # the active voice (the Style panel's)
         self._seed = int(time.time()) & 0xFFFF
         client = self.client
         # The client hears every job of this window (one per lane); the panel shows the pending one.
@@ -115,7 +117,8 @@ class AssistSession(QObject):
             context_before=document_text[:start],
             context_after=document_text[end:],
             n_candidates=self.panel.candidate_count(),
-            seed=self._next_seed(),
+            seed=self.next_seed(),
+            style=self.voice.stats if self.voice else None,  # ranked by closeness to the active voice too
         )
         if instruction:
             self.settings.last_instruction = instruction
@@ -123,9 +126,9 @@ class AssistSession(QObject):
         range_cursor = QTextCursor(self.editor.document())
         range_cursor.setPosition(start)
         range_cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        return self._submit(request, range_cursor, title)
+        return self.submit(request, range_cursor, title)
 
-    def _next_seed(self) -> int:
+    def next_seed(self) -> int:
         self._seed = (self._seed + 101) & 0xFFFFFFF
         return self._seed
 
@@ -143,44 +146,19 @@ class AssistSession(QObject):
             length=length,
             words=words,
             n_candidates=self.panel.candidate_count(),
-            seed=self._next_seed(),
+            seed=self.next_seed(),
+            samples=self.voice.samples if self.voice else (),  # in the active voice
+            style=self.voice.stats if self.voice else None,
         )
         at = QTextCursor(self.editor.document())
         at.setPosition(position)
-        return self._submit(request, at, f"Continue writing ({length})")
+        return self.submit(request, at, f"Continue writing ({length}){self.in_voice()}")
 
-    def request_imitation(
-        self, kind: str, samples: tuple[str, ...], profile: object, name: str, instruction: str = ""
-    ) -> int | None:
-        """Rewrite the selection, continue at the cursor, or write from `instruction` in a voice."""
-        cursor = self.editor.textCursor()
-        start, end = cursor.selectionStart(), cursor.selectionEnd()
-        text = self.editor.toPlainText()
-        if kind == "rewrite" and not cursor.hasSelection():
-            self.messageRequested.emit("Select the text to rewrite in the voice first.", "info")
-            return None
-        if kind == "continue" and not text[:end].strip():
-            self.messageRequested.emit("Write a few words first: the assistant continues your text.", "info")
-            return None
-        body = cursor_text(cursor) if kind == "rewrite" else text[:end] if kind == "continue" else ""
-        request = ImitateRequest(
-            kind,
-            samples,
-            text=body,
-            instruction=instruction,
-            text_after=text[end:],
-            n_candidates=self.panel.candidate_count(),
-            seed=self._next_seed(),
-            profile=profile,  # type: ignore[arg-type]
-            profile_name=name,
-        )
-        range_cursor = QTextCursor(self.editor.document())
-        range_cursor.setPosition(start if kind == "rewrite" else end)
-        range_cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        label = {"rewrite": "Rewrite", "continue": "Continue", "write": "Write"}[kind]
-        return self._submit(request, range_cursor, f"{label} in the voice of “{name}”")
+    def in_voice(self) -> str:
+        return f" in the voice of “{self.voice.name}”" if self.voice else ""
 
-    def _submit(self, request: Request, range_cursor: QTextCursor, title: str) -> int | None:
+    def submit(self, request: Request, range_cursor: QTextCursor, title: str) -> int | None:
+        """Send `request`; its result applies to `range_cursor` (a selection, or an insertion point)."""
         request_id = self.client.submit(request, title=title, revision=self.editor.document().revision())
         at = range_cursor.selectionEnd()
         anchor = self._text_before(at, ANCHOR_CHARS) if inserts(request) else ""
@@ -205,23 +183,21 @@ class AssistSession(QObject):
         if inserts(pending.request):  # from the insertion point as the text is now
             text = self.editor.toPlainText()
             position = pending.range_cursor.position()
+            moved: dict[str, object] = {"text_after": text[position:]}
             if isinstance(pending.request, ContinueRequest):
-                moved: dict[str, object] = {"text_before": text[:position], "text_after": text[position:]}
-            else:
-                moved = {"text": text[:position] if pending.request.kind == "continue" else ""}
-                moved["text_after"] = text[position:]
+                moved["text_before"] = text[:position]
             request = replace(
-                pending.request, seed=self._next_seed(), n_candidates=self.panel.candidate_count(), **moved
+                pending.request, seed=self.next_seed(), n_candidates=self.panel.candidate_count(), **moved
             )
-            self._submit(request, pending.range_cursor, pending.title)
+            self.submit(request, pending.range_cursor, pending.title)
             return
         if cursor_text(pending.range_cursor) != pending.original:
             self.messageRequested.emit(
                 "The selected text changed since the request: select it again and rewrite.", "error"
             )
             return
-        request = replace(pending.request, seed=self._next_seed(), n_candidates=self.panel.candidate_count())
-        self._submit(request, pending.range_cursor, pending.title)
+        request = replace(pending.request, seed=self.next_seed(), n_candidates=self.panel.candidate_count())
+        self.submit(request, pending.range_cursor, pending.title)
 
     def stop(self) -> bool:
         """Stop this window's running job; False when there was none."""
@@ -294,7 +270,7 @@ class AssistSession(QObject):
             if self._text_before(pending.range_cursor.position(), len(anchor)) != anchor:
                 self.messageRequested.emit(
                     "The text before the insertion point was edited after the request, so the "
-                    "continuation was not inserted: place the cursor and continue writing again.",
+                    "suggestion was not inserted: place the cursor and ask again.",
                     "error",
                 )
                 return False
@@ -341,6 +317,8 @@ class AssistSession(QObject):
         insert_at = QTextCursor(self.editor.document())
         insert_at.setPosition(pending.range_cursor.selectionEnd())
         if inserts(pending.request):  # the continuation goes at its insertion point
+            if isinstance(pending.request, ImitateRequest):  # new text: a paragraph of its own
+                text = self._as_paragraph(text, insert_at.position())
             insert_at.beginEditBlock()
             insert_at.insertText(text)
             insert_at.endEditBlock()
@@ -358,6 +336,15 @@ class AssistSession(QObject):
         insert_at.endEditBlock()
         self.edits.record(f"{pending.title} (inserted after)", "", text, self.panel.other_texts(index), start)
         return True
+
+    def _as_paragraph(self, text: str, position: int) -> str:
+        """`text` with the line breaks that set it apart from the text around `position`."""
+        before = self._text_before(position, 2)
+        document = self.editor.document()
+        after = document.characterAt(position) if position < document.characterCount() - 1 else ""
+        lead = "" if not before or before.endswith("\n\n") else "\n" if before.endswith("\n") else "\n\n"
+        trail = "\n\n" if after and after not in ("\n", "\u2029") else ""
+        return lead + text.strip() + trail
 
     def copy_candidate(self, index: int) -> None:
         text = self.panel.candidate_text(index)

@@ -296,7 +296,7 @@ class CandidatesPanel(QWidget):
             card.spans = tuple((s.start, s.end) for s in candidate.spans)  # type: ignore[attr-defined]
             card.merged = candidate.merged_into is not None  # type: ignore[attr-defined]
             breakdown = candidate.breakdown  # type: ignore[attr-defined]
-            voice = f" · voice {breakdown['style_match']:.0%}" if "style_match" in breakdown else ""
+            voice = f" · voice {breakdown['style_score']:.1f}/10" if "style_score" in breakdown else ""
             verdict = f"{card.score:.1f}/10{voice} — {candidate.explanation}"  # type: ignore[attr-defined]
             card.title.setText(f"#{card.rank} · {verdict}")
             card.title.setToolTip(str(candidate.breakdown))  # type: ignore[attr-defined]

@@ -290,6 +290,8 @@ class MainWindow(QMainWindow):
 
     def write_in_voice(self) -> None:
         self.show_dock(self.style_dock)
+        if self.voices.profile is None:
+            self.show_message("Choose or make a voice in the Style panel first.", "info")
         self.style_panel.instruction.setFocus()
 
     def open_preferences(self) -> PreferencesDialog:

@@ -33,7 +33,10 @@ class StylePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profiles = QComboBox(self)
-        self.profiles.setToolTip("The voice that Rewrite, Continue and Write in Voice use")
+        self.profiles.setToolTip(
+            "The active voice: Continue Writing and Rewrite/Write in Voice write in it, and every rewrite "
+            "is also ranked by how close it comes"
+        )
         self.profiles.currentIndexChanged.connect(lambda _i: self.activeChanged.emit(self.active()))
         self.about = QLabel(self)
         self.about.setWordWrap(True)
@@ -57,10 +60,12 @@ class StylePanel(QWidget):
             ("Document", "the whole document"),
             ("Files…", "files"),
         )
+        self.create_buttons: list[QPushButton] = []
         for column, (label, what) in enumerate(sources):
             source = label.rstrip("…").lower()
             widget = button(label, f"A voice from {what}", lambda s=source: self.createRequested.emit(s))
             create.addWidget(widget, 1, column)
+            self.create_buttons.append(widget)
         manage = QHBoxLayout()
         add = self.addRequested.emit
         self.add_selection = button(
@@ -145,6 +150,16 @@ class StylePanel(QWidget):
             )
         self.samples.setVisible(bool(samples))
         self._enable()
+
+    def set_busy(self, busy: bool) -> None:
+        """While a voice is measured, the voices cannot change (the measurement would undo it)."""
+        self.profiles.setEnabled(not busy)
+        for widget in (*self.create_buttons, self.add_selection, self.add_files, self.remove):
+            widget.setEnabled(not busy)
+        for widget in (self.rename, self.delete):
+            widget.setEnabled(not busy and bool(self.active()))
+        if not busy:
+            self._enable()
 
     def show_meter(self, text: str) -> None:
         self.meter.setText(text)

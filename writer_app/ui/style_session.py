@@ -5,10 +5,13 @@ window's assist session."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 
+from writer_app.assist.imitate import ImitateRequest
 from writer_app.assist.style_profiles import ProfileStore, StyleProfile
 from writer_app.assist.text_input import InputTextError, check_text, decode_input
 from writer_app.errors import UserError
@@ -20,6 +23,7 @@ from writer_app.ui.prompts import Prompts
 from writer_app.ui.settings import AppSettings
 from writer_app.ui.style_panel import StylePanel
 
+LOGGER = logging.getLogger(__name__)
 MIN_METERED_WORDS = 30  # a voice shows over a few sentences
 MAX_METERED_CHARS = 40_000  # the meter reads this much of a long selection (a few ms)
 METER_DELAY_MS = 350
@@ -60,9 +64,19 @@ class StyleSession(QObject):
         panel.imitateRequested.connect(self.imitate)
         self._built.connect(self._on_built)
         self.building = False
+        # Another window (or `writer-app style`) may add or delete voices: the list follows the folder.
+        store.folder.mkdir(parents=True, exist_ok=True)
+        self._watcher = QFileSystemWatcher([str(store.folder)], self)
+        self._watcher.directoryChanged.connect(
+            lambda _path: self.building or self.refresh(self.panel.active())
+        )
         self.refresh(settings.style_profile)
 
     # ----- profiles ------------------------------------------------------------------------------
+    def _on_folder_changed(self, _path: str) -> None:
+        if not self.building:  # this window's own change refreshes when it is done
+            self.refresh(self.panel.active())
+
     def refresh(self, active: str = "") -> None:
         names = [p.name for p in self.store.list()]
         self.panel.set_profiles(names, active if active in names else "")
@@ -76,6 +90,7 @@ class StyleSession(QObject):
             except UserError as error:
                 self.messageRequested.emit(str(error), "error")
         self.settings.style_profile = self.profile.name if self.profile else ""
+        self.assist.voice = self.profile  # rewrites and continuations take the active voice
         self.panel.show_profile(
             self._describe(self.profile), list(self.profile.samples) if self.profile else []
         )
@@ -134,6 +149,7 @@ class StyleSession(QObject):
             self.messageRequested.emit("A voice is still being measured: a moment, please.", "info")
             return
         self.building = True
+        self.panel.set_busy(True)  # no other change to the voices until this one is on disk
         self.panel.show_meter(status)
 
         def run() -> None:
@@ -141,8 +157,9 @@ class StyleSession(QObject):
                 outcome: tuple[StyleProfile | None, str] = (work(), "")
             except UserError as error:
                 outcome = (None, str(error))
-            except OSError as error:
-                outcome = (None, f"The voice could not be saved: {error.strerror or error}.")
+            except Exception as error:  # a bug: said in a sentence, and the panel works on
+                LOGGER.exception("measuring a voice failed")
+                outcome = (None, f"The voice could not be measured ({error}).")
             with contextlib.suppress(RuntimeError):  # the window closed meanwhile: the profile is on disk
                 self._built.emit(*outcome)
 
@@ -150,6 +167,7 @@ class StyleSession(QObject):
 
     def _on_built(self, profile: StyleProfile | None, error: str) -> None:
         self.building = False
+        self.panel.set_busy(False)
         if profile is None:
             self.messageRequested.emit(error, "error")
             self.update_meter()
@@ -163,12 +181,8 @@ class StyleSession(QObject):
         if self.profile is None or index < 0:
             self.messageRequested.emit("Select the sample to remove in the list first.", "info")
             return
-        try:
-            kept = self.store.remove_sample(self.profile.name, index)
-        except UserError as error:  # the last 300 words stay: the sentence says so
-            self.messageRequested.emit(str(error), "error")
-            return
-        self.refresh(kept.name)
+        name = self.profile.name  # the last 300 words stay: the sentence says so
+        self._in_background(lambda: self.store.remove_sample(name, index), "Measuring the voice again…")
 
     def rename(self) -> None:
         if self.profile is None:
@@ -209,13 +223,37 @@ class StyleSession(QObject):
             )
 
     def imitate(self, kind: str, instruction: str = "") -> int | None:
-        if self.profile is None:
+        """Rewrite the selection ("rewrite"), continue at the cursor ("continue") or write from
+        `instruction` at the cursor ("write") in the active voice."""
+        voice = self.profile
+        if voice is None:
             self.messageRequested.emit("Choose a voice first (Style panel), or make one.", "info")
             self.panelRequested.emit()
             return None
+        if kind == "continue":
+            return self.assist.request_continuation()  # it takes the active voice
         if kind == "write" and not instruction:
             self.messageRequested.emit("Say what to write in the box beside Write.", "info")
             self.panel.instruction.setFocus()
             return None
-        profile = self.profile
-        return self.assist.request_imitation(kind, profile.samples, profile.stats, profile.name, instruction)
+        cursor = self.editor.textCursor()
+        if kind == "rewrite" and not cursor.hasSelection():
+            self.messageRequested.emit("Select the text to rewrite in the voice first.", "info")
+            return None
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        request = ImitateRequest(
+            kind,
+            voice.samples,
+            text=cursor_text(cursor) if kind == "rewrite" else "",
+            instruction=instruction,
+            text_after=self.editor.toPlainText()[end:],
+            n_candidates=self.assist.panel.candidate_count(),
+            seed=self.assist.next_seed(),
+            profile=voice.stats,
+            profile_name=voice.name,
+        )
+        range_cursor = QTextCursor(self.editor.document())
+        range_cursor.setPosition(start if kind == "rewrite" else end)
+        range_cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        what = "Rewrite" if kind == "rewrite" else f"Write: {instruction}"
+        return self.assist.submit(request, range_cursor, f"{what} in the voice of “{voice.name}”")
