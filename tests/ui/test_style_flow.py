@@ -119,3 +119,12 @@ def test_continue_writing_takes_the_active_voice_and_write_inserts_a_paragraph(
     written = window.candidates.candidate_text(window.candidates.index_at(0))
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert window.editor.toPlainText().startswith("It was late in the evening\n\n" + written.strip() + "\n\n")
+
+
+def test_a_voice_made_elsewhere_shows_up_in_the_list(qtbot, window: MainWindow) -> None:
+    """Another window or `writer-app style create` writes to the same folder: the list follows it."""
+    window.voices.store.create("From the command line", [KEEPER * 12])
+    qtbot.waitUntil(
+        lambda: window.style_panel.profiles.findData("From the command line") >= 0, timeout=TIMEOUT_MS
+    )
+    assert window.style_panel.active() == ""  # shown, not chosen

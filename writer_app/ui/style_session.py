@@ -67,9 +67,7 @@ class StyleSession(QObject):
         # Another window (or `writer-app style`) may add or delete voices: the list follows the folder.
         store.folder.mkdir(parents=True, exist_ok=True)
         self._watcher = QFileSystemWatcher([str(store.folder)], self)
-        self._watcher.directoryChanged.connect(
-            lambda _path: self.building or self.refresh(self.panel.active())
-        )
+        self._watcher.directoryChanged.connect(self._on_folder_changed)
         self.refresh(settings.style_profile)
 
     # ----- profiles ------------------------------------------------------------------------------
