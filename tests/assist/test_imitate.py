@@ -11,6 +11,7 @@ from writer_app.assist.imitate import ImitateRequest, imitate
 from writer_app.assist.voice_samples import SEPARATOR, select_samples
 from writer_app.engine.errors import ContextOverflowError
 from writer_app.errors import UserError
+from writer_app.reward.ranker import ScoreRequest, rank_candidates
 
 KEEPER = (
     "It was late in the evening when the keeper climbed the stairs again. He counted them, as he always "
@@ -42,7 +43,11 @@ def test_the_samples_chosen_fit_the_budget_and_keep_a_stable_start() -> None:
 
 
 def test_continuing_in_a_voice_puts_the_samples_before_the_users_text() -> None:
-    engine = ScriptedEngine(n_ctx=6_000)
+    def script(prompt: str, seed: int) -> str:  # long enough for the meter (30 words or more)
+        sentence = "Up went the old man once more, lamp in hand, while waves broke on rocks far under him. "
+        return sentence * (3 + seed % 2) + "Nobody had written back; night came on."
+
+    engine = ScriptedEngine(script, n_ctx=6_000)
     text = "The lamp was lit at six. "
     request = ImitateRequest("continue", SAMPLES, text=text, n_candidates=2)
     result = imitate(engine, request, parallel=False)
@@ -52,7 +57,7 @@ def test_continuing_in_a_voice_puts_the_samples_before_the_users_text() -> None:
     ranked = result.ranked()
     assert ranked and ranked[0].rank == 1
     assert all(0.0 <= c.breakdown["style_match"] <= 1.0 and "style" in c.breakdown for c in ranked)
-    assert all("style match" in c.explanation for c in ranked)
+    assert all("style match" in c.explanation and c.breakdown["copied"] == 0.0 for c in ranked)
 
 
 def test_rewriting_and_writing_in_a_voice_show_the_samples_then_the_task() -> None:
@@ -110,3 +115,23 @@ def test_a_rewrite_that_does_not_end_a_sentence_keeps_its_tail() -> None:
     assert listed.candidates[0].text.endswith("- lamp oil")
     prose = imitate(engine, ImitateRequest("rewrite", SAMPLES, text="He climbed.", n_candidates=1))
     assert prose.candidates[0].text == "The keeper climbed."  # ran past the end: whole sentences
+
+
+def test_a_continuation_ends_where_the_model_starts_another_passage() -> None:
+    def script(prompt: str, seed: int) -> str:
+        return "He lit the lamp at last.\n\n* * *\n\nIt was another day entirely."
+
+    engine = ScriptedEngine(script, n_ctx=6_000)
+    result = imitate(engine, ImitateRequest("continue", SAMPLES, text="The keeper waited.", n_candidates=1))
+    assert result.candidates[0].text.strip() == "He lit the lamp at last."
+
+
+def test_a_candidate_that_quotes_the_samples_is_ranked_down_and_told() -> None:
+    quoting = KEEPER * 2  # the samples' own sentences
+    own_words = (
+        "Late again, the keeper went up the tower with his lamp. He did not count the steps this time; "
+        "he thought about the letter, and the sea was loud below the rail. "
+    ) * 2
+    scored = rank_candidates(ScoreRequest(task="free", style_samples=SAMPLES), [quoting, own_words])
+    assert scored[1].rank == 1 and scored[0].breakdown["copied"] > 0.9
+    assert scored[0].explanation.startswith("copies the samples")

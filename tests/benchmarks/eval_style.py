@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.benchmarks.imitation_set import Imitation, load_or_generate, split_authors
 from tests.benchmarks.plain_style import style_similarity
 from tests.benchmarks.table import measured, print_table
+from writer_app.reward import ranker
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import BACKGROUND_FILE, StyleBackground, build_profile, match
 
@@ -78,6 +79,38 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int) -> tuple[float, flo
     return right / max(1, total), plain_right / max(1, total)
 
 
+def style_weight_row(items: list[Imitation], samples_of: dict[str, list[str]]):
+    """The ranker's style weight for new text, validated: how often the whole ranker puts the author's
+    passage over the model's imitation (every imitation with the samples) at several weights, on the
+    first and the second half of the authors."""
+    pairs = [i for i in items if i.voice and i.text]
+    authors = sorted({i.author for i in pairs})
+    kept = ranker.TASK_WEIGHTS["free"]["style"]
+    figures = []
+    try:
+        for weight in (0.0, 1.0, 2.0, 4.0):
+            ranker.TASK_WEIGHTS["free"]["style"] = weight
+            wins = {}
+            for i in pairs:
+                request = ScoreRequest(task="free", style_samples=tuple(samples_of[i.author]))
+                wins[i] = rank_candidates(request, [i.real, i.text])[0].rank == 1
+            halves = [
+                [wins[i] for i in pairs if (i.author in authors[:4]) == first] for first in (True, False)
+            ]
+            figures.append(
+                f"{weight:g}: {sum(wins.values()) / len(pairs):.3f} "
+                f"({' / '.join(f'{sum(h) / len(h):.2f}' for h in halves)})"
+            )
+    finally:
+        ranker.TASK_WEIGHTS["free"]["style"] = kept
+    return measured(
+        f"ranker's style weight {kept:g} (author over imitation, n={len(pairs)})",
+        kept,
+        "-",
+        "by weight, all (first / second half of the authors): " + "; ".join(figures),
+    )
+
+
 def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
     """The human-over-imitation check and the rise in style match with the samples."""
     split = split_authors(rows)
@@ -93,12 +126,12 @@ def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
         return match(text, profiles[item.author], backgrounds[item.author]).distance
 
     table = []
+    samples_of = {a: [s["text"] for s in split[a][0]] for a in split}
     for kind in ("rewrite", "continue"):
         imitations = [i for i in items if i.kind == kind and i.voice and i.text]
         if not imitations:
             continue
         meter = sum(distance(i, i.real) < distance(i, i.text) for i in imitations) / len(imitations)
-        samples_of = {a: [s["text"] for s in split[a][0]] for a in split}
         plain = sum(
             style_similarity(samples_of[i.author], i.real) > style_similarity(samples_of[i.author], i.text)
             for i in imitations
@@ -122,6 +155,7 @@ def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
                 f"(without its style term {ranker[False]:.3f})",
             )
         )
+    table.append(style_weight_row(items, samples_of))
     for kind in ("rewrite", "continue"):
         pairs = {}
         for item in items:

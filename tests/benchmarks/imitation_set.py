@@ -29,6 +29,7 @@ SAMPLES_PER_AUTHOR = 8
 TESTS_PER_AUTHOR = 6
 OPENING_WORDS = 40  # the continuation's prompt: whole sentences up to about this many words
 SEED = 11
+SET_VERSION = 2  # raised when the cleaning or the requests change what the texts would be
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _cache_path(model: Path) -> Path:
 def load_or_generate(model: Path, threads: int, *, generate: bool = True) -> list[Imitation]:
     """The imitations of `model`, generated (about 10 minutes for the default model) when not cached."""
     path = _cache_path(model)
-    wanted = SAMPLES_PER_AUTHOR, TESTS_PER_AUTHOR, SEED, _prompts_digest()
+    wanted = SET_VERSION, SAMPLES_PER_AUTHOR, TESTS_PER_AUTHOR, SEED, _prompts_digest()
     if path.is_file():
         lines = path.read_text(encoding="utf-8").splitlines()
         header = json.loads(lines[0])

@@ -164,6 +164,12 @@ def clean_continuation(raw: str, text_before: str, length: str) -> str:
     return lead + (body[: ends[-1]] if ends else body).rstrip()
 
 
+def _before_a_new_passage(raw: str, samples: tuple[str, ...]) -> str:
+    """With a voice's samples the prompt is passages between scene breaks: a continuation that writes
+    a break has ended, and what follows it is another passage."""
+    return raw.split(SEPARATOR.strip(), 1)[0] if samples else raw
+
+
 def continue_writing(
     engine: TextEngine,
     request: ContinueRequest,
@@ -198,7 +204,9 @@ def continue_writing(
         prompt,
         sampling,
         request.n_candidates,
-        lambda raw: clean_continuation(raw, request.text_before, request.length),
+        lambda raw: clean_continuation(
+            _before_a_new_passage(raw, request.samples), request.text_before, request.length
+        ),
         score,
         nothing_usable="The model wrote nothing usable here: try again, or a larger model.",
         cancel=cancel,

@@ -153,11 +153,16 @@ def imitate(
 
     if request.kind == "rewrite":
         score = ScoreRequest(
-            task="rewrite", source=request.text, instruction="in the author's voice", style_profile=profile
+            task="rewrite",
+            source=request.text,
+            instruction="in the author's voice",
+            style_samples=request.samples,
+            style_profile=profile,
         )
     else:
+        words = request.words or DEFAULT_WORDS
         score = ScoreRequest(
-            task="free", required_words=request.words or DEFAULT_WORDS, style_profile=profile
+            task="free", required_words=words, style_samples=request.samples, style_profile=profile
         )
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
     return generate_ranked(

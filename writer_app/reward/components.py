@@ -99,6 +99,27 @@ def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
     return len(left & right) / len(left | right) >= threshold
 
 
+COPY_GRAM = 6  # words in a row: six shared words are a quotation, not a shared voice
+
+
+def copied_share(samples: Sequence[str], text: str) -> float:
+    """The share of the text's words that sit in a run of COPY_GRAM words found in the samples."""
+    tokens = [t.lower for t in words(text)]
+    if len(tokens) < COPY_GRAM:
+        return 0.0
+    known: set[tuple[str, ...]] = set()
+    for sample in samples:
+        sample_tokens = [t.lower for t in words(sample)]
+        known.update(
+            tuple(sample_tokens[i : i + COPY_GRAM]) for i in range(len(sample_tokens) - COPY_GRAM + 1)
+        )
+    copied = [False] * len(tokens)
+    for i in range(len(tokens) - COPY_GRAM + 1):
+        if tuple(tokens[i : i + COPY_GRAM]) in known:
+            copied[i : i + COPY_GRAM] = [True] * COPY_GRAM
+    return sum(copied) / len(tokens)
+
+
 _SENTENCE_END = re.compile(r"[.!?…:;)\]\"”’'*_`。！？」』）»]\s*$")
 
 

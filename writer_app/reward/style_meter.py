@@ -275,8 +275,8 @@ def build_profile(samples: list[str], background: StyleBackground | None = None)
 
 @dataclass(frozen=True)
 class StyleMatch:
-    """`score` 0–10 (10 = the samples' own voice), `percentile` among the samples' own chunks,
-    `explanation` what differs most."""
+    """`score` 0–10 (about 7 for the samples' own passages, 10 closer than any of them), `percentile`
+    among the samples' own chunks, `explanation` what differs most."""
 
     score: float
     percentile: float
@@ -346,7 +346,9 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
     else:  # too few samples to calibrate (a few sentences): a typical profile's own spread
         standing = (distance - TYPICAL_DISTANCE[0]) / TYPICAL_DISTANCE[1]
         percentile = 100.0 * 0.5 * math.erfc(standing / math.sqrt(2))
-    score = round(10.0 * max(0.0, min(1.0, 1.0 - distance)), 2)
+    # 0–10 from the standing: the samples' own passages (standing about 0) score about 7, one that
+    # is closer than all of them 9 or more, another voice (standing 3 and more) 1 or less.
+    score = round(10.0 / (1.0 + math.exp(standing - 1.0)), 2)
     explanation = _explain(features(text).values, stats)
     return StyleMatch(score, round(percentile, 1), round(distance, 4), explanation, round(standing, 3))
 

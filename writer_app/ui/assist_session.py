@@ -243,7 +243,8 @@ class AssistSession(QObject):
             advice = " None of them scores well: try Regenerate, or a larger model (Assist → Models…)."
         self.panel.finish(
             f"{count} candidate{'s' if count != 1 else ''} from {result.model} at "
-            f"{result.timings.tokens_per_s:.1f} tokens/s{note}. Alt+1…3 accepts one.{advice}"
+            f"{result.timings.tokens_per_s:.1f} tokens/s{note}. Alt+1…3 accepts one.{advice}",
+            stopped=result.cancelled,
         )
         self.speedChanged.emit(f"{result.timings.tokens_per_s:.1f} tokens/s")
 

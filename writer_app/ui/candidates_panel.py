@@ -271,11 +271,16 @@ class CandidatesPanel(QWidget):
             self._render_timer.start()
         card._set_buttons(not self.applied)
 
-    def finish(self, message: str) -> None:
+    def finish(self, message: str, stopped: bool = True) -> None:
+        """The request ended: stopped by the user, or done with some candidates never usable."""
         for card in self.cards:
             if not card.finished:
-                card.title.setText(f"Candidate {card.index + 1} — stopped")
-                card.view.setHtml(card.view.toHtml() if card.text else "<i>No text.</i>")
+                if stopped:
+                    card.title.setText(f"Candidate {card.index + 1} — stopped")
+                    card.view.setHtml(card.view.toHtml() if card.text else "<i>No text.</i>")
+                else:  # every try was rejected (empty, cut off, a quotation of the prompt)
+                    card.title.setText(f"Candidate {card.index + 1} — no usable text")
+                    card.view.setHtml("<i>The model's tries were not usable.</i>")
         self.summary.setText(message)
         self.set_busy(False)
 

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from writer_app.reward.text_units import words
+
 NO_VOICE = "No voice (the model's own)"
 
 
@@ -145,9 +147,7 @@ class StylePanel(QWidget):
         self.about.setText(description)
         self.samples.clear()
         for number, sample in enumerate(samples, start=1):
-            self.samples.addItem(
-                f"{number}. {' '.join(sample.split())[:60]}… ({len(sample.split()):,} words)"
-            )
+            self.samples.addItem(f"{number}. {' '.join(sample.split())[:60]}… ({len(words(sample)):,} words)")
         self.samples.setVisible(bool(samples))
         self._enable()
 
