@@ -133,6 +133,7 @@ def run_style_score(argv: list[str]) -> int:
 
 
 def run_imitate(argv: list[str]) -> int:
+    from writer_app.assist.complete import MAX_SENT_CHARS
     from writer_app.assist.imitate import ImitateRequest, imitate
 
     parser = SentenceParser(
@@ -160,8 +161,11 @@ def run_imitate(argv: list[str]) -> int:
         raise UserError("--words goes with --write or --continue: a rewrite keeps about the text's length.")
     text = ""
     if args.write is None:
-        what = "text to rewrite" if args.rewrite else "text to continue"
-        text = check_text(decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b""), what=what)
+        text = decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
+        if args.rewrite:
+            check_text(text, what="text to rewrite")
+        else:  # only the end of a long text is sent
+            check_text(text[-MAX_SENT_CHARS:], what="text to continue")
     samples, stats = _voice(args)
     request = ImitateRequest(
         kind="rewrite" if args.rewrite else "continue" if args.go_on else "write",

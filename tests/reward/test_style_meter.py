@@ -88,3 +88,39 @@ def test_a_profile_of_about_300_words_is_calibrated_too(passages) -> None:
     assert 0 < own.percentile <= 100 and own.standing < other.standing
     short = build_profile(["Only a sentence or two. Nothing more."])  # too short to calibrate at all
     assert short.calibration == () and 0 <= match(passages["austen"][30], short).percentile <= 100
+
+
+def test_without_a_voice_nothing_about_style_is_weighed(passages) -> None:
+    text = passages["austen"][40]
+    plain = rank_candidates(ScoreRequest(task="free"), [text])[0]
+    assert not {"style", "style_match", "style_score", "copied"} & set(plain.breakdown)
+
+
+def test_the_style_term_grows_from_30_words_and_skips_what_it_cannot_measure(passages) -> None:
+    voice = tuple(passages["austen"][:8])
+    sentence = "She could not think of it without a smile, and she said so to her sister at once. "
+    weighed = []  # what the voice adds to the logit
+    for count in (29, 31, 100):
+        text = " ".join((sentence * 10).split()[:count]) + "."
+        with_voice = rank_candidates(ScoreRequest(task="free", style_samples=voice), [text])[0]
+        without = rank_candidates(ScoreRequest(task="free"), [text])[0]
+        weighed.append(with_voice.breakdown["total_logit"] - without.breakdown["total_logit"])
+    assert weighed[0] == 0.0 and abs(weighed[1]) < 0.1  # no jump at 30 words
+    assert abs(weighed[2]) > abs(weighed[1])  # in full from 80
+    russian = "Она не могла думать об этом без улыбки и сразу сказала об этом сестре. " * 6
+    other = rank_candidates(ScoreRequest(task="free", style_samples=voice), [russian])[0]
+    assert "style" not in other.breakdown  # the meter's function words are English
+    fixed = rank_candidates(
+        ScoreRequest(task="rewrite", source=sentence * 4, mode="grammar", style_samples=voice), [sentence * 4]
+    )[0]
+    assert "style" not in fixed.breakdown  # a grammar fix keeps the writer's own voice as it is
+
+
+def test_quoting_the_text_being_rewritten_is_not_copying(passages) -> None:
+    voice = tuple(passages["austen"][:8])  # a voice made from the very document being edited
+    source = passages["austen"][3]
+    light_edit = source.replace(",", ";", 1)
+    scored = rank_candidates(ScoreRequest(task="rewrite", source=source, style_samples=voice), [light_edit])[
+        0
+    ]
+    assert scored.breakdown["copied"] < 0.05 and "copies the samples" not in scored.explanation

@@ -38,3 +38,18 @@ def test_a_rewrite_shows_a_diff_and_can_be_accepted(qtbot) -> None:
     panel.acceptRequested.connect(accepted.append)
     card.buttons["accept"].click()
     assert accepted == [0]
+
+
+def test_candidates_never_usable_say_so_and_stopped_ones_say_stopped(qtbot) -> None:
+    panel = CandidatesPanel()
+    qtbot.addWidget(panel)
+    panel.start("the original", "Rewrite", 3, REWRITE_VIEW)
+    panel.append_stream(1, "* * * a rejected try")
+    panel.finish_candidate(0, "a usable one")
+    panel.finish("1 candidate.", stopped=False)
+    assert panel.cards[1].title.text() == "Candidate 2 — no usable text"
+    assert "rejected try" not in panel.cards[1].view.toPlainText()
+    panel.start("the original", "Rewrite", 2, REWRITE_VIEW)
+    panel.append_stream(1, "half a")
+    panel.finish("Stopped.")
+    assert panel.cards[1].title.text() == "Candidate 2 — stopped"

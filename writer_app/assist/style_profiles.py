@@ -98,7 +98,7 @@ class ProfileStore:
         digest = hashlib.sha256(name.lower().encode("utf-8")).hexdigest()[:8]
         return self.folder / f"{slug}-{digest}.json"
 
-    def _write(self, profile: StyleProfile) -> StyleProfile:
+    def _write(self, profile: StyleProfile, path: Path | None = None) -> StyleProfile:
         data = {
             "name": profile.name,
             "samples": list(profile.samples),
@@ -107,7 +107,8 @@ class ProfileStore:
             "distinctive": list(profile.distinctive),
         }
         self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self._path(profile.name), json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        target = path or self._path(profile.name)
+        atomic_write_bytes(target, json.dumps(data, ensure_ascii=False).encode("utf-8"))
         return profile
 
     def create(self, name: str, samples: list[str]) -> StyleProfile:
@@ -134,18 +135,29 @@ class ProfileStore:
             raise UserError(
                 f"The style profile {path.name} cannot be read ({error}): create it again."
             ) from error
-        if profile.stats.background != default_background().fingerprint:  # the meter changed: measure again
-            profile = _made(profile.name, profile.samples, profile.updated)
-            with contextlib.suppress(UserError):  # kept for next time; a read-only folder measures again
-                self._write(profile)
         return profile
 
-    def get(self, name: str) -> StyleProfile:
+    @staticmethod
+    def is_current(profile: StyleProfile) -> bool:
+        """Whether the profile was measured against the meter's present background."""
+        return profile.stats.background == default_background().fingerprint
+
+    def read(self, name: str) -> StyleProfile:
+        """The profile as stored, measured or not against the present meter (quick: no measuring)."""
         path = self._path(name)
         if not path.is_file():
             names = ", ".join(p.name for p in self.list()) or "none yet"
             raise UserError(f"There is no style profile called “{name}” (profiles: {names}).")
         return self._read(path)
+
+    def get(self, name: str) -> StyleProfile:
+        """The profile, measured again (and kept so) when the meter changed since it was made."""
+        profile = self.read(name)
+        if not self.is_current(profile):
+            profile = _made(profile.name, profile.samples, profile.updated)
+            with contextlib.suppress(UserError):  # kept for next time; a read-only folder measures again
+                self._write(profile, self._path(name))
+        return profile
 
     def list(self) -> list[StyleProfile]:
         profiles = []

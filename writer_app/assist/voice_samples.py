@@ -35,6 +35,25 @@ def _overlap(a: Counter[str], b: Counter[str]) -> float:
     return dot / norm if norm else 0.0
 
 
+MEASURED_KEPT = 16  # voices × passage sizes whose measured passages are kept between requests
+_measured: dict[tuple, tuple[tuple[str, ...], tuple[float, ...]]] = {}  # the worker thread's only
+
+
+def _measured_pieces(
+    samples: tuple[str, ...], size: int, stats: StyleProfileStats | None
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The samples' passages of about `size` words and each one's distance from the voice's centre,
+    kept for the next request (measuring a novel-sized voice takes a second)."""
+    key = (samples, size, stats.center if stats is not None else None)
+    if key not in _measured:
+        stats = stats or build_profile(list(samples))
+        pieces = tuple(chunks(list(samples), size))
+        _measured[key] = pieces, tuple(centre_distance(piece, stats) for piece in pieces)
+        while len(_measured) > MEASURED_KEPT:
+            _measured.pop(next(iter(_measured)))
+    return _measured[key]
+
+
 def select_samples(
     samples: tuple[str, ...] | list[str],
     budget_tokens: int,
@@ -47,15 +66,13 @@ def select_samples(
     the ones closest in subject to `task_text`, after them."""
     separator = count_tokens(SEPARATOR)
     for size in (CHUNK_WORDS, CHUNK_WORDS // 2, CHUNK_WORDS // 4):  # smaller passages for a small context
-        pieces = chunks(list(samples), size)
+        pieces, distances = _measured_pieces(tuple(samples), size, stats)
         costs = [count_tokens(piece) + separator for piece in pieces]
         if costs and min(costs) <= budget_tokens * STABLE_SHARE:
             break
     if not pieces:
         return []
-    stats = stats or build_profile(list(samples))
-    distance = {i: centre_distance(piece, stats) for i, piece in enumerate(pieces)}
-    representative = sorted(range(len(pieces)), key=lambda i: (distance[i], i))
+    representative = sorted(range(len(pieces)), key=lambda i: (distances[i], i))
     stable: list[int] = []
     spent = 0
     for i in representative:

@@ -102,17 +102,22 @@ def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
 COPY_GRAM = 6  # words in a row: six shared words are a quotation, not a shared voice
 
 
-def copied_share(samples: Sequence[str], text: str) -> float:
-    """The share of the text's words that sit in a run of COPY_GRAM words found in the samples."""
+def _runs(text: str) -> set[tuple[str, ...]]:
+    tokens = [t.lower for t in words(text)]
+    return {tuple(tokens[i : i + COPY_GRAM]) for i in range(len(tokens) - COPY_GRAM + 1)}
+
+
+def copied_share(samples: Sequence[str], text: str, own: Sequence[str] = ()) -> float:
+    """The share of the text's words that sit in a run of COPY_GRAM words found in the samples and
+    not in `own` (the text being rewritten, the text before a continuation: the user's to keep)."""
     tokens = [t.lower for t in words(text)]
     if len(tokens) < COPY_GRAM:
         return 0.0
     known: set[tuple[str, ...]] = set()
     for sample in samples:
-        sample_tokens = [t.lower for t in words(sample)]
-        known.update(
-            tuple(sample_tokens[i : i + COPY_GRAM]) for i in range(len(sample_tokens) - COPY_GRAM + 1)
-        )
+        known |= _runs(sample)
+    for kept in own:
+        known -= _runs(kept)
     copied = [False] * len(tokens)
     for i in range(len(tokens) - COPY_GRAM + 1):
         if tuple(tokens[i : i + COPY_GRAM]) in known:

@@ -48,6 +48,8 @@ MIN_SAMPLE_WORDS = 300
 # The mean and spread of a profile's own chunk-to-rest distances, over the seven authors' 8-passage
 # profiles (0.82 ± 0.08): what a profile too short to calibrate is measured against.
 TYPICAL_DISTANCE = (0.82, 0.08)
+PRIOR_CHUNKS = 3
+MIN_SPREAD = 0.04
 TOP_NGRAMS = 300
 BACKGROUND_FILE = Path(__file__).with_name("style_background.json")
 MIN_SIGMA = 0.15  # of a feature's mean (or an absolute floor): no feature dominates by a tiny spread
@@ -341,8 +343,13 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
     distance = _cosine_distance(background.z(text), list(stats.center))
     if len(stats.calibration) >= 2:
         percentile = _percentile(distance, stats.calibration)
-        spread = max(statistics.pstdev(stats.calibration), 0.02)
-        standing = (distance - statistics.fmean(stats.calibration)) / spread
+        # A few chunks give a noisy mean and spread: pooled with a typical profile's, as if it added
+        # PRIOR_CHUNKS chunks of its own (1,400 words of samples make 9 chunks, 300 words 3 or 4).
+        n, (typical_mean, typical_spread) = len(stats.calibration), TYPICAL_DISTANCE
+        mean = (n * statistics.fmean(stats.calibration) + PRIOR_CHUNKS * typical_mean) / (n + PRIOR_CHUNKS)
+        variance = n * statistics.pvariance(stats.calibration) + PRIOR_CHUNKS * typical_spread**2
+        spread = max(math.sqrt(variance / (n + PRIOR_CHUNKS)), MIN_SPREAD)
+        standing = (distance - mean) / spread
     else:  # too few samples to calibrate (a few sentences): a typical profile's own spread
         standing = (distance - TYPICAL_DISTANCE[0]) / TYPICAL_DISTANCE[1]
         percentile = 100.0 * 0.5 * math.erfc(standing / math.sqrt(2))

@@ -186,6 +186,8 @@ class AssistSession(QObject):
             moved: dict[str, object] = {"text_after": text[position:]}
             if isinstance(pending.request, ContinueRequest):
                 moved["text_before"] = text[:position]
+            elif pending.request.kind == "continue":
+                moved["text"] = text[:position]
             request = replace(
                 pending.request, seed=self.next_seed(), n_candidates=self.panel.candidate_count(), **moved
             )
@@ -252,7 +254,7 @@ class AssistSession(QObject):
         if not self._mine(request_id):
             return
         self.busyChanged.emit(False)
-        self.panel.finish(message)
+        self.panel.finish(message, stopped=False)
         self.messageRequested.emit(message, "error")
 
     # ----- applying -----------------------------------------------------------------------------

@@ -64,6 +64,8 @@ class StyleSession(QObject):
         panel.imitateRequested.connect(self.imitate)
         self._built.connect(self._on_built)
         self.building = False
+        self._remeasuring = ""  # the stale voice being measured again, if any
+        self._unmeasurable: set[str] = set()
         # Another window (or `writer-app style`) may add or delete voices: the list follows the folder.
         store.folder.mkdir(parents=True, exist_ok=True)
         self._watcher = QFileSystemWatcher([str(store.folder)], self)
@@ -84,10 +86,17 @@ class StyleSession(QObject):
         self.profile = None
         if name:
             try:
-                self.profile = self.store.get(name)
+                profile = self.store.read(name)
             except UserError as error:
                 self.messageRequested.emit(str(error), "error")
-        self.settings.style_profile = self.profile.name if self.profile else ""
+            else:
+                if self.store.is_current(profile):
+                    self.profile = profile
+                elif not self.building and name not in self._unmeasurable:  # the meter was updated:
+                    self._remeasuring = name  # measured again, off the GUI thread
+                    self._in_background(lambda: self.store.get(name), "Measuring the voice again…")
+        remembered = self.profile.name if self.profile else name if self._remeasuring == name else ""
+        self.settings.style_profile = remembered
         self.assist.voice = self.profile  # rewrites and continuations take the active voice
         self.panel.show_profile(
             self._describe(self.profile), list(self.profile.samples) if self.profile else []
@@ -167,9 +176,13 @@ class StyleSession(QObject):
         self.building = False
         self.panel.set_busy(False)
         if profile is None:
+            if self._remeasuring:  # not tried again in this window: the sentence said why
+                self._unmeasurable.add(self._remeasuring)
+            self._remeasuring = ""
             self.messageRequested.emit(error, "error")
-            self.update_meter()
+            self.refresh(self.panel.active())  # changes made elsewhere meanwhile show up too
             return
+        self._remeasuring = ""
         self.refresh(profile.name)
         self.messageRequested.emit(
             f"The voice “{profile.name}” has {profile.words:,} words of samples.", "info"
@@ -239,6 +252,9 @@ class StyleSession(QObject):
             self.messageRequested.emit("Select the text to rewrite in the voice first.", "info")
             return None
         start, end = cursor.selectionStart(), cursor.selectionEnd()
+        if kind == "write":  # new text never splits a sentence: it goes after the paragraph
+            block = self.editor.document().findBlock(end)
+            start = end = block.position() + block.length() - 1
         request = ImitateRequest(
             kind,
             voice.samples,
