@@ -84,6 +84,9 @@ def test_rewrite_in_the_voice_is_ranked_with_its_style_and_undone_in_one_step(
 
 
 def test_writing_needs_a_voice_and_an_instruction(qtbot, window: MainWindow, prompts) -> None:
+    panel = window.style_panel
+    changes = (panel.add_selection, panel.add_files, panel.remove, panel.rename, panel.delete, panel.write)
+    assert not any(button.isEnabled() for button in changes)  # nothing to change or write in yet
     assert window.voices.imitate("write", "a note") is None
     assert "Choose a voice" in window.message_bar.text
     make_voice(qtbot, window, prompts)

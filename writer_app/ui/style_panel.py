@@ -130,17 +130,10 @@ class StylePanel(QWidget):
 
     def _enable(self) -> None:
         has_voice = bool(self.active())
-        for widget in (
-            self.add_selection,
-            self.add_files,
-            self.rename,
-            self.delete,
-            self.rewrite,
-            self.go_on,
-        ):
+        for widget in (self.add_selection, self.add_files, self.remove, self.rename, self.delete):
             widget.setEnabled(has_voice)
-        self.write.setEnabled(has_voice)
-        self.instruction.setEnabled(has_voice)
+        for widget in (self.rewrite, self.go_on, self.write, self.instruction):
+            widget.setEnabled(has_voice)
 
     def show_profile(self, description: str, samples: list[str]) -> None:
         """The active voice's figures and one line per sample."""
