@@ -79,6 +79,12 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int) -> tuple[float, flo
     return right / max(1, total), plain_right / max(1, total)
 
 
+def authors_own(item: Imitation) -> str:
+    """What the author wrote in the imitation's place: the passage a rewrite retells, or the rest of
+    the passage after the opening a continuation goes on from (so neither side has the opening)."""
+    return item.real if item.kind == "rewrite" else item.real[len(item.opening) :].strip()
+
+
 def style_weight_row(items: list[Imitation], samples_of: dict[str, list[str]]):
     """The ranker's style weight for new text, validated: how often the whole ranker puts the author's
     passage over the model's imitation (every imitation with the samples) at several weights, on the
@@ -93,7 +99,7 @@ def style_weight_row(items: list[Imitation], samples_of: dict[str, list[str]]):
             wins = {}
             for i in pairs:
                 request = ScoreRequest(task="free", style_samples=tuple(samples_of[i.author]))
-                wins[i] = rank_candidates(request, [i.real, i.text])[0].rank == 1
+                wins[i] = rank_candidates(request, [authors_own(i), i.text])[0].rank == 1
             halves = [
                 [wins[i] for i in pairs if (i.author in authors[:4]) == first] for first in (True, False)
             ]
@@ -131,9 +137,10 @@ def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
         imitations = [i for i in items if i.kind == kind and i.voice and i.text]
         if not imitations:
             continue
-        meter = sum(distance(i, i.real) < distance(i, i.text) for i in imitations) / len(imitations)
+        meter = sum(distance(i, authors_own(i)) < distance(i, i.text) for i in imitations) / len(imitations)
         plain = sum(
-            style_similarity(samples_of[i.author], i.real) > style_similarity(samples_of[i.author], i.text)
+            style_similarity(samples_of[i.author], authors_own(i))
+            > style_similarity(samples_of[i.author], i.text)
             for i in imitations
         ) / len(imitations)
         ranker = {}
@@ -143,7 +150,7 @@ def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
                 request = ScoreRequest(
                     task="free", style_samples=tuple(samples_of[i.author]) if with_style else ()
                 )
-                wins += rank_candidates(request, [i.real, i.text])[0].rank == 1
+                wins += rank_candidates(request, [authors_own(i), i.text])[0].rank == 1
             ranker[with_style] = wins / len(imitations)
         goal = "≥ 0.75" if kind == "rewrite" else "-"
         table.append(
