@@ -66,7 +66,7 @@ def check_style(engine) -> str:
     samples = (KEEPER * 10,)
     stats = build_profile(list(samples))
     own, other = match(KEEPER * 2, stats), match("Buy now! Great deals, every day, for everyone! " * 6, stats)
-    request = ImitateRequest("continue", samples, text=KEEPER, words=12, n_candidates=1, profile=stats)
+    request = ImitateRequest("continue", samples, text=KEEPER, words=40, n_candidates=1, profile=stats)
     result = imitate(engine, request)
     if not own.distance < other.distance or not result.candidates:
         raise UserError("Self-test failed: the style meter or writing in a voice does not work.")

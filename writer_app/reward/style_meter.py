@@ -45,6 +45,8 @@ _QUOTED = re.compile(r"[\"“][^\"”]{1,600}[\"”]")
 CHUNK_WORDS = 160  # calibration pieces: about the length of a passage one checks
 CENTRE_CHUNK_WORDS = 400
 MIN_SAMPLE_WORDS = 300
+METER_VERSION = 2  # raised when what the meter measures changes: profiles are measured again
+_PARAGRAPH = re.compile(r"\n\s*\n")
 # The mean and spread of a profile's own chunk-to-rest distances, over the seven authors' 8-passage
 # profiles (0.82 ± 0.08): what a profile too short to calibrate is measured against.
 TYPICAL_DISTANCE = (0.82, 0.08)
@@ -175,7 +177,8 @@ class StyleBackground:
     @property
     def fingerprint(self) -> str:
         """Which background a profile was measured against (a refit makes old profiles stale)."""
-        return hashlib.sha256(json.dumps(self.to_data(), sort_keys=True).encode()).hexdigest()[:16]
+        measured = {**self.to_data(), "meter": METER_VERSION}
+        return hashlib.sha256(json.dumps(measured, sort_keys=True).encode()).hexdigest()[:16]
 
     def to_data(self) -> dict:
         return {"ngrams": list(self.ngrams), "means": self.means, "sigmas": self.sigmas}
@@ -189,8 +192,14 @@ class StyleBackground:
         return cls.from_data(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def z(self, text: str) -> list[float]:
+        """The text's features in units of how much writers differ; a text of one paragraph says
+        nothing about paragraph length (its own length is not a habit), so that one stays at 0."""
         values = features(text, self.ngrams).values
-        return [(values[k] - self.means[k]) / self.sigmas[k] for k in self.means]
+        single = len(_PARAGRAPH.split(text.strip())) < 2
+        return [
+            0.0 if single and k == "paragraph length" else (values[k] - self.means[k]) / self.sigmas[k]
+            for k in self.means
+        ]
 
 
 def _cosine_distance(a: list[float], b: list[float]) -> float:
@@ -303,13 +312,12 @@ def _percentile(distance: float, calibration: tuple[float, ...]) -> float:
     return 0.0
 
 
-def _explain(values: dict[str, float], stats: StyleProfileStats) -> str:
+def _explain(text: str, values: dict[str, float], stats: StyleProfileStats, far: bool) -> str:
     notes = []
-    for key, label in (
-        ("sentence length", "sentences"),
-        ("word length", "words"),
-        ("paragraph length", "paragraphs"),
-    ):
+    lengths = [("sentence length", "sentences"), ("word length", "words")]
+    if len(_PARAGRAPH.split(text.strip())) > 1:  # one paragraph has no paragraph habit to compare
+        lengths.append(("paragraph length", "paragraphs"))
+    for key, label in lengths:
         mean, value = stats.means[key], values[key]
         if mean > 0 and abs(value - mean) / stats.sigmas[key] > 1.5:
             notes.append(f"{label} {abs(value / mean - 1):.0%} {'longer' if value > mean else 'shorter'}")
@@ -331,7 +339,11 @@ def _explain(values: dict[str, float], stats: StyleProfileStats) -> str:
     if function and function[0][0] > 2.5:
         key = function[0][1]
         notes.append(f"“{key[3:]}” {'more' if values[key] > stats.means[key] else 'less'} often")
-    return "; ".join(notes) if notes else "close to the samples in rhythm, punctuation and function words"
+    if notes:
+        return "; ".join(notes)
+    if far:  # no one habit stands out, yet the whole is far from the samples
+        return "many small differences in rhythm, punctuation and function words"
+    return "close to the samples in rhythm, punctuation and function words"
 
 
 def match(text: str, stats: StyleProfileStats, background: StyleBackground | None = None) -> StyleMatch:
@@ -356,7 +368,7 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
     # 0–10 from the standing: the samples' own passages (standing about 0) score about 7, one that
     # is closer than all of them 9 or more, another voice (standing 3 and more) 1 or less.
     score = round(10.0 / (1.0 + math.exp(standing - 1.0)), 2)
-    explanation = _explain(features(text).values, stats)
+    explanation = _explain(text, features(text).values, stats, far=standing > 1.0)
     return StyleMatch(score, round(percentile, 1), round(distance, 4), explanation, round(standing, 3))
 
 
