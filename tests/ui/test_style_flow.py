@@ -137,3 +137,37 @@ def test_a_voice_made_elsewhere_shows_up_in_the_list(qtbot, window: MainWindow) 
         lambda: window.style_panel.profiles.findData("From the command line") >= 0, timeout=TIMEOUT_MS
     )
     assert window.style_panel.active() == ""  # shown, not chosen
+
+
+def test_a_voice_from_an_older_meter_is_measured_again_once_even_if_it_cannot_be_saved(
+    qtbot, make_window, app_paths, monkeypatch
+) -> None:
+    import json
+
+    from writer_app.assist.style_profiles import ProfileStore
+    from writer_app.errors import UserError
+
+    store = ProfileStore(app_paths.state_dir / "styles")  # where the test windows keep voices
+    store.create("Old", [KEEPER * 12])
+    path = next(store.folder.glob("*.json"))
+    data = json.loads(path.read_text())
+    data["stats"]["background"] = "an-older-meter"
+    path.write_text(json.dumps(data))
+    AppSettings(app_paths.config_dir).style_profile = "Old"
+    measured: list[str] = []
+    real_get = ProfileStore.get
+
+    def counting_get(self, name):
+        measured.append(name)
+        return real_get(self, name)
+
+    def full_disk(self, profile, path=None):
+        raise UserError("Could not save: the disk is full.")
+
+    monkeypatch.setattr(ProfileStore, "get", counting_get)
+    monkeypatch.setattr(ProfileStore, "_write", full_disk)
+    window = make_window()
+    qtbot.waitUntil(lambda: window.voices.profile is not None, timeout=TIMEOUT_MS)
+    qtbot.wait(500)  # no second round
+    assert measured == ["Old"] and window.style_panel.active() == "Old"
+    assert window.style_panel.rename.isEnabled() and window.session.voice is window.voices.profile

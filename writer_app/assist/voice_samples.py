@@ -65,6 +65,7 @@ def select_samples(
     (the same for every task, in the samples' own order, so their tokens stay a cached prefix), then
     the ones closest in subject to `task_text`, after them."""
     separator = count_tokens(SEPARATOR)
+    stats = stats or build_profile(list(samples))  # once, whatever passage size fits
     for size in (CHUNK_WORDS, CHUNK_WORDS // 2, CHUNK_WORDS // 4):  # smaller passages for a small context
         pieces, distances = _measured_pieces(tuple(samples), size, stats)
         costs = [count_tokens(piece) + separator for piece in pieces]

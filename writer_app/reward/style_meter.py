@@ -45,7 +45,7 @@ _QUOTED = re.compile(r"[\"“][^\"”]{1,600}[\"”]")
 CHUNK_WORDS = 160  # calibration pieces: about the length of a passage one checks
 CENTRE_CHUNK_WORDS = 400
 MIN_SAMPLE_WORDS = 300
-METER_VERSION = 2  # raised when what the meter measures changes: profiles are measured again
+METER_VERSION = 3  # raised when what the meter measures changes: profiles are measured again
 _PARAGRAPH = re.compile(r"\n\s*\n")
 # The mean and spread of a profile's own chunk-to-rest distances, over the seven authors' 8-passage
 # profiles (0.82 ± 0.08): what a profile too short to calibrate is measured against.
@@ -278,7 +278,11 @@ def build_profile(samples: list[str], background: StyleBackground | None = None)
     centre = _center([background.z(piece) for piece in chunks(samples, CENTRE_CHUNK_WORDS)])
     raw = [features(piece).values for piece in pieces]
     means, sigmas = _summary(raw)
+    # Paragraph length is a habit only across paragraph breaks: over the samples whole, not per piece.
+    paragraphs = sum(len([p for p in _PARAGRAPH.split(sample) if p.strip()]) for sample in samples)
     total = sum(len(words(sample)) for sample in samples)
+    means["paragraph length"] = total / max(1, paragraphs)
+    sigmas["paragraph length"] = _floored(0.0, means["paragraph length"], "paragraph length")
     return StyleProfileStats(
         tuple(centre), tuple(sorted(calibration)), means, sigmas, total, background.fingerprint
     )
@@ -352,7 +356,7 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
     background = background or default_background()
     if stats.background != background.fingerprint or len(stats.center) != len(background.means):
         raise UserError("This style profile was measured against another background: create it again.")
-    distance = _cosine_distance(background.z(text), list(stats.center))
+    distance = centre_distance(text, stats, background)
     if len(stats.calibration) >= 2:
         percentile = _percentile(distance, stats.calibration)
         # A few chunks give a noisy mean and spread: pooled with a typical profile's, as if it added
@@ -373,8 +377,13 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
 
 
 def centre_distance(text: str, stats: StyleProfileStats, background: StyleBackground | None = None) -> float:
-    """The Cosine Delta of `text` from the profile's centre (0 = the samples' average voice)."""
-    return _cosine_distance((background or default_background()).z(text), list(stats.center))
+    """The Cosine Delta of `text` from the profile's centre (0 = the samples' average voice); a text
+    of one paragraph is compared without paragraph length, on both sides."""
+    background = background or default_background()
+    centre = list(stats.center)
+    if len(_PARAGRAPH.split(text.strip())) < 2:
+        centre[list(background.means).index("paragraph length")] = 0.0
+    return _cosine_distance(background.z(text), centre)
 
 
 @functools.cache

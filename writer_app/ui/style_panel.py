@@ -109,6 +109,7 @@ class StylePanel(QWidget):
         layout.addLayout(write)
         layout.addLayout(create)
         layout.addStretch(1)
+        self._busy = False
         self.set_profiles([], "")
 
     def imitate(self, kind: str) -> None:
@@ -129,7 +130,7 @@ class StylePanel(QWidget):
         self._enable()
 
     def _enable(self) -> None:
-        has_voice = bool(self.active())
+        has_voice = bool(self.active()) and not self._busy
         for widget in (self.add_selection, self.add_files, self.remove, self.rename, self.delete):
             widget.setEnabled(has_voice)
         for widget in (self.rewrite, self.go_on, self.write, self.instruction):
@@ -146,6 +147,7 @@ class StylePanel(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """While a voice is measured, the voices cannot change (the measurement would undo it)."""
+        self._busy = busy
         self.profiles.setEnabled(not busy)
         for widget in (*self.create_buttons, self.add_selection, self.add_files, self.remove):
             widget.setEnabled(not busy)

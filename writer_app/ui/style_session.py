@@ -66,6 +66,7 @@ class StyleSession(QObject):
         self.building = False
         self._remeasuring = ""  # the stale voice being measured again, if any
         self._unmeasurable: set[str] = set()
+        self._fresh: dict[str, StyleProfile] = {}  # voices measured again in this window
         # Another window (or `writer-app style`) may add or delete voices: the list follows the folder.
         store.folder.mkdir(parents=True, exist_ok=True)
         self._watcher = QFileSystemWatcher([str(store.folder)], self)
@@ -92,15 +93,17 @@ class StyleSession(QObject):
             else:
                 if self.store.is_current(profile):
                     self.profile = profile
+                elif name in self._fresh:  # measured again here, but the folder would not keep it
+                    self.profile = self._fresh[name]
                 elif not self.building and name not in self._unmeasurable:  # the meter was updated:
                     self._remeasuring = name  # measured again, off the GUI thread
                     self._in_background(lambda: self.store.get(name), "Measuring the voice again…")
-        remembered = self.profile.name if self.profile else name if self._remeasuring == name else ""
-        self.settings.style_profile = remembered
+        self.settings.style_profile = name  # remembered even while it is measured again
         self.assist.voice = self.profile  # rewrites and continuations take the active voice
         self.panel.show_profile(
             self._describe(self.profile), list(self.profile.samples) if self.profile else []
         )
+        self.panel.set_busy(self.building)  # the profile's buttons wait for a measurement
         self.update_meter()
 
     @staticmethod
@@ -182,6 +185,8 @@ class StyleSession(QObject):
             self.messageRequested.emit(error, "error")
             self.refresh(self.panel.active())  # changes made elsewhere meanwhile show up too
             return
+        if self._remeasuring:
+            self._fresh[self._remeasuring] = profile  # used even if the file could not be rewritten
         self._remeasuring = ""
         self.refresh(profile.name)
         self.messageRequested.emit(
@@ -196,23 +201,26 @@ class StyleSession(QObject):
         self._in_background(lambda: self.store.remove_sample(name, index), "Measuring the voice again…")
 
     def rename(self) -> None:
-        if self.profile is None:
+        current = self.panel.active()  # also a voice that could not be measured
+        if not current:
             return
-        name = self.prompts.ask_text(self.editor, "Rename voice", "New name:", self.profile.name)
-        if name is None or name.strip() == self.profile.name:
+        name = self.prompts.ask_text(self.editor, "Rename voice", "New name:", current)
+        if name is None or name.strip() == current:
             return
         try:
-            renamed = self.store.rename(self.profile.name, name)
+            renamed = self.store.rename(current, name)
         except UserError as error:
             self.messageRequested.emit(str(error), "error")
             return
         self.refresh(renamed.name)
 
     def delete(self) -> None:
-        if self.profile is None:
+        current = self.panel.active()  # also a voice that could not be measured
+        if not current:
             return
+        self._fresh.pop(current, None)
         try:
-            self.store.delete(self.profile.name)
+            self.store.delete(current)
         except UserError as error:
             self.messageRequested.emit(str(error), "error")
         self.refresh("")
@@ -237,6 +245,9 @@ class StyleSession(QObject):
         """Rewrite the selection ("rewrite"), continue at the cursor ("continue") or write from
         `instruction` at the cursor ("write") in the active voice."""
         voice = self.profile
+        if voice is None and self._remeasuring:
+            self.messageRequested.emit("The voice is being measured again: a moment, please.", "info")
+            return None
         if voice is None:
             self.messageRequested.emit("Choose a voice first (Style panel), or make one.", "info")
             self.panelRequested.emit()
