@@ -51,6 +51,7 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 # profiles (0.82 ± 0.08): what a profile too short to calibrate is measured against.
 TYPICAL_DISTANCE = (0.82, 0.08)
 PRIOR_CHUNKS = 3
+EMPIRICAL_CHUNKS = 6  # from this many calibration chunks the percentile is read off them directly
 MIN_SPREAD = 0.04
 TOP_NGRAMS = 300
 BACKGROUND_FILE = Path(__file__).with_name("style_background.json")
@@ -366,6 +367,8 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
         variance = n * statistics.pvariance(stats.calibration) + PRIOR_CHUNKS * typical_spread**2
         spread = max(math.sqrt(variance / (n + PRIOR_CHUNKS)), MIN_SPREAD)
         standing = (distance - mean) / spread
+        if n < EMPIRICAL_CHUNKS:  # too few to read a percentile off: the pooled spread's, so they agree
+            percentile = 100.0 * 0.5 * math.erfc(standing / math.sqrt(2))
     else:  # too few samples to calibrate (a few sentences): a typical profile's own spread
         standing = (distance - TYPICAL_DISTANCE[0]) / TYPICAL_DISTANCE[1]
         percentile = 100.0 * 0.5 * math.erfc(standing / math.sqrt(2))
