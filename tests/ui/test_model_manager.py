@@ -68,7 +68,9 @@ def test_download_with_progress_then_use_switches_the_model(
 
 def test_cancel_keeps_no_half_model_in_the_list(qtbot, store: ModelStore) -> None:
     entry = load_catalog()[1]
-    hub = MockHub()
+    # The hub stalls after the first chunk, so the cancel lands mid-download: a fast local server
+    # could otherwise finish the file first (then it is complete and kept, by design).
+    hub = MockHub(stall_seconds=3.0)
     hub.add(entry.repo_id, entry.file, os.urandom(8 * 1024 * 1024))
     hub.start()
     try:
