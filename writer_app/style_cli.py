@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from writer_app.assist.style_profiles import ProfileStore, check_samples
+from writer_app.assist.style_profiles import ProfileStore, check_samples, read_sample_files
 from writer_app.assist.text_input import check_text, decode_input
 from writer_app.cli import (
     SentenceParser,
@@ -24,17 +24,6 @@ from writer_app.paths import AppPaths
 from writer_app.reward.style_meter import StyleProfileStats, build_profile, match
 
 MIN_SCORED_WORDS = 30
-
-
-def _read_samples(files: list[Path]) -> list[str]:
-    samples = []
-    for path in files:
-        try:
-            data = Path(path).expanduser().read_bytes()
-        except OSError as error:
-            raise UserError(f"Could not read the sample {path}: {error.strerror or error}.") from error
-        samples.append(check_text(decode_input(data), what=f"sample {Path(path).name}"))
-    return samples
 
 
 def _store(home: Path | None) -> ProfileStore:
@@ -52,7 +41,7 @@ def _voice(args: argparse.Namespace) -> tuple[list[str], StyleProfileStats]:
     if args.profile:
         profile = _store(args.home).get(args.profile)
         return list(profile.samples), profile.stats
-    samples = _read_samples(args.samples)
+    samples = read_sample_files(args.samples)
     check_samples(samples)
     return samples, build_profile(samples)
 
@@ -79,7 +68,7 @@ def run_style(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     store = _store(getattr(args, "home", None))
     if args.action == "create":
-        profile = store.create(args.name, _read_samples(args.files))
+        profile = store.create(args.name, read_sample_files(args.files))
         print(f"Created “{profile.name}” from {len(profile.samples)} sample(s), {profile.words:,} words.")
     elif args.action == "list":
         profiles = store.list()
@@ -176,7 +165,6 @@ def run_imitate(argv: list[str]) -> int:
         n_candidates=args.candidates,
         seed=args.seed,
         profile=stats,
-        profile_name=args.profile or "",
     )
     engine = load_engine(engine_config(args, AppPaths.default(args.home)))
     try:

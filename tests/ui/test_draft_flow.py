@@ -58,6 +58,16 @@ def plan(qtbot, window: MainWindow, words: int = 1200) -> None:
         panel.plan_button.click()
 
 
+def write_one_section_and_stop(qtbot, window: MainWindow) -> None:
+    """Plan, write here until the first section is finished, then Stop (a draft left unfinished)."""
+    plan(qtbot, window)
+    finished = []
+    window.drafts.client.candidateFinished.connect(lambda _rid, c: finished.append(c.index))
+    write_here(window)
+    qtbot.waitUntil(lambda: len(finished) == 1, timeout=TIMEOUT_MS)
+    window.outline_panel.stop_button.click()
+
+
 def write_here(window: MainWindow, at_end: bool = False) -> None:
     """Write the planned draft into this document: at the cursor, or after its text."""
     if at_end:
@@ -197,12 +207,7 @@ def test_a_reopened_document_offers_its_unfinished_draft(qtbot, open_window, tmp
     path = tmp_path / "story.md"
     path.write_text("")
     assert window.open_path(path)
-    plan(qtbot, window)
-    finished = []
-    window.drafts.client.candidateFinished.connect(lambda _rid, c: finished.append(c.index))
-    write_here(window)
-    qtbot.waitUntil(lambda: len(finished) == 1, timeout=TIMEOUT_MS)
-    window.outline_panel.stop_button.click()
+    write_one_section_and_stop(qtbot, window)
     window.save()
     assert DraftJournal(window.drafts.journal.folder).load(key_for_path(path)).done == 1
 
@@ -276,12 +281,7 @@ def test_each_section_is_one_undo_step_even_while_the_user_types(qtbot, open_win
 
 def test_an_untitled_draft_is_offered_again_after_recovery(qtbot, open_window) -> None:
     window = open_window()
-    plan(qtbot, window)
-    finished = []
-    window.drafts.client.candidateFinished.connect(lambda _rid, c: finished.append(c.index))
-    write_here(window)
-    qtbot.waitUntil(lambda: len(finished) == 1, timeout=TIMEOUT_MS)
-    window.outline_panel.stop_button.click()
+    write_one_section_and_stop(qtbot, window)
     text, document_id = window.editor.toPlainText(), window.documents.document_id
 
     later = open_window()  # the app restarted and recovered the unsaved document

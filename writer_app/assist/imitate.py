@@ -49,7 +49,6 @@ class ImitateRequest:
     seed: int = 0
     temperature: float = 0.8
     profile: StyleProfileStats | None = None  # the samples' stored figures, when they come from one
-    profile_name: str = ""
 
 
 def _answer_tokens(request: ImitateRequest, engine: TextEngine) -> int:

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from writer_app.assist.text_input import check_text, decode_input
 from writer_app.documents.file_io import atomic_write_bytes
 from writer_app.documents.spelling import LANGUAGES, word_frequencies
 from writer_app.errors import UserError
@@ -70,6 +71,18 @@ def _made(name: str, samples: list[str] | tuple[str, ...], updated: float | None
     samples = tuple(samples)
     stats, distinctive = build_profile(list(samples)), distinctive_words(samples)
     return StyleProfile(name.strip(), samples, stats, updated or time.time(), distinctive)
+
+
+def read_sample_files(files: list[Path]) -> list[str]:
+    """The texts of sample files; one sentence for a file that cannot be read or is not text."""
+    samples = []
+    for path in files:
+        try:
+            data = Path(path).expanduser().read_bytes()
+        except OSError as error:
+            raise UserError(f"Could not read the sample {path}: {error.strerror or error}.") from error
+        samples.append(check_text(decode_input(data), what=f"sample {Path(path).name}"))
+    return samples
 
 
 def check_samples(samples: list[str]) -> None:

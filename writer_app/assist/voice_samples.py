@@ -40,13 +40,12 @@ _measured: dict[tuple, tuple[tuple[str, ...], tuple[float, ...]]] = {}  # the wo
 
 
 def _measured_pieces(
-    samples: tuple[str, ...], size: int, stats: StyleProfileStats | None
+    samples: tuple[str, ...], size: int, stats: StyleProfileStats
 ) -> tuple[tuple[str, ...], tuple[float, ...]]:
     """The samples' passages of about `size` words and each one's distance from the voice's centre,
     kept for the next request (measuring a novel-sized voice takes a second)."""
-    key = (samples, size, stats.center if stats is not None else None)
+    key = (samples, size, stats.center)
     if key not in _measured:
-        stats = stats or build_profile(list(samples))
         pieces = tuple(chunks(list(samples), size))
         _measured[key] = pieces, tuple(centre_distance(piece, stats) for piece in pieces)
         while len(_measured) > MEASURED_KEPT:

@@ -261,13 +261,14 @@ def rank_candidates(
             total += weights["length"] * (parts["length_score"] / 50 - 1)
         # A voice shows over sentences, in English (the meter's function words), and is beside the
         # point for a translation or a grammar fix.
-        measurable = len(words(text)) >= MIN_STYLE_WORDS and not translating and _english(text)
+        length = len(words(text))
+        measurable = length >= MIN_STYLE_WORDS and not translating and _english(text)
         if style is not None and measurable and request.mode != "grammar":
             voice = match(text, style)
             parts["style_match"] = voice.percentile / 100
             parts["style_score"] = voice.score
             parts["style"] = -max(-2.0, min(4.0, voice.standing)) / 2
-            reliable = min(1.0, (len(words(text)) - MIN_STYLE_WORDS) / (FULL_STYLE_WORDS - MIN_STYLE_WORDS))
+            reliable = min(1.0, (length - MIN_STYLE_WORDS) / (FULL_STYLE_WORDS - MIN_STYLE_WORDS))
             total += weights["style"] * parts["style"] * reliable
             if voice.percentile < 50:
                 style_notes[index] = voice.explanation

@@ -70,6 +70,10 @@ class StyleFeatures:
     values: dict[str, float]
 
 
+def _paragraph_count(text: str) -> int:
+    return len([p for p in _PARAGRAPH.split(text) if p.strip()])
+
+
 def is_function_word(word: str) -> bool:
     """Whether a word carries style rather than topic (one of the meter's function words)."""
     return word.lower() in _FUNCTION
@@ -125,8 +129,7 @@ def features(text: str, ngram_vocabulary: tuple[str, ...] = ()) -> StyleFeatures
     values["sentence length spread"] = statistics.pstdev(lengths) if len(lengths) > 1 else 0.0
     values["word length"] = statistics.fmean(len(t) for t in tokens) if tokens else 0.0
     values["dialogue"] = sum(len(m.group()) for m in _QUOTED.finditer(normalised)) / max(1, len(text))
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    values["paragraph length"] = n / max(1, len(paragraphs))
+    values["paragraph length"] = n / max(1, _paragraph_count(text))
     if ngram_vocabulary:
         grams = _ngrams(_masked(text))
         total = max(1, sum(grams.values()))
@@ -196,7 +199,7 @@ class StyleBackground:
         """The text's features in units of how much writers differ; a text of one paragraph says
         nothing about paragraph length (its own length is not a habit), so that one stays at 0."""
         values = features(text, self.ngrams).values
-        single = len(_PARAGRAPH.split(text.strip())) < 2
+        single = _paragraph_count(text) < 2
         return [
             0.0 if single and k == "paragraph length" else (values[k] - self.means[k]) / self.sigmas[k]
             for k in self.means
@@ -280,7 +283,7 @@ def build_profile(samples: list[str], background: StyleBackground | None = None)
     raw = [features(piece).values for piece in pieces]
     means, sigmas = _summary(raw)
     # Paragraph length is a habit only across paragraph breaks: over the samples whole, not per piece.
-    paragraphs = sum(len([p for p in _PARAGRAPH.split(sample) if p.strip()]) for sample in samples)
+    paragraphs = sum(_paragraph_count(sample) for sample in samples)
     total = sum(len(words(sample)) for sample in samples)
     means["paragraph length"] = total / max(1, paragraphs)
     sigmas["paragraph length"] = _floored(0.0, means["paragraph length"], "paragraph length")
@@ -320,7 +323,7 @@ def _percentile(distance: float, calibration: tuple[float, ...]) -> float:
 def _explain(text: str, values: dict[str, float], stats: StyleProfileStats, far: bool) -> str:
     notes = []
     lengths = [("sentence length", "sentences"), ("word length", "words")]
-    if len(_PARAGRAPH.split(text.strip())) > 1:  # one paragraph has no paragraph habit to compare
+    if _paragraph_count(text) > 1:  # one paragraph has no paragraph habit to compare
         lengths.append(("paragraph length", "paragraphs"))
     for key, label in lengths:
         mean, value = stats.means[key], values[key]
@@ -384,7 +387,7 @@ def centre_distance(text: str, stats: StyleProfileStats, background: StyleBackgr
     of one paragraph is compared without paragraph length, on both sides."""
     background = background or default_background()
     centre = list(stats.center)
-    if len(_PARAGRAPH.split(text.strip())) < 2:
+    if _paragraph_count(text) < 2:
         centre[list(background.means).index("paragraph length")] = 0.0
     return _cosine_distance(background.z(text), centre)
 

@@ -149,12 +149,9 @@ class StylePanel(QWidget):
         """While a voice is measured, the voices cannot change (the measurement would undo it)."""
         self._busy = busy
         self.profiles.setEnabled(not busy)
-        for widget in (*self.create_buttons, self.add_selection, self.add_files, self.remove):
+        for widget in self.create_buttons:
             widget.setEnabled(not busy)
-        for widget in (self.rename, self.delete):
-            widget.setEnabled(not busy and bool(self.active()))
-        if not busy:
-            self._enable()
+        self._enable()
 
     def show_meter(self, text: str) -> None:
         self.meter.setText(text)

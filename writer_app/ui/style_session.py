@@ -12,8 +12,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 
 from writer_app.assist.imitate import ImitateRequest
-from writer_app.assist.style_profiles import ProfileStore, StyleProfile
-from writer_app.assist.text_input import InputTextError, check_text, decode_input
+from writer_app.assist.style_profiles import ProfileStore, StyleProfile, read_sample_files
 from writer_app.errors import UserError
 from writer_app.reward.style_meter import match
 from writer_app.reward.text_units import words
@@ -127,14 +126,11 @@ class StyleSession(QObject):
             return [text]
         if source == "document":
             return [self.editor.toPlainText()]
-        texts = []
-        for path in self.prompts.open_paths(self.editor, "Samples of the voice"):
-            try:
-                texts.append(check_text(decode_input(path.read_bytes()), what=f"sample {path.name}"))
-            except (OSError, InputTextError) as error:
-                reason = error.strerror if isinstance(error, OSError) else str(error)
-                self.messageRequested.emit(f"Could not use {path.name}: {reason}", "error")
-                return None
+        try:
+            texts = read_sample_files(self.prompts.open_paths(self.editor, "Samples of the voice"))
+        except UserError as error:
+            self.messageRequested.emit(str(error), "error")
+            return None
         return texts or None
 
     def create_from(self, source: str) -> None:
@@ -275,10 +271,9 @@ class StyleSession(QObject):
             n_candidates=self.assist.panel.candidate_count(),
             seed=self.assist.next_seed(),
             profile=voice.stats,
-            profile_name=voice.name,
         )
         range_cursor = QTextCursor(self.editor.document())
         range_cursor.setPosition(start if kind == "rewrite" else end)
         range_cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         what = "Rewrite" if kind == "rewrite" else f"Write: {instruction}"
-        return self.assist.submit(request, range_cursor, f"{what} in the voice of “{voice.name}”")
+        return self.assist.submit(request, range_cursor, what + self.assist.in_voice())
