@@ -34,8 +34,11 @@ bench: setup
 bench-flags: setup
 	$(PY) tests/benchmarks/bench_build_flags.py --native-python $(NATIVE_PYTHON)
 
-eval: $(STAMP)
-	$(PY) -m writer_app.reward.fit
+# The quality model against LAMP's held-out data and today's model, then the ranker term by term and
+# human writing over imitations (ARGS=--write refits the shipped weights).
+eval: setup
+	$(PY) tests/benchmarks/fit_quality.py $(ARGS)
+	$(PY) tests/benchmarks/eval_reward.py
 
 eval-complete: setup
 	$(PY) tests/benchmarks/eval_complete.py

@@ -110,7 +110,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from writer_app.assist.style_profiles import ProfileStore
     from writer_app.documents.spelling import PersonalWords
     from writer_app.engine.llama_engine import LlamaEngine
-    from writer_app.model_config import engine_config_for
+    from writer_app.engine.model_file import available_memory_bytes
+    from writer_app.model_config import engine_config_for, scoring_memory_bytes, scoring_reader
     from writer_app.modelhub.default_model import find_default_model, first_use_path, require_default_model
     from writer_app.modelhub.store import ModelStore
     from writer_app.ui.main_window import MainWindow
@@ -142,9 +143,15 @@ def run_gui(args: argparse.Namespace) -> int:
     def make_engine(config):  # runs in the worker thread: a first-use fetch never blocks the window
         if config.model_path == fetch_target and not fetch_target.is_file():
             require_default_model(paths)
-        return LlamaEngine(config)
+        reserved = scoring_memory_bytes(paths)  # the scoring model the worker holds beside it
 
-    controller = AssistController(make_engine)
+        def available() -> int | None:
+            free = available_memory_bytes()
+            return None if free is None else max(0, free - reserved)
+
+        return LlamaEngine(config, available_memory=available)
+
+    controller = AssistController(make_engine, reader_factory=lambda: scoring_reader(paths))
     prompts = Prompts()
     screenshot = getattr(args, "screenshot", None)
     exit_code = 1

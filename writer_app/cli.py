@@ -8,6 +8,8 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from writer_app import __version__
@@ -19,6 +21,7 @@ from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
 from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for
 from writer_app.paths import AppPaths
+from writer_app.reward.quality import Reading
 from writer_app.reward.style_meter import StyleProfileStats, match
 
 LOGGER = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ EPILOG = """commands (run `writer-app COMMAND --help` for their options):
   style-score how close standard input is to a voice (--profile NAME or --samples FILE...)
   imitate     rewrite (--rewrite), continue (--continue) or write (--write "...") in a voice
   score       score candidate texts given as JSON on standard input with the writing reward
+  review      score every paragraph of FILE, weakest first, with slop by category (review FILE [--json])
   models      list, download, import, use and remove models (list|download ID|import PATH|use ID|remove ID)
   open FILE   open FILE in the editor, even one named like a command (so does `writer-app -- FILE`)
 
@@ -130,6 +134,24 @@ def load_engine(config: EngineConfig):
     return LlamaEngine(config)
 
 
+@contextmanager
+def quality_reader(args: argparse.Namespace) -> Iterator[Reading | None]:
+    """The scoring model's reading for the quality model while the block runs (closed after it); None,
+    with a line in the log, where the default model is not installed or cannot be loaded."""
+    from writer_app.model_config import scoring_reader
+
+    try:
+        reader = scoring_reader(AppPaths.default(args.home), args.threads)
+    except UserError as error:
+        LOGGER.warning("quality from the text's features only: %s", error)
+        reader = None
+    try:
+        yield reader.embed if reader is not None else None
+    finally:
+        if reader is not None:
+            reader.close()
+
+
 def configure_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
@@ -181,7 +203,8 @@ def run_rewrite(argv: list[str]) -> int:
             n_candidates=args.candidates,
             seed=args.seed,
         )
-        result = rewrite(engine, request, load_s=engine.load_seconds)
+        with quality_reader(args) as read:
+            result = rewrite(engine, request, load_s=engine.load_seconds, read=read)
     finally:
         engine.close()
     print_result(result, args.json)
@@ -217,7 +240,8 @@ def run_complete(argv: list[str]) -> int:
         request = ContinueRequest(
             text, length=length, words=args.max_words or 0, n_candidates=args.candidates, seed=args.seed
         )
-        result = continue_writing(engine, request, load_s=engine.load_seconds)
+        with quality_reader(args) as read:
+            result = continue_writing(engine, request, load_s=engine.load_seconds, read=read)
     finally:
         engine.close()
     print_result(result, args.json)
@@ -264,6 +288,10 @@ def main(argv: list[str] | None = None) -> int:
             from writer_app.style_cli import COMMANDS
 
             return COMMANDS[command](argv[1:])
+        if command == "review":
+            from writer_app.review_cli import run as run_review
+
+            return run_review(argv[1:])
         if command == "export":
             from writer_app.export_cli import run as run_export
 

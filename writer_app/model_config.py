@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from writer_app.engine.hardware import physical_cores
+from writer_app.engine.model_file import embedding_memory_bytes
 from writer_app.engine.types import EngineConfig
-from writer_app.modelhub.default_model import display_name_for
+from writer_app.errors import UserError
+from writer_app.modelhub.default_model import display_name_for, find_default_model
+from writer_app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from writer_app.engine.embedding import TextEmbedder
 
 DEFAULT_CONTEXT = 4096
 
@@ -16,3 +24,22 @@ def engine_config_for(model: Path, n_ctx: int = DEFAULT_CONTEXT, threads: int | 
     return EngineConfig(
         model_path=Path(model), n_ctx=n_ctx, display_name=display_name_for(Path(model)), **kwargs
     )
+
+
+def scoring_memory_bytes(paths: AppPaths) -> int:
+    """The memory the scoring model takes beside the writing model (0 when it is not installed or
+    cannot be read: then it is not loaded either), so the writing model's memory check counts both."""
+    model = find_default_model(paths)
+    try:
+        return 0 if model is None else embedding_memory_bytes(model)
+    except UserError:
+        return 0
+
+
+def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder | None:
+    """The quality model's reader: the default model in embedding mode, whichever model writes (the
+    quality model was fitted on its readings); None when the default model is not installed."""
+    from writer_app.engine.embedding import TextEmbedder  # loads llama.cpp: only when a reader is made
+
+    model = find_default_model(paths)
+    return None if model is None else TextEmbedder(model, max(threads or physical_cores(), 1))

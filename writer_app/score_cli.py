@@ -8,7 +8,7 @@ import json
 import sys
 
 from writer_app.assist.text_input import decode_input
-from writer_app.cli import add_engine_options, configure_logging, engine_config
+from writer_app.cli import add_engine_options, configure_logging, engine_config, quality_reader
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
@@ -76,12 +76,14 @@ def run_score(argv: list[str]) -> int:
         config = engine_config(args, AppPaths.default(args.home))
         scorer = TokenScorer(config.model_path, config.n_threads)
     try:
-        scored = rank_candidates(
-            request,
-            candidates,
-            fluency=scorer.mean_logprob if scorer and args.fluency else None,
-            judge=scorer.prefer_first if scorer and args.judge else None,
-        )
+        with quality_reader(args) as read:
+            scored = rank_candidates(
+                request,
+                candidates,
+                fluency=scorer.mean_logprob if scorer and args.fluency else None,
+                judge=scorer.prefer_first if scorer and args.judge else None,
+                read=read,
+            )
     finally:
         if scorer is not None:
             scorer.close()

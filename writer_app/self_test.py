@@ -92,6 +92,37 @@ def check_reward() -> str:
     return f"reward: ranks and explains ({kept.explanation}); language identification works"
 
 
+CLICHED = (
+    "In today's fast-paced world, the harbour is a testament to the rich tapestry of human endeavour, "
+    "a beacon of hope where dreams and possibilities intertwine, truly and deeply special in every way."
+)
+PLAIN = (
+    "The boats came in at dawn, low with the night's catch. Old Tomas counted the crates twice before "
+    "he let the boys carry them up the ramp, and by seven the market was loud with prices."
+)
+
+
+def check_quality(home: Path | None) -> str:
+    """The learned quality model reads with the scoring model, and the document review marks the
+    clichéd paragraph as the weakest."""
+    from writer_app.assist.review import ReviewRequest, review_document
+    from writer_app.model_config import scoring_reader
+    from writer_app.paths import AppPaths
+
+    reader = scoring_reader(AppPaths.default(home))
+    if reader is None:
+        return "quality: the default model is not installed, so scores use the text's features only"
+    try:
+        review = review_document(ReviewRequest(f"{PLAIN}\n\n{CLICHED}"), read=reader.embed)
+    finally:
+        reader.close()
+    if [p.weak for p in review.paragraphs] != [False, True] or not all(p.read for p in review.paragraphs):
+        raise UserError("Self-test failed: the quality model or the document review does not work.")
+    plain, cliched = review.paragraphs
+    scores = f"{plain.score:.1f}, and {cliched.score:.1f} for the clichéd one"
+    return f"quality: the review reads each paragraph and marks the weakest ({scores})"
+
+
 def check_files() -> str:
     """Atomic save with the user's mode, and the autosave instance lock."""
     from writer_app.documents.autosave import AutosaveStore
@@ -143,7 +174,13 @@ def check_window(home: Path) -> str:
 
 
 def run(args: argparse.Namespace, config: EngineConfig, load: Callable[[EngineConfig], object]) -> int:
-    lines = [check_model(config, load), check_reward(), check_files(), check_documents()]
+    lines = [
+        check_model(config, load),
+        check_reward(),
+        check_quality(args.home),
+        check_files(),
+        check_documents(),
+    ]
     with tempfile.TemporaryDirectory(prefix="writer-app-self-test-") as home:
         lines.append(check_window(Path(home)))
     print("Self-test passed:\n  " + "\n  ".join(lines))

@@ -18,6 +18,7 @@ from writer_app.cli import (
     engine_config,
     load_engine,
     print_result,
+    quality_reader,
 )
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
@@ -168,7 +169,8 @@ def run_imitate(argv: list[str]) -> int:
     )
     engine = load_engine(engine_config(args, AppPaths.default(args.home)))
     try:
-        result = imitate(engine, request, load_s=engine.load_seconds)
+        with quality_reader(args) as read:
+            result = imitate(engine, request, load_s=engine.load_seconds, read=read)
     finally:
         engine.close()
     print_result(result, args.json, stats)

@@ -16,6 +16,7 @@ from writer_app.assist.voice_samples import SEPARATOR, sample_budget, select_sam
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
 from writer_app.errors import UserError
+from writer_app.reward.quality import Reading
 from writer_app.reward.ranker import ScoreRequest
 from writer_app.reward.style_meter import StyleProfileStats
 
@@ -178,6 +179,7 @@ def continue_writing(
     listener: CandidateListener | None = None,
     load_s: float = 0.0,
     parallel: bool = True,
+    read: Reading | None = None,
 ) -> AssistResult:
     """N continuations of the text before the cursor, ranked by the reward."""
     check_text(request.text_before[-MAX_SENT_CHARS:], what="text to continue")  # only the end is sent
@@ -213,4 +215,5 @@ def continue_writing(
         listener=listener,
         load_s=load_s,
         parallel=parallel,
+        read=read,
     )

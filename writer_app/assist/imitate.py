@@ -19,6 +19,7 @@ from writer_app.engine.errors import ContextOverflowError
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
 from writer_app.errors import UserError
+from writer_app.reward.quality import Reading
 from writer_app.reward.ranker import ScoreRequest
 from writer_app.reward.style_meter import StyleProfileStats, build_profile
 
@@ -123,6 +124,7 @@ def imitate(
     listener: CandidateListener | None = None,
     load_s: float = 0.0,
     parallel: bool = True,
+    read: Reading | None = None,
 ) -> AssistResult:
     """N texts in the voice, each ranked with the style meter among the reward's terms."""
     check_request(request)
@@ -140,7 +142,13 @@ def imitate(
             style=profile,
         )
         return continue_writing(
-            engine, continuation, cancel=cancel, listener=listener, load_s=load_s, parallel=parallel
+            engine,
+            continuation,
+            cancel=cancel,
+            listener=listener,
+            load_s=load_s,
+            parallel=parallel,
+            read=read,
         )
     request = replace(request, profile=profile)
     max_new = _answer_tokens(request, engine)
@@ -176,4 +184,5 @@ def imitate(
         listener=listener,
         load_s=load_s,
         parallel=parallel,
+        read=read,
     )

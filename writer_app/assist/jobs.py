@@ -13,9 +13,11 @@ from writer_app.assist.complete import CompletionRequest, ContinueRequest, compl
 from writer_app.assist.draft import DraftRequest, write_draft
 from writer_app.assist.imitate import ImitateRequest, imitate
 from writer_app.assist.outline import PlanRequest, plan_draft
+from writer_app.assist.review import DocumentReview, ReviewRequest, review_document
 from writer_app.assist.rewrite import rewrite
 from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.interface import TextEngine
+from writer_app.reward.quality import Reading
 
 
 class Lane(Enum):
@@ -49,12 +51,16 @@ class JobContext:
     # Candidates decoded together in the shared context; off for jobs that yield mid-generation (the
     # job that runs meanwhile may use that context).
     parallel: bool = True
+    read: Reading | None = None  # the scoring model's reading of a text, for the quality model
+    peek: Reading = lambda text: None  # the reading of a text read before, without reading
+    partial: Callable[[object], None] = lambda result: None  # a result so far (a review's paragraphs)
+    pause: Callable[[], None] = lambda: None  # a background job's yield point between steps
 
 
 AssistFunction = Callable[[TextEngine, object, JobContext], object]  # an AssistResult, a plan, a draft
 
 
-RUN_PARTS = ("cancel", "listener", "load_s", "parallel")  # what rewrite and continue writing take
+RUN_PARTS = ("cancel", "listener", "load_s", "parallel", "read")  # what rewrite and continue writing take
 
 
 def _with_context(feature: Callable[..., object], parts: tuple[str, ...] = RUN_PARTS) -> AssistFunction:
@@ -64,6 +70,17 @@ def _with_context(feature: Callable[..., object], parts: tuple[str, ...] = RUN_P
         return feature(engine, request, **{part: getattr(context, part) for part in parts})
 
     return run
+
+
+def _review(engine: TextEngine, request: object, context: JobContext) -> DocumentReview:
+    return review_document(
+        request,  # type: ignore[arg-type]
+        read=context.read,
+        peek=context.peek,
+        cancel=context.cancel,
+        partial=context.partial,
+        pause=context.pause,
+    )
 
 
 def _complete(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
@@ -78,7 +95,9 @@ ASSISTS: dict[str, AssistFunction] = {
     "imitate": _with_context(imitate),
     "plan": _with_context(plan_draft, ("cancel", "listener")),
     "draft": _with_context(write_draft, ("cancel", "listener", "progress")),
+    "review": _review,
 }
+MODEL_FREE = frozenset({"review"})  # kinds that run without a writing model (the reader is their own)
 KINDS: dict[type, str] = {
     RewriteRequest: "rewrite",
     CompletionRequest: "complete",
@@ -86,6 +105,7 @@ KINDS: dict[type, str] = {
     ImitateRequest: "imitate",
     PlanRequest: "plan",
     DraftRequest: "draft",
+    ReviewRequest: "review",
 }
 
 

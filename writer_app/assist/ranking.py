@@ -11,6 +11,7 @@ from writer_app.assist.types import AssistResult, Candidate, RewriteRequest, Slo
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
 from writer_app.errors import UserError
+from writer_app.reward.quality import Reading
 from writer_app.reward.ranker import Fluency, Judge, ScoreRequest, rank_candidates
 from writer_app.reward.slop import find_slop
 
@@ -32,11 +33,13 @@ def rank_result(
     *,
     fluency: Fluency | None = None,
     judge: Judge | None = None,
+    read: Reading | None = None,
 ) -> AssistResult:
     """The same result with score, rank, breakdown, explanation and slop spans on every candidate."""
     if not result.candidates:
         return result
-    scored = rank_candidates(request, [c.text for c in result.candidates], fluency=fluency, judge=judge)
+    texts = [c.text for c in result.candidates]
+    scored = rank_candidates(request, texts, fluency=fluency, judge=judge, read=read)
     candidates: list[Candidate] = []
     for candidate, score in zip(result.candidates, scored, strict=True):
         spans = tuple(SlopSpan(s.category, s.start, s.end) for s in score.spans)
@@ -70,6 +73,7 @@ def generate_ranked(
     load_s: float = 0.0,
     parallel: bool = True,
     context_trimmed: bool = False,
+    read: Reading | None = None,
 ) -> AssistResult:
     """N cleaned candidates from one prompt, ranked by `score`; `nothing_usable` is the sentence for
     a run that produced no usable text (a cancelled run returns what it has)."""
@@ -81,4 +85,4 @@ def generate_ranked(
     result = AssistResult(
         engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled, context_trimmed
     )
-    return rank_result(result, score)
+    return rank_result(result, score, read=read)

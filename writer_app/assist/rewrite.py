@@ -14,6 +14,7 @@ from writer_app.engine.context_fit import fit_context
 from writer_app.engine.errors import ContextOverflowError
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
+from writer_app.reward.quality import Reading
 
 SYSTEM_PROMPT = (
     "You are a careful editor. You rewrite the text the user gives you.\n"
@@ -81,6 +82,7 @@ def rewrite(
     listener: CandidateListener | None = None,
     load_s: float = 0.0,
     parallel: bool = True,
+    read: Reading | None = None,
 ) -> AssistResult:
     """Generate `request.n_candidates` rewrites (in generation order), scored and ranked."""
     if request.n_candidates < 1:
@@ -101,5 +103,6 @@ def rewrite(
         listener=listener,
         load_s=load_s,
         parallel=parallel,
+        read=read,
         context_trimmed=trimmed,
     )

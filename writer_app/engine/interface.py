@@ -48,6 +48,16 @@ class ParallelTextGeneration(Protocol):
     def __iter__(self) -> Iterator[tuple[int, str]]: ...
 
 
+class Embedder(Protocol):
+    """The scoring model's reader: a fixed-size vector for a text (see `engine.embedding`)."""
+
+    def embed(self, text: str) -> Sequence[float]: ...
+
+    def cached(self, text: str) -> Sequence[float] | None: ...
+
+    def close(self) -> None: ...
+
+
 class TextEngine(Protocol):
     """What `assist` uses: counting, chat and raw prompts, streaming, parallel candidates, closing."""
 

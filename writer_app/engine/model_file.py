@@ -266,6 +266,16 @@ def memory_needed_bytes(info: ModelFileInfo, n_ctx: int) -> int:
     return info.size_bytes + KV_CONTEXTS * info.kv_cache_bytes(n_ctx) + compute_allowance
 
 
+# A paragraph the quality model reads is at most this many tokens; longer text is cut (the model was
+# fitted on paragraphs of about 200 words, ~300 tokens).
+EMBED_TOKENS = 512
+
+
+def embedding_memory_bytes(model_path: Path) -> int:
+    """What the scoring model's reader (`engine.embedding`) needs: weights, small context, buffers."""
+    return memory_needed_bytes(read_model_file(model_path), EMBED_TOKENS)
+
+
 def check_fits_in_memory(info: ModelFileInfo, n_ctx: int, available: int | None) -> None:
     """Raise NotEnoughMemoryError when the model clearly cannot fit in `available` bytes."""
     if available is None:

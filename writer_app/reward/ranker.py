@@ -18,7 +18,14 @@ from writer_app.reward.components import (
     near_duplicate,
 )
 from writer_app.reward.language import identify, language_mismatch, requested_language
-from writer_app.reward.quality import QualityModel, quality_features
+from writer_app.reward.quality import (
+    SLOP_FEATURES,
+    QualityFeatures,
+    QualityModel,
+    Reading,
+    quality_features,
+    reasons,
+)
 from writer_app.reward.slop import Span, describe
 from writer_app.reward.style_meter import StyleProfileStats, build_profile, match
 from writer_app.reward.text_units import words
@@ -129,13 +136,43 @@ def _english(text: str) -> bool:
 
 def warm_up() -> None:
     """Load the quality model and the language identifier (about 0.7 s, once per process)."""
-    _model()
+    quality_model()
     identify("A sentence long enough for the language identifier to load its model and answer.")
 
 
 @cache
-def _model() -> QualityModel:
+def quality_model() -> QualityModel:
     return QualityModel.load()
+
+
+def _quality_reasons(
+    model: QualityModel,
+    source: QualityFeatures | None,
+    source_reading: Sequence[float] | None,
+    candidates: Sequence[QualityFeatures],
+    readings: Sequence[Sequence[float] | None],
+    ignore: tuple[str, ...],
+) -> list[list[str]]:
+    """Each candidate's main quality reasons beyond its slop (named on its own): against the original
+    for a rewrite, against the candidates' average otherwise."""
+    shares = [model.head(r).contributions(f.values, r) for f, r in zip(candidates, readings, strict=True)]
+    if source is not None:
+        base = model.head(source_reading).contributions(source.values, source_reading)
+    else:
+        base = (
+            {name: sum(s.get(name, 0.0) for s in shares) / len(shares) for name in shares[0]}
+            if shares
+            else {}
+        )
+    left_out = set(ignore) | SLOP_FEATURES
+    return [
+        reasons(
+            {n: v - base.get(n, 0.0) for n, v in share.items() if n not in left_out},
+            model.head(reading).weights,
+            limit=2,
+        )
+        for share, reading in zip(shares, readings, strict=True)
+    ]
 
 
 def _slop_changes(source_counts: dict[str, int] | None, counts: dict[str, int]) -> list[str]:
@@ -188,26 +225,35 @@ def rank_candidates(
     *,
     fluency: Fluency | None = None,
     judge: Judge | None = None,
+    read: Reading | None = None,
 ) -> list[Scored]:
-    """Score every candidate; results are in input order with `rank` 1 = best."""
+    """Score every candidate; results are in input order with `rank` 1 = best. With `read` (the
+    scoring model's embedding) the quality model reads the texts, else it has their features only."""
     rules = MODE_RULES.get(request.mode, ModeRules())
     weights = TASK_WEIGHTS.get(request.task, TASK_WEIGHTS["free"])
     if request.task == "rewrite":
         weights = {**weights, **rules.weights}
-    if not _english(request.source or (candidates[0] if candidates else "")):
+    english = _english(request.source or (candidates[0] if candidates else ""))
+    if not english:
         # The quality model and the slop lexicon are English: elsewhere they only say a little.
         weights = {**weights, "quality": weights["quality"] * OTHER_LANGUAGE_QUALITY}
-    model = _model()
+    model = quality_model()
     source_features = quality_features(request.source) if request.source else None
     fluencies = [fluency(text) for text in candidates] if fluency else []
     mean_fluency = sum(fluencies) / len(fluencies) if fluencies else 0.0
     drafts = []
     # A requested length (or a mode about length) alone judges length, not the model's preference.
     ignore = ("log_words",) if request.required_words or not rules.prefers_shorter else ()
-    baseline = model.logit(source_features.values, ignore) if source_features is not None else 0.0
+    source_reading = read(request.source) if read and request.source else None
+    baseline = model.logit(source_features.values, source_reading, ignore) if source_features else 0.0
     all_features = [quality_features(text) for text in candidates]
+    readings = [read(text) if read else None for text in candidates]
     # The model's logit: over the original for a rewrite (the improvement), absolute otherwise.
-    logits = [model.logit(features.values, ignore) - baseline for features in all_features]
+    logits = [
+        model.logit(features.values, reading, ignore) - baseline
+        for features, reading in zip(all_features, readings, strict=True)
+    ]
+    why = _quality_reasons(model, source_features, source_reading, all_features, readings, ignore)
     # Without an original, good paragraphs all sit far above LAMP's average and one squash would make
     # them equal: the candidates' common level and each one's lead over it are squashed apart.
     level = sum(logits) / len(logits) if logits and source_features is None else 0.0
@@ -223,6 +269,7 @@ def rank_candidates(
         parts: dict[str, float] = {"quality": quality}
         total = weights["quality"] * quality
         notes = _slop_changes(source_features.slop.counts if source_features else None, features.slop.counts)
+        notes += why[index] if english else ["quality is only estimated for English"]
         if request.source and " ".join(text.split()) == " ".join(request.source.split()):
             notes.insert(0, "no change")
             if not rules.unchanged_is_fair:

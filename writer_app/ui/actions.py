@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from writer_app.assist.modes import MODES
-from writer_app.ui.welcome import show_welcome
+from writer_app.ui.welcome import show_about, show_welcome
 
 Key = QKeySequence.StandardKey
 Handler = Callable[[QMainWindow], object]
@@ -69,6 +69,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("View", "AI &Edit History", "Ctrl+Shift+H", lambda w: w.show_dock(w.history_dock)),
     ActionSpec("View", "&Draft Panel", None, lambda w: w.show_dock(w.draft_dock)),
     ActionSpec("View", "&Style Panel", None, lambda w: w.show_dock(w.style_dock)),
+    ActionSpec("View", "Re&view Panel", None, lambda w: w.show_dock(w.review_dock)),
     # Ctrl+digit, not Ctrl+Alt+digit: Ctrl+Alt is AltGr on many European keyboards.
     *(
         ActionSpec(
@@ -103,13 +104,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip="Rewrite the selection in the voice chosen in the Style panel (Continue Writing takes it too)",
         separator=True,
     ),
-    ActionSpec("Assist", "Write in Voi&ce…", "Ctrl+Shift+I", lambda w: w.write_in_voice()),
+    ActionSpec("Assist", "Write in Voi&ce…", "Ctrl+Shift+I", lambda w: w.voices.write_in_voice()),
     ActionSpec(
         "Assist",
         "Plan a Long &Draft…",
         "Ctrl+Shift+D",
-        lambda w: w.plan_draft(),
+        lambda w: w.drafts.start_planning(),
         tip="An outline with word budgets, then section-by-section writing",
+        separator=True,
+    ),
+    ActionSpec(
+        "Assist",
+        "Re&view Document",
+        "F7",
+        lambda w: w.reviews.start(),
+        tip="Score every paragraph, shade the weakest and count the slop; it follows your edits",
         separator=True,
     ),
     ActionSpec("Assist", "&Pause or Resume Draft", "F8", lambda w: w.drafts.toggle_pause()),
@@ -131,7 +140,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         for i in range(3)
     ),
     ActionSpec("Help", "&Welcome", None, lambda w: show_welcome(w)),
-    ActionSpec("Help", "&About Writer", "F1", lambda w: w.show_about()),
+    ActionSpec("Help", "&About Writer", "F1", lambda w: show_about(w)),
 )
 MENUS = ("&File", "&Edit", "&View", "&Assist", "&Help")
 

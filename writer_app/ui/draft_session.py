@@ -75,6 +75,11 @@ class DraftSession(QObject):
         documents.saved.connect(self._rekey)
 
     # ----- planning ------------------------------------------------------------------------------
+    def start_planning(self) -> None:
+        """Assist → Plan a Long Draft…: the Draft panel, its instruction box ready for typing."""
+        self.panelRequested.emit()
+        self.panel.instruction.setFocus()
+
     def plan(self, instruction: str, words: int) -> int | None:
         self.settings.draft_words = words
         return self._submit_plan(PlanRequest(instruction, words, seed=int(time.time()) & 0xFFFF), -1)

@@ -32,6 +32,8 @@ from writer_app.ui.outline_panel import OutlinePanel
 from writer_app.ui.preferences import PreferencesDialog
 from writer_app.ui.prompts import Prompts
 from writer_app.ui.recent_menu import fill_recent_menu
+from writer_app.ui.review_panel import ReviewPanel
+from writer_app.ui.review_session import ReviewSession
 from writer_app.ui.rewrite_bar import RewriteBar
 from writer_app.ui.settings import AppSettings
 from writer_app.ui.spell_check import SpellCheck
@@ -86,13 +88,18 @@ class MainWindow(QMainWindow):
         column.addWidget(self.rewrite_bar)
         column.addWidget(self.candidates, 1)
         self.candidates_dock = self._dock("Candidates", "candidates", assist_area)
-        self.history_panel = HistoryPanel(self)
-        self.history_dock = self._dock("AI edits", "history", self.history_panel)
-        self.outline_panel = OutlinePanel(self)
-        self.draft_dock = self._dock("Draft", "draft", self.outline_panel)
-        self.style_panel = StylePanel(self)
-        self.style_dock = self._dock("Style", "style", self.style_panel)
-        for dock in (self.history_dock, self.draft_dock, self.style_dock):
+        self.history_panel, self.outline_panel = HistoryPanel(self), OutlinePanel(self)
+        self.style_panel, self.review_panel = StylePanel(self), ReviewPanel(self)
+        self.history_dock, self.draft_dock, self.style_dock, self.review_dock = side = [
+            self._dock(title, name, widget)
+            for title, name, widget in (
+                ("AI edits", "history", self.history_panel),
+                ("Draft", "draft", self.outline_panel),
+                ("Style", "style", self.style_panel),
+                ("Review", "review", self.review_panel),
+            )
+        ]
+        for dock in side:
             self.tabifyDockWidget(self.candidates_dock, dock)
         self.candidates_dock.raise_()
         self.resizeDocks([self.candidates_dock], [440], Qt.Orientation.Horizontal)
@@ -115,6 +122,7 @@ class MainWindow(QMainWindow):
         self.voices = StyleSession(
             styles, self.style_panel, self.editor, self.session, settings, self.prompts, self
         )
+        self.reviews = ReviewSession(controller, self.editor, self.review_panel, self.session, self)
         self.status = StatusLine(self.statusBar(), self.editor, controller, lambda: self.session.running)
         self.count_label, self.model_label = self.status.count_label, self.status.model_label
         self.actions_by_name = build_actions(self)
@@ -154,7 +162,13 @@ class MainWindow(QMainWindow):
         session.panelRequested.connect(lambda: self.show_dock(self.candidates_dock))
         for source in (self.drafts, session):
             source.statusRequested.connect(self.statusBar().showMessage)
-        for source, dock in ((self.drafts, self.draft_dock), (self.voices, self.style_dock)):
+        documents.documentReplaced.connect(self.reviews.clear)
+        pairs = (
+            (self.drafts, self.draft_dock),
+            (self.voices, self.style_dock),
+            (self.reviews, self.review_dock),
+        )
+        for source, dock in pairs:
             source.messageRequested.connect(self.show_message)
             source.panelRequested.connect(lambda dock=dock: self.show_dock(dock))
         session.messageRequested.connect(self.show_message)
@@ -259,18 +273,7 @@ class MainWindow(QMainWindow):
             self.settings.font_family = self.editor.font().family()
             self.settings.font_size = font.pointSize()  # type: ignore[attr-defined]
 
-    def show_about(self) -> None:
-        self.show_message(
-            f"Writer — a local-first writing assistant. Model: {self.controller.model_name or 'none'}. "
-            "Your text never leaves this computer.",
-            "info",
-        )
-
     # ----- the assistant (the assist session does the work) ------------------------------------
-    def plan_draft(self) -> None:
-        self.show_dock(self.draft_dock)
-        self.outline_panel.instruction.setFocus()
-
     def focus_instruction(self) -> None:
         self.show_dock(self.candidates_dock)
         self.rewrite_bar.focus_instruction()
@@ -287,12 +290,6 @@ class MainWindow(QMainWindow):
     def continue_with_words(self) -> int | None:
         words = self.prompts.ask_number(self, "Continue writing", "About how many words?", 150, 10, 2_000)
         return None if words is None else self.session.request_continuation("words", words)
-
-    def write_in_voice(self) -> None:
-        self.show_dock(self.style_dock)
-        if self.voices.profile is None:
-            self.show_message("Choose or make a voice in the Style panel first.", "info")
-        self.style_panel.instruction.setFocus()
 
     def open_preferences(self) -> PreferencesDialog:
         """The one Preferences dialog of this window (raised again when already open)."""
@@ -337,6 +334,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.drafts.stop()  # finished sections are in the text and the journal: Resume goes on
+        self.reviews.stop()
         self.session.stop_everything()
         self.ghost.close()
         self.documents.close()

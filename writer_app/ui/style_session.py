@@ -77,6 +77,13 @@ class StyleSession(QObject):
         if not self.building:  # this window's own change refreshes when it is done
             self.refresh(self.panel.active())
 
+    def write_in_voice(self) -> None:
+        """Assist → Write in Voice…: the Style panel, its instruction box ready for typing."""
+        self.panelRequested.emit()
+        if self.profile is None:
+            self.messageRequested.emit("Choose or make a voice in the Style panel first.", "info")
+        self.panel.instruction.setFocus()
+
     def refresh(self, active: str = "") -> None:
         names = [p.name for p in self.store.list()]
         self.panel.set_profiles(names, active if active in names else "")

@@ -71,3 +71,12 @@ def welcome_on_first_run(window) -> bool:
         return False
     show_welcome(window)
     return True
+
+
+def show_about(window) -> None:
+    """Help → About Writer: what it is, the model loaded, and that the text stays here."""
+    window.show_message(
+        f"Writer — a local-first writing assistant. Model: {window.controller.model_name or 'none'}. "
+        "Your text never leaves this computer.",
+        "info",
+    )

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from writer_app.assist.jobs import Job, Lane, kind_of
 from writer_app.assist.lanes import Scheduler, Ticket
 from writer_app.engine.types import EngineConfig
-from writer_app.worker.worker import AssistWorker, EngineFactory
+from writer_app.worker.worker import AssistWorker, EngineFactory, ReaderFactory
 
 
 class AssistClient(QObject):
@@ -26,6 +26,7 @@ class AssistClient(QObject):
     requestFinished = Signal(int, object)
     requestFailed = Signal(int, str)
     jobProgress = Signal(int, int, int, str)
+    partialResult = Signal(int, object)
 
     def __init__(self, controller: AssistController, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -92,7 +93,12 @@ class AssistController(QObject):
     _wake = Signal()
     _closeRequested = Signal()
 
-    def __init__(self, engine_factory: EngineFactory, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        engine_factory: EngineFactory,
+        parent: QObject | None = None,
+        reader_factory: ReaderFactory | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
         self.owner_ids = itertools.count(1)
@@ -101,7 +107,7 @@ class AssistController(QObject):
         self.scheduler = Scheduler()
         self._thread = QThread()
         self._thread.setObjectName("assist-worker")
-        self.worker = AssistWorker(engine_factory, self.scheduler)
+        self.worker = AssistWorker(engine_factory, self.scheduler, reader_factory)
         self.worker.moveToThread(self._thread)
         self._loadRequested.connect(self.worker.load_model)
         self._wake.connect(self.worker.drain)
@@ -115,6 +121,7 @@ class AssistController(QObject):
         self.worker.generationProgress.connect(self._on_progress)
         self.worker.candidateFinished.connect(self._on_candidate)
         self.worker.jobProgress.connect(self._on_job_progress)
+        self.worker.partialResult.connect(self._on_partial)
         self.worker.requestFinished.connect(self._on_finished)
         self.worker.requestFailed.connect(self._on_failed)
         self._thread.start()
@@ -220,6 +227,11 @@ class AssistController(QObject):
     def _on_job_progress(self, request_id: int, done: int, total: int, unit: str) -> None:
         if owner := self._owner(request_id):
             owner.jobProgress.emit(request_id, done, total, unit)
+
+    @Slot(int, object)
+    def _on_partial(self, request_id: int, result: object) -> None:
+        if owner := self._owner(request_id):
+            owner.partialResult.emit(request_id, result)
 
     @Slot(int, object)
     def _on_finished(self, request_id: int, result: object) -> None:

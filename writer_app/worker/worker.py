@@ -5,22 +5,25 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from writer_app.assist.candidates import CandidateListener
-from writer_app.assist.jobs import JobContext, Lane, run_job
+from writer_app.assist.jobs import MODEL_FREE, JobContext, Lane, run_job
 from writer_app.assist.lanes import Scheduler, Ticket
 from writer_app.assist.types import Candidate
-from writer_app.engine.interface import TextEngine
+from writer_app.engine.interface import Embedder, TextEngine
 from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
 from writer_app.reward.ranker import warm_up
 
 LOGGER = logging.getLogger(__name__)
 CHUNK_INTERVAL_S = 0.04
+PARTIAL_INTERVAL_S = 0.3
 EngineFactory = Callable[[EngineConfig], TextEngine]
+# The scoring model's reader (an object with `embed(text)` and `close()`), or None where there is none.
+ReaderFactory = Callable[[], "Embedder | None"]
 YieldPoint = Callable[["_BatchingListener"], None]
 
 
@@ -62,6 +65,11 @@ class _BatchingListener(CandidateListener):
         if self._checkpoint is not None:  # a background job: other lanes may run now
             self._checkpoint(self)
 
+    def checkpoint(self) -> None:
+        """A background job between two steps: other lanes may run now."""
+        if self._checkpoint is not None:
+            self._checkpoint(self)
+
     def restart(self, index: int) -> None:
         self._pending.pop(index, None)
         self._worker.candidateRestarted.emit(self._request_id, index)
@@ -84,14 +92,42 @@ class AssistWorker(QObject):
     requestFinished = Signal(int, object)  # request id, AssistResult
     requestFailed = Signal(int, str)  # request id, a sentence for the user
     jobProgress = Signal(int, int, int, str)  # request id, done, total, unit (words, sections)
+    partialResult = Signal(int, object)  # request id, the result so far (a review's paragraphs)
     lanesChanged = Signal()  # a job started, ended or paused (the controller describes the lanes)
 
-    def __init__(self, engine_factory: EngineFactory, scheduler: Scheduler) -> None:
+    def __init__(
+        self, engine_factory: EngineFactory, scheduler: Scheduler, reader_factory: ReaderFactory | None = None
+    ) -> None:
         super().__init__()
         self._engine_factory = engine_factory
         self._scheduler = scheduler
         self._engine: TextEngine | None = None
         self._load_s = 0.0
+        self._reader_factory = reader_factory
+        self._reader: Embedder | None = None
+        self._reader_tried = False
+
+    def _read(self, text: str) -> Sequence[float] | None:
+        """The scoring model's reading of `text`, its model loaded on first use in this thread; None
+        (the quality model then has the text's features only) where it cannot load or read, said in
+        the log."""
+        if not self._reader_tried and self._reader_factory is not None:
+            self._reader_tried = True  # tried again after the next model load (a download may fix it)
+            try:
+                self._reader = self._reader_factory()
+            except (UserError, OSError) as error:
+                LOGGER.warning("no scoring model (%s): quality from text features only", error)
+        if self._reader is None:
+            return None
+        try:
+            return self._reader.embed(text)
+        except Exception:  # a reading that fails costs the text its reading, never the whole job
+            LOGGER.exception("the scoring model could not read a text of %d characters", len(text))
+            return None
+
+    def _peek(self, text: str) -> Sequence[float] | None:
+        """The reading of a text read before, without reading anything new."""
+        return self._reader.cached(text) if self._reader is not None else None
 
     @property
     def engine(self) -> TextEngine | None:
@@ -108,6 +144,7 @@ class AssistWorker(QObject):
 
     def _load(self, config: EngineConfig) -> None:
         self._close_engine()
+        self._reader_tried = self._reader is not None
         self.modelLoading.emit(str(config.model_path))
         started = time.perf_counter()
         try:
@@ -138,7 +175,7 @@ class AssistWorker(QObject):
             if ticket.cancel.is_set():
                 self.requestFailed.emit(request_id, "Cancelled.")
                 return
-            if self._engine is None:
+            if self._engine is None and job.kind not in MODEL_FREE:
                 self.requestFailed.emit(request_id, "No model is loaded: choose a model first.")
                 return
             context = JobContext(
@@ -147,6 +184,10 @@ class AssistWorker(QObject):
                 self._load_s,
                 progress=lambda done, total, unit: self.jobProgress.emit(request_id, done, total, unit),
                 parallel=not background,
+                read=self._read if self._reader_factory is not None else None,
+                peek=self._peek,
+                partial=self._partial_sender(request_id),
+                pause=(lambda: listener.checkpoint()) if background else (lambda: None),
             )
             result = run_job(self._engine, job, context)
         except UserError as error:
@@ -163,12 +204,28 @@ class AssistWorker(QObject):
             self._scheduler.finish(ticket)
             self.lanesChanged.emit()
 
+    def _partial_sender(self, request_id: int) -> Callable[[object], None]:
+        """Hands on a job's results so far, at most every PARTIAL_INTERVAL_S (the final one comes with
+        requestFinished): the window redraws a long review a few times a second, not per paragraph."""
+        last = [-PARTIAL_INTERVAL_S]
+
+        def send(result: object) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PARTIAL_INTERVAL_S:
+                last[0] = now
+                self.partialResult.emit(request_id, result)
+
+        return send
+
     def _yield_point_for(self, ticket: Ticket) -> YieldPoint:
         def yield_point(listener: _BatchingListener) -> None:
             """Between two tokens of a background job: run what outranks it, wait while it is paused."""
             told = False
             while not ticket.cancel.is_set():
-                other = self._scheduler.next(above=ticket.job.lane)
+                # while paused, any waiting job may run (a review behind a paused draft), else only
+                # the jobs that outrank this one
+                paused = not ticket.resume.is_set()
+                other = self._scheduler.next(above=None if paused else ticket.job.lane)
                 if other is not None:
                     listener.flush()
                     self._run(other)
@@ -194,6 +251,9 @@ class AssistWorker(QObject):
 
     @Slot()
     def close(self) -> None:
-        """Free the model in this thread, then end the thread's event loop."""
+        """Free the models in this thread, then end the thread's event loop."""
         self._close_engine()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         QThread.currentThread().quit()

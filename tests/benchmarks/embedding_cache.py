@@ -1,0 +1,77 @@
+"""The scoring model's embeddings of the evaluation texts, cached on disk by model and text.
+
+Reading 2,000 LAMP paragraphs takes about half an hour on 2 cores; the cache keeps every embedding
+made, one JSON line each, so a run that is stopped goes on where it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from writer_app.engine.embedding import TextEmbedder, model_key
+from writer_app.engine.hardware import physical_cores
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CACHE_DIR = Path(os.environ.get("WRITER_APP_EVAL_CACHE", Path.home() / ".cache" / "writer-app-eval"))
+DEFAULT_MODEL = ROOT / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Embeddings of texts by one model: looked up on disk, made (and appended) when missing."""
+
+    def __init__(self, model_path: Path = DEFAULT_MODEL, cache_dir: Path = CACHE_DIR) -> None:
+        self.model_path = model_path
+        self.path = cache_dir / f"embeddings-{model_key(model_path)}.jsonl"
+        self._known: dict[str, np.ndarray] = {}
+        self._embedder: TextEmbedder | None = None
+        if self.path.is_file():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut short by a stopped run
+                self._known[row["text"]] = np.frombuffer(base64.b64decode(row["e"]), dtype=np.float32)
+
+    def __contains__(self, text: str) -> bool:
+        return text_key(text) in self._known
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        key = text_key(text)
+        self._known[key] = np.asarray(vector, dtype=np.float32)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        encoded = base64.b64encode(self._known[key].tobytes()).decode("ascii")
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"text": key, "e": encoded}) + "\n")
+
+    def get(self, text: str) -> np.ndarray:
+        found = self._known.get(text_key(text))
+        if found is not None:
+            return found
+        if self._embedder is None:
+            self._embedder = TextEmbedder(self.model_path, physical_cores())
+        vector = self._embedder.embed(text)
+        self.put(text, vector)
+        return vector
+
+    def fill(self, texts: Iterable[str], label: str = "") -> None:
+        """Embed every text not cached yet, printing progress now and then."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self]
+        started = time.perf_counter()
+        for done, text in enumerate(missing, 1):
+            self.get(text)
+            if done % 100 == 0 or done == len(missing):
+                rate = (time.perf_counter() - started) / done
+                print(f"  embedded {done}/{len(missing)} {label} texts ({rate:.2f} s each)", flush=True)

@@ -1,0 +1,57 @@
+"""The scoring model's reader: fixed-size readings, kept for texts read before, refused clearly when the
+file is damaged or memory is short, and counted by the writing model's memory check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from writer_app.engine.embedding import TextEmbedder, model_key
+from writer_app.engine.errors import ModelFileError, NotEnoughMemoryError
+from writer_app.engine.model_file import embedding_memory_bytes
+
+
+def test_readings_have_the_models_width_and_differ_by_text(tiny_model_path: Path) -> None:
+    reader = TextEmbedder(tiny_model_path, n_threads=2)
+    try:
+        first = reader.embed("The boats came in at dawn.")
+        assert first.shape == (reader.size,) and np.isfinite(first).all()
+        assert reader.embed("The boats came in at dawn.") is first  # read once, kept
+        assert not np.allclose(first, reader.embed("A gull stole a herring from the crate."))
+        assert reader.embed("word " * 2000).shape == first.shape  # longer text is cut, not refused
+        assert reader.cached("The boats came in at dawn.") is first  # peeked at, not read again
+        assert reader.cached("Never read before.") is None
+    finally:
+        reader.close()
+
+
+def test_a_damaged_file_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\x00" * 64)
+    with pytest.raises(ModelFileError):
+        TextEmbedder(broken, n_threads=2)
+
+
+def test_too_little_memory_is_refused_before_loading(tiny_model_path: Path) -> None:
+    with pytest.raises(NotEnoughMemoryError, match="memory"):
+        TextEmbedder(tiny_model_path, n_threads=2, available_memory=lambda: 1024)
+
+
+def test_the_scoring_model_is_counted_beside_the_writing_model(default_model_path: Path, tmp_path) -> None:
+    from writer_app.model_config import scoring_memory_bytes
+    from writer_app.paths import AppPaths
+
+    needed = embedding_memory_bytes(default_model_path)
+    assert needed > default_model_path.stat().st_size  # weights, context and compute buffers
+    assert scoring_memory_bytes(AppPaths.under(tmp_path)) == needed  # found in the checkout's models/
+
+
+def test_the_cache_key_of_a_model_follows_its_contents(tiny_model_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.gguf"
+    copy.write_bytes(tiny_model_path.read_bytes())
+    assert model_key(copy).endswith(model_key(tiny_model_path)[-12:])  # the same model wherever it lies
+    grown = tmp_path / "grown.gguf"
+    grown.write_bytes(tiny_model_path.read_bytes() + b"\x00")
+    assert model_key(grown)[-12:] != model_key(tiny_model_path)[-12:]
