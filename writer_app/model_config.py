@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
 from writer_app.modelhub.default_model import display_name_for, find_default_model
 from writer_app.paths import AppPaths
+from writer_app.reward.quality import WEIGHTS_FILE
 
 if TYPE_CHECKING:
     from writer_app.engine.embedding import TextEmbedder
@@ -42,4 +44,11 @@ def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder 
     from writer_app.engine.embedding import TextEmbedder  # loads llama.cpp: only when a reader is made
 
     model = find_default_model(paths)
-    return None if model is None else TextEmbedder(model, max(threads or physical_cores(), 1))
+    if model is None:
+        return None
+    fitted_with = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["about"].get(
+        "scoring_model", model.name
+    )
+    if model.name != fitted_with:  # another model's reading means nothing to the quality model
+        raise UserError(f"the quality model was fitted on readings of {fitted_with}, not {model.name}")
+    return TextEmbedder(model, max(threads or physical_cores(), 1))

@@ -31,6 +31,8 @@ from tests.benchmarks.embedding_cache import DEFAULT_MODEL, EmbeddingCache
 from tests.benchmarks.imitation_set import load_or_generate
 from tests.benchmarks.lamp_sets import load_val, version_pairs
 from tests.benchmarks.table import measured, print_table
+from writer_app.assist.ranking import score_request_for
+from writer_app.assist.types import RewriteRequest
 from writer_app.reward import ranker
 from writer_app.reward.quality import quality_features
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
@@ -76,14 +78,62 @@ def without(term: str | None) -> Iterator[None]:
             setattr(ranker, name, saved_constant)
 
 
+def case_request(case: dict) -> ScoreRequest:
+    """The ranker's request for a case, as the app builds it for a rewrite of the case's source."""
+    mode = case["mode"] or "clarity"
+    return score_request_for(RewriteRequest(case["source"], mode=mode, instruction=case["instruction"]))
+
+
+@contextlib.contextmanager
+def weights(combo: dict[str, float]) -> Iterator[None]:
+    """The rewrite task's weights and the unchanged penalty set to `combo` while the block runs."""
+    saved = dict(ranker.TASK_WEIGHTS["rewrite"]), ranker.UNCHANGED_PENALTY
+    try:
+        ranker.TASK_WEIGHTS["rewrite"].update({k: v for k, v in combo.items() if k != "unchanged"})
+        ranker.UNCHANGED_PENALTY = combo["unchanged"]
+        yield
+    finally:
+        ranker.TASK_WEIGHTS["rewrite"].update(saved[0])
+        ranker.UNCHANGED_PENALTY = saved[1]
+
+
+def weight_search(cases: list[dict], read) -> tuple[dict[str, float], float, float]:
+    """The combination of weights with the most right-first cases (ties: most right-over-wrong pairs),
+    and its leave-one-case-out figure: each case judged by the combination chosen on the other 29."""
+    grid = [
+        {"quality": q, "meaning": m, "direction": d, "unchanged": u}
+        for q in (1.0, 2.0, 3.0)
+        for m in (1.0, 1.5)
+        for d in (1.0, 2.0)
+        for u in (-1.0, -2.0, -3.0)
+    ]
+    results = []  # per combination: (right first, right-over-wrong share) per case
+    for combo in grid:
+        with weights(combo):
+            per_case = []
+            for case in cases:
+                first, pairs, _ = case_figures([case], read)
+                per_case.append((first, pairs))
+            results.append(per_case)
+
+    def best(excluded: int | None) -> int:
+        def total(k: int) -> tuple[float, float]:
+            kept = [r for i, r in enumerate(results[k]) if i != excluded]
+            return sum(f for f, _ in kept), sum(p for _, p in kept)
+
+        return max(range(len(grid)), key=total)
+
+    held_out = sum(results[best(i)][i][0] for i in range(len(cases))) / len(cases)
+    chosen = best(None)
+    return grid[chosen], sum(f for f, _ in results[chosen]) / len(cases), held_out
+
+
 def case_figures(cases: list[dict], read) -> tuple[float, float, dict[str, float]]:
     """Right first (share of cases), right over each wrong (share of pairs), and that by kind."""
     first, pairs, by_kind = 0, [], defaultdict(list)
     for case in cases:
         texts = [case["right"]] + [w["text"] for w in case["wrong"]]
-        request = ScoreRequest(
-            task="rewrite", source=case["source"], mode=case["mode"], instruction=case["instruction"]
-        )
+        request = case_request(case)
         scores = [s.score for s in rank_candidates(request, texts, read=read)]
         first += scores[0] > max(scores[1:])
         for wrong, score in zip(case["wrong"], scores[1:], strict=True):
@@ -102,7 +152,7 @@ def lamp_version_figures(read) -> tuple[float, float, int]:
     right, right_without = 0, 0
     for a, b in found:
         better, worse = (a, b) if scores[a] > scores[b] else (b, a)
-        request = ScoreRequest(task="rewrite", source=texts[worse], instruction="Improve this paragraph")
+        request = score_request_for(RewriteRequest(texts[worse], instruction="Improve this paragraph"))
         candidates = [texts[better], texts[worse]]
         ranked = rank_candidates(request, candidates, read=read)
         right += ranked[0].rank == 1
@@ -157,6 +207,14 @@ def main() -> int:
             first_without, pairs_without, _ = case_figures(cases, read)
         detail = f"right over wrong {pairs_without:.3f}; the term buys {first - first_without:+.3f} first"
         table.append(measured(f"  without {term}: right first", first_without, "-", detail))
+    combo, fitted, held_out = weight_search(cases, read)
+    shipped = {**{k: ranker.TASK_WEIGHTS["rewrite"][k] for k in ("quality", "meaning", "direction")}}
+    shipped["unchanged"] = ranker.UNCHANGED_PENALTY
+    detail = f"best {combo} (shipped {shipped})"
+    table.append(
+        measured("  weights chosen on the other 29: right first", held_out, "-", "leave one case out")
+    )
+    table.append(measured("  weights chosen on all 30: right first", fitted, "-", detail))
     text_first, text_pairs, _ = case_figures(cases, None)
     table.append(
         measured("  quality from text features only: right first", text_first, "-", f"pairs {text_pairs:.3f}")

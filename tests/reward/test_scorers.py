@@ -209,3 +209,19 @@ def test_added_content_and_the_grammar_length_check() -> None:
     assert direction_fit("grammar", source, "The meeting has moved to Thursday.") == (0.0, "")
     value, reason = direction_fit("grammar", source, source + " Bring snacks, umbrellas and a map.")
     assert value == -1.0 and "longer" in reason
+
+
+def test_a_grammar_fix_of_misspelled_words_beats_the_text_unchanged() -> None:
+    from writer_app.assist.ranking import misspellings
+
+    source = "We will recieve the parcel untill friday, and then the tenants can colect it from the office."
+    fixed = "We will receive the parcel until Friday, and then the tenants can collect it from the office."
+    errors = misspellings(source)
+    assert [source[a:b] for a, b in errors] == ["recieve", "untill", "colect"]
+    request = ScoreRequest(task="rewrite", source=source, mode="grammar", source_errors=errors)
+    ranked = rank_candidates(request, [source, fixed])
+    assert [r.rank for r in ranked] == [2, 1]
+    assert ranked[1].breakdown["meaning_kept"] == 1.0  # the corrected words are not lost content
+    clean = "We will receive the parcel until Friday."
+    assert rank_candidates(ScoreRequest(task="rewrite", source=clean, mode="grammar"), [clean])[0].score > 5
+    assert misspellings("Nous recevrons le colis vendredi, et les locataires pourront le récupérer.") == ()

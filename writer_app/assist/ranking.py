@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cache
+from pathlib import Path
 
 from writer_app.assist.candidates import CandidateListener, generate_candidates
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest, SlopSpan
+from writer_app.documents.spelling import PersonalWords, Spelling
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
 from writer_app.errors import UserError
+from writer_app.reward.language import identify
 from writer_app.reward.quality import Reading
 from writer_app.reward.ranker import Fluency, Judge, ScoreRequest, rank_candidates
 from writer_app.reward.slop import find_slop
+
+
+@cache
+def _spelling() -> Spelling:
+    return Spelling(PersonalWords(Path(tempfile.gettempdir()) / "writer-app-no-personal-words.txt"))
+
+
+def misspellings(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the words of an English text the spelling list does not know (none for other languages:
+    the ranker then has no errors to credit a fix with)."""
+    if identify(text).code not in (None, "en"):
+        return ()
+    spelling, found, offset = _spelling(), [], 0
+    for line in text.split("\n"):
+        found += [(offset + start, offset + end) for start, end in spelling.misspelled(line)]
+        offset += len(line) + 1
+    return tuple(found)
 
 
 def score_request_for(request: RewriteRequest) -> ScoreRequest:
@@ -24,6 +46,7 @@ def score_request_for(request: RewriteRequest) -> ScoreRequest:
         mode=mode,
         instruction=request.instruction,
         style_profile=request.style,
+        source_errors=misspellings(request.text),
     )
 
 

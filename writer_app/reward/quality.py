@@ -9,8 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from writer_app.reward.slop import MIN_DENSITY_WORDS, SlopReport, find_slop
 from writer_app.reward.text_units import sentences, words
 
@@ -104,7 +102,7 @@ class QualityHead:
     scales: dict[str, float]
     intercept: float
     logit_per_point: float  # calibrated on random pairs of paragraphs: P(a > b) = σ(k·(ŝa − ŝb))
-    reading: np.ndarray | None = None
+    reading: tuple[float, ...] | None = None
     reading_offset: float = 0.0
 
     @classmethod
@@ -116,7 +114,7 @@ class QualityHead:
             raw["scales"],
             raw["intercept"],
             raw["logit_per_point"],
-            None if reading is None else np.asarray(reading, dtype=np.float64),
+            None if reading is None else tuple(float(v) for v in reading),
             raw.get("reading_offset", 0.0),
         )
 
@@ -129,9 +127,8 @@ class QualityHead:
             for name in FEATURES
         }
         if self.reading is not None and embedding is not None and len(embedding) == len(self.reading):
-            parts["reading"] = (
-                float(self.reading @ np.asarray(embedding, dtype=np.float64)) + self.reading_offset
-            )
+            dot = sum(w * float(e) for w, e in zip(self.reading, embedding, strict=True))
+            parts["reading"] = dot + self.reading_offset
         return parts
 
 

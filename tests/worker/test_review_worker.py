@@ -1,0 +1,97 @@
+"""Reviews on the real worker: the scoring model is loaded and used in the worker thread, a review runs
+with no writing model loaded, waits for nothing behind a paused draft, and falls back to the text's
+features (saying so) when the scoring model cannot be loaded."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from tests.assist.test_review import DOCUMENT
+from writer_app.assist.jobs import Lane
+from writer_app.assist.review import NO_READER, ReviewRequest
+from writer_app.errors import UserError
+from writer_app.worker.controller import AssistController
+
+TIMEOUT_MS = 60_000
+
+
+def test_a_review_is_read_by_the_scoring_model_in_the_worker_thread_without_a_writing_model(
+    qtbot, default_model_path: Path
+) -> None:
+    from writer_app.engine.embedding import TextEmbedder
+
+    made_in: list[threading.Thread] = []
+
+    def reader() -> TextEmbedder:
+        made_in.append(threading.current_thread())
+        return TextEmbedder(default_model_path, n_threads=2)
+
+    controller = AssistController(lambda config: None, reader_factory=reader)  # no model is loaded
+    try:
+        client = controller.client()
+        partials: list[object] = []
+        client.partialResult.connect(lambda _rid, review: partials.append(review))
+        with qtbot.waitSignal(client.requestFinished, timeout=TIMEOUT_MS) as finished:
+            client.submit(ReviewRequest(DOCUMENT), lane=Lane.BACKGROUND, title="Review")
+        review = finished.args[1]
+        assert [p.weak for p in review.paragraphs] == [False, True, False]
+        assert all(p.read for p in review.paragraphs) and review.notes == ()
+        assert partials and not any(p.read for p in partials[0].paragraphs)  # the quick pass first
+        assert made_in and made_in[0] is not threading.main_thread()
+    finally:
+        controller.shutdown()
+
+
+def test_without_a_scoring_model_the_review_uses_text_features_and_says_so(qtbot) -> None:
+    def broken() -> None:
+        raise UserError("The scoring model could not be loaded.")
+
+    controller = AssistController(lambda config: None, reader_factory=broken)
+    try:
+        client = controller.client()
+        with qtbot.waitSignal(client.requestFinished, timeout=TIMEOUT_MS) as finished:
+            client.submit(ReviewRequest(DOCUMENT), lane=Lane.BACKGROUND, title="Review")
+        review = finished.args[1]
+        assert review.finished and not any(p.read for p in review.paragraphs)
+        assert NO_READER in review.notes and review.paragraphs[1].weak
+    finally:
+        controller.shutdown()
+
+
+def test_a_review_runs_while_a_draft_is_paused(qtbot, monkeypatch) -> None:
+    from dataclasses import dataclass
+
+    from tests.fakes.scripted_engine import ScriptedEngine
+    from writer_app.assist import jobs
+    from writer_app.assist.types import AssistResult
+    from writer_app.engine.types import EngineConfig
+
+    @dataclass(frozen=True)
+    class LongRequest:
+        pieces: int
+
+    def long_job(engine, request, context) -> AssistResult:  # a draft's rhythm: a yield point per piece
+        for _ in range(request.pieces):
+            if context.cancel.is_set():
+                break
+            context.listener.chunk(0, "word ")
+        return AssistResult(engine.model_name, ())
+
+    monkeypatch.setitem(jobs.ASSISTS, "long", long_job)
+    monkeypatch.setitem(jobs.KINDS, LongRequest, "long")
+    controller = AssistController(lambda config: ScriptedEngine())
+    try:
+        with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
+            controller.load_model(EngineConfig(Path("scripted.gguf")))
+        drafts, reviews = controller.client(), controller.client()
+        with qtbot.waitSignal(drafts.chunksReady, timeout=TIMEOUT_MS):
+            draft_id = drafts.submit(LongRequest(10**9), lane=Lane.BACKGROUND, title="Draft")
+        assert drafts.pause(draft_id)
+        with qtbot.waitSignal(reviews.requestFinished, timeout=TIMEOUT_MS) as finished:
+            reviews.submit(ReviewRequest(DOCUMENT), lane=Lane.BACKGROUND, title="Review")
+        assert finished.args[1].paragraphs[1].weak
+        assert drafts.active.get(Lane.BACKGROUND) == draft_id  # still there, paused, not cancelled
+        drafts.cancel(Lane.BACKGROUND)
+    finally:
+        controller.shutdown()
