@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from writer_app.assist.ranking import misspellings
 from writer_app.assist.text_input import decode_input
 from writer_app.cli import add_engine_options, configure_logging, engine_config, quality_reader
 from writer_app.errors import UserError
@@ -54,7 +55,10 @@ def _score_request(payload: object) -> tuple[ScoreRequest, list[str]]:
         raise UserError('"required_words" must be a whole number.')
     if task == "rewrite" and not fields["source"].strip():
         raise UserError('A "rewrite" task needs the "source" text.')
-    request = ScoreRequest(task=task, style_samples=tuple(samples), required_words=required, **fields)
+    errors = misspellings(fields["source"]) if fields["source"] else ()  # as the app asks for a rewrite
+    request = ScoreRequest(
+        task=task, style_samples=tuple(samples), required_words=required, source_errors=errors, **fields
+    )
     return request, candidates
 
 

@@ -87,3 +87,16 @@ def test_nothing_is_handed_out_while_a_model_loads_and_background_jobs_stop() ->
     assert lanes.next() is None  # waits for the new model
     lanes.release()
     assert lanes.next() is user
+
+
+def test_a_paused_draft_lets_a_review_run_but_not_another_draft() -> None:
+    lanes = Scheduler()
+    draft, _ = lanes.submit(1, job(Lane.BACKGROUND, title="Draft"))
+    assert lanes.next() is draft and lanes.pause(1)
+    other_draft, _ = lanes.submit(2, Job("draft", object(), owner=2, lane=Lane.BACKGROUND))
+    review, _ = lanes.submit(3, Job("review", object(), owner=3, lane=Lane.BACKGROUND))
+    # what the worker's yield point asks while the draft is paused
+    assert lanes.next(above=Lane.BACKGROUND, also=frozenset({"review"})) is review
+    assert lanes.next(above=Lane.BACKGROUND, also=frozenset({"review"})) is None  # the draft waits
+    lanes.finish(review)
+    assert other_draft.state == "waiting" and draft.state == "running"

@@ -225,3 +225,8 @@ def test_a_grammar_fix_of_misspelled_words_beats_the_text_unchanged() -> None:
     clean = "We will receive the parcel until Friday."
     assert rank_candidates(ScoreRequest(task="rewrite", source=clean, mode="grammar"), [clean])[0].score > 5
     assert misspellings("Nous recevrons le colis vendredi, et les locataires pourront le récupérer.") == ()
+    # names and British spellings are not errors: a grammar fix may leave them as they are
+    british = "Priya organised the colour samples before the meeting, and Okafor criticised the plan."
+    assert misspellings(british) == ()
+    ranked = rank_candidates(ScoreRequest(task="rewrite", source=british, mode="grammar"), [british])
+    assert "unchanged" not in ranked[0].breakdown

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.cleaning import clean_output
 from writer_app.assist.complete import MAX_SENT_CHARS, ContinueRequest, clean_continuation, continue_writing
-from writer_app.assist.ranking import generate_ranked
+from writer_app.assist.ranking import generate_ranked, misspellings
 from writer_app.assist.text_input import check_text
 from writer_app.assist.types import AssistResult
 from writer_app.assist.voice_samples import SEPARATOR, sample_budget, select_samples
@@ -163,6 +163,7 @@ def imitate(
             task="rewrite",
             source=request.text,
             instruction="in the author's voice",
+            source_errors=misspellings(request.text),
             style_samples=request.samples,
             style_profile=profile,
         )

@@ -5,7 +5,8 @@
 - user: one at a time; a new job from the same owner cancels that owner's previous one, a job from
   another owner waits its turn;
 - background: runs when nothing else does; at each yield point the worker asks `next(above=...)` for
-  the user and interactive jobs that outrank it, runs them, and goes on by itself; it can be paused.
+  the user and interactive jobs that outrank it, runs them, and goes on by itself; it can be paused,
+  and while it is, a review (which needs no writing model) runs too.
 
 While a model loads (`hold`) no job is handed out; they wait and run on the new model.
 
@@ -67,13 +68,14 @@ class Scheduler:
             return new.lane in (Lane.INTERACTIVE, Lane.USER)  # latest wins; a user job comes first
         return new.lane is Lane.USER and old.job.lane is Lane.USER and old.job.owner == new.owner
 
-    def next(self, above: Lane | None = None) -> Ticket | None:
-        """The next job to run (and mark it running); with `above`, only jobs of a higher priority."""
+    def next(self, above: Lane | None = None, also: frozenset[str] = frozenset()) -> Ticket | None:
+        """The next job to run (and mark it running); with `above`, only jobs of a higher priority or
+        of a kind in `also` (a review may run while a draft is paused)."""
         with self._lock:
             if self._held:
                 return None
             limit = PRIORITY[above] if above is not None else len(PRIORITY)
-            candidates = [t for t in self._waiting if PRIORITY[t.job.lane] < limit]
+            candidates = [t for t in self._waiting if PRIORITY[t.job.lane] < limit or t.job.kind in also]
             if not candidates:
                 return None
             ticket = min(candidates, key=lambda t: PRIORITY[t.job.lane])  # FIFO within a lane

@@ -20,20 +20,46 @@ from writer_app.reward.quality import Reading
 from writer_app.reward.ranker import Fluency, Judge, ScoreRequest, rank_candidates
 from writer_app.reward.slop import find_slop
 
+# British spellings the (American) word list lacks: a word is known when its American form is.
+_BRITISH = (
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("our", "or"),
+    ("ours", "ors"),
+    ("tre", "ter"),
+    ("ogue", "og"),
+    ("lled", "led"),
+    ("lling", "ling"),
+)
+
 
 @cache
 def _spelling() -> Spelling:
-    return Spelling(PersonalWords(Path(tempfile.gettempdir()) / "writer-app-no-personal-words.txt"))
+    # No personal list: a path in a private folder that is never created.
+    return Spelling(PersonalWords(Path(tempfile.mkdtemp(prefix="writer-app-")) / "none.txt"))
+
+
+def _is_error(spelling: Spelling, word: str) -> bool:
+    if word[:1].isupper():  # names, and words that start a sentence: not judged
+        return False
+    lower = word.lower()
+    return not any(lower.endswith(uk) and spelling.is_known(lower[: -len(uk)] + us) for uk, us in _BRITISH)
 
 
 def misspellings(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of the words of an English text the spelling list does not know (none for other languages:
-    the ranker then has no errors to credit a fix with)."""
-    if identify(text).code not in (None, "en"):
+    """Spans of the lower-case words of an English text that the spelling list knows in neither American
+    nor British spelling (none for text not identified as English: no errors to credit a fix with)."""
+    language = identify(text)
+    if language.script != "Latin" or language.code != "en":
         return ()
     spelling, found, offset = _spelling(), [], 0
     for line in text.split("\n"):
-        found += [(offset + start, offset + end) for start, end in spelling.misspelled(line)]
+        for start, end in spelling.misspelled(line):
+            if _is_error(spelling, line[start:end]):
+                found.append((offset + start, offset + end))
         offset += len(line) + 1
     return tuple(found)
 

@@ -179,9 +179,9 @@ def reasons(
         (item for item in parts.items() if abs(item[1]) >= at_least), key=lambda item: -abs(item[1])
     )
     out = []
-    for name, value in ranked[:limit]:
+    for name, value in ranked:
         higher, lower = REASONS[name]
         phrase = higher if (value > 0) == (weights.get(name, 1.0) >= 0) else lower
-        if phrase:
+        if phrase and len(out) < limit:
             out.append(f"{phrase} ({'+' if value > 0 else '−'}{abs(value):.1f})")
     return out

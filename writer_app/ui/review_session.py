@@ -63,6 +63,7 @@ class ReviewSession(QObject):
         self._quiet = False
         self._cursors: list[QTextCursor] = []
         self._position: Callable[[int], int] = lambda index: index
+        self._positions_revision = -1
         self._again = QTimer(self)
         self._again.setSingleShot(True)
         self._again.setInterval(AGAIN_AFTER_MS)
@@ -105,11 +106,13 @@ class ReviewSession(QObject):
         self._again.stop()
         self.active = False
         self.panel.set_running(False, following=False)
+        if self.review is not None and not self.review.finished:
+            self.panel.show_message(f"{self.review.summary()} — stopped: Review Document reads the rest.")
 
     def clear(self) -> None:
         """Stop, and take the shading away (Clear, or another document opened)."""
         self.stop()
-        self.review, self._cursors = None, []
+        self.review, self._cursors, self._positions_revision = None, [], -1
         self.editor.setExtraSelections([])
         self.panel.show_review(DocumentReview(()), "")
         self.panel.show_message("Review scores every paragraph of the document and marks the weakest.")
@@ -130,7 +133,8 @@ class ReviewSession(QObject):
             return  # the text changed since: its offsets are stale, and a new review is on its way
         self.review = review
         text = self.editor.toPlainText()
-        self._position = qt_positions(text)
+        if review.revision != self._positions_revision:  # one scan of the text per review, not per update
+            self._position, self._positions_revision = qt_positions(text), review.revision
         self._cursors = [self._cursor(p.start, p.end) for p in review.paragraphs]
         self._shade(review)
         self.panel.show_review(review, text)

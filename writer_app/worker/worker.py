@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.jobs import MODEL_FREE, JobContext, Lane, run_job
 from writer_app.assist.lanes import Scheduler, Ticket
+from writer_app.assist.ranking import misspellings
 from writer_app.assist.types import Candidate
 from writer_app.engine.interface import Embedder, TextEngine
 from writer_app.engine.types import EngineConfig
@@ -115,7 +116,7 @@ class AssistWorker(QObject):
             self._reader_tried = True  # tried again after the next model load (a download may fix it)
             try:
                 self._reader = self._reader_factory()
-            except (UserError, OSError) as error:
+            except Exception as error:  # no scoring model costs the quality model its reading, no more
                 LOGGER.warning("no scoring model (%s): quality from text features only", error)
         if self._reader is None:
             return None
@@ -150,6 +151,7 @@ class AssistWorker(QObject):
         try:
             self._engine = self._engine_factory(config)
             self._load_s = time.perf_counter() - started
+            misspellings("The spelling list loads with the model.")  # not in the first rewrite
             warm_up()  # the reward's models load with the model, not in the middle of the first request
         except UserError as error:
             self.modelFailed.emit(str(error))
@@ -222,10 +224,11 @@ class AssistWorker(QObject):
             """Between two tokens of a background job: run what outranks it, wait while it is paused."""
             told = False
             while not ticket.cancel.is_set():
-                # while paused, any waiting job may run (a review behind a paused draft), else only
-                # the jobs that outrank this one
+                # the jobs that outrank this one, and while it is paused also a review (model-free, short)
                 paused = not ticket.resume.is_set()
-                other = self._scheduler.next(above=None if paused else ticket.job.lane)
+                other = self._scheduler.next(
+                    above=ticket.job.lane, also=MODEL_FREE if paused else frozenset()
+                )
                 if other is not None:
                     listener.flush()
                     self._run(other)
