@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from writer_app.assist.candidates import CandidateListener
@@ -180,6 +181,7 @@ def continue_writing(
     load_s: float = 0.0,
     parallel: bool = True,
     read: Reading | None = None,
+    partial: Callable[[AssistResult], None] | None = None,
 ) -> AssistResult:
     """N continuations of the text before the cursor, ranked by the reward."""
     check_text(request.text_before[-MAX_SENT_CHARS:], what="text to continue")  # only the end is sent
@@ -216,4 +218,5 @@ def continue_writing(
         load_s=load_s,
         parallel=parallel,
         read=read,
+        partial=partial,
     )

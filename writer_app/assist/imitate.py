@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from writer_app.assist.candidates import CandidateListener
@@ -125,6 +126,7 @@ def imitate(
     load_s: float = 0.0,
     parallel: bool = True,
     read: Reading | None = None,
+    partial: Callable[[AssistResult], None] | None = None,
 ) -> AssistResult:
     """N texts in the voice, each ranked with the style meter among the reward's terms."""
     check_request(request)
@@ -149,6 +151,7 @@ def imitate(
             load_s=load_s,
             parallel=parallel,
             read=read,
+            partial=partial,
         )
     request = replace(request, profile=profile)
     max_new = _answer_tokens(request, engine)
@@ -186,4 +189,5 @@ def imitate(
         load_s=load_s,
         parallel=parallel,
         read=read,
+        partial=partial,
     )

@@ -60,7 +60,14 @@ class JobContext:
 AssistFunction = Callable[[TextEngine, object, JobContext], object]  # an AssistResult, a plan, a draft
 
 
-RUN_PARTS = ("cancel", "listener", "load_s", "parallel", "read")  # what rewrite and continue writing take
+RUN_PARTS = (
+    "cancel",
+    "listener",
+    "load_s",
+    "parallel",
+    "read",
+    "partial",
+)  # what rewrite and continue writing take
 
 
 def _with_context(feature: Callable[..., object], parts: tuple[str, ...] = RUN_PARTS) -> AssistFunction:

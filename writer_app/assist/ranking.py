@@ -123,6 +123,7 @@ def generate_ranked(
     parallel: bool = True,
     context_trimmed: bool = False,
     read: Reading | None = None,
+    partial: Callable[[AssistResult], None] | None = None,
 ) -> AssistResult:
     """N cleaned candidates from one prompt, ranked by `score`; `nothing_usable` is the sentence for
     a run that produced no usable text (a cancelled run returns what it has)."""
@@ -134,4 +135,6 @@ def generate_ranked(
     result = AssistResult(
         engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled, context_trimmed
     )
+    if read is not None and partial is not None and result.candidates:
+        partial(rank_result(result, score))  # at once on the text's features; the reading refines it
     return rank_result(result, score, read=read)

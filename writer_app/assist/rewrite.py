@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.cleaning import clean_output
@@ -83,6 +84,7 @@ def rewrite(
     load_s: float = 0.0,
     parallel: bool = True,
     read: Reading | None = None,
+    partial: Callable[[AssistResult], None] | None = None,
 ) -> AssistResult:
     """Generate `request.n_candidates` rewrites (in generation order), scored and ranked."""
     if request.n_candidates < 1:
@@ -104,5 +106,6 @@ def rewrite(
         load_s=load_s,
         parallel=parallel,
         read=read,
+        partial=partial,
         context_trimmed=trimmed,
     )

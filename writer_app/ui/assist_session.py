@@ -93,6 +93,7 @@ class AssistSession(QObject):
             lambda rid, _tokens, rate: self._mine(rid) and self.speedChanged.emit(f"{rate:.1f} tokens/s")
         )
         client.requestFinished.connect(self._on_finished)
+        client.partialResult.connect(self._on_ranked_on_text)
         client.requestFailed.connect(self._on_failed)
 
     def _mine(self, request_id: int) -> bool:
@@ -249,6 +250,14 @@ class AssistSession(QObject):
             stopped=result.cancelled,
         )
         self.speedChanged.emit(f"{result.timings.tokens_per_s:.1f} tokens/s")
+
+    def _on_ranked_on_text(self, request_id: int, result: object) -> None:
+        """The candidates ranked on their text's features while the scoring model reads them."""
+        if self._mine(request_id) and isinstance(result, AssistResult):
+            self.panel.show_ranking([(s.start, s.end) for s in result.source_spans], result.candidates)
+            self.panel.summary.setText(
+                "Ranked on the text; the scoring model reads them for the final order…"
+            )
 
     def _on_failed(self, request_id: int, message: str) -> None:
         if not self._mine(request_id):

@@ -1,6 +1,7 @@
-"""Reviews on the real worker: the scoring model is loaded and used in the worker thread, a review runs
-with no writing model loaded, waits for nothing behind a paused draft, and falls back to the text's
-features (saying so) when the scoring model cannot be loaded."""
+"""The scoring model on the real worker: loaded and used in the worker thread; a review runs
+with no writing model loaded, runs beside a paused draft, and falls back to the text's features (saying
+so) when the scoring model cannot be loaded; a rewrite is ranked on its text at once, then by the
+reading."""
 
 from __future__ import annotations
 
@@ -93,5 +94,37 @@ def test_a_review_runs_while_a_draft_is_paused(qtbot, monkeypatch) -> None:
         assert finished.args[1].paragraphs[1].weak
         assert drafts.active.get(Lane.BACKGROUND) == draft_id  # still there, paused, not cancelled
         drafts.cancel(Lane.BACKGROUND)
+    finally:
+        controller.shutdown()
+
+
+def test_a_rewrite_is_ranked_on_its_text_at_once_then_by_the_reading(
+    qtbot, tiny_model_path: Path, default_model_path: Path
+) -> None:
+    from writer_app.assist.types import AssistResult, RewriteRequest
+    from writer_app.engine.embedding import TextEmbedder
+    from writer_app.engine.llama_engine import LlamaEngine
+    from writer_app.engine.types import EngineConfig
+
+    controller = AssistController(
+        LlamaEngine, reader_factory=lambda: TextEmbedder(default_model_path, n_threads=2)
+    )
+    try:
+        with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):
+            controller.load_model(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
+        client = controller.client()
+        partials: list[AssistResult] = []
+        client.partialResult.connect(lambda _rid, result: partials.append(result))
+        request = RewriteRequest(text="The sea was very, very calm that night.", n_candidates=2, seed=3)
+        with qtbot.waitSignal(client.requestFinished, timeout=TIMEOUT_MS) as finished:
+            client.submit(request, title="Rewrite")
+        final = finished.args[1]
+        assert len(partials) == 1 and partials[0].candidates  # ranked before the reading
+        assert all(c.score is not None for c in partials[0].candidates)
+        assert [c.text for c in partials[0].candidates] == [c.text for c in final.candidates]
+        # the reading changed the quality part of the scores (the scoring model's view of the texts)
+        assert [c.breakdown["quality"] for c in partials[0].candidates] != [
+            c.breakdown["quality"] for c in final.candidates
+        ]
     finally:
         controller.shutdown()
