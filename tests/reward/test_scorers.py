@@ -230,3 +230,12 @@ def test_a_grammar_fix_of_misspelled_words_beats_the_text_unchanged() -> None:
     assert misspellings(british) == ()
     ranked = rank_candidates(ScoreRequest(task="rewrite", source=british, mode="grammar"), [british])
     assert "unchanged" not in ranked[0].breakdown
+
+
+def test_a_comma_moved_is_no_rewrite_but_is_a_grammar_fix() -> None:
+    source = "The harbour, is a place where dreams and hopes intertwine and the gulls cry all day."
+    commas = "The harbour is a place where dreams and hopes intertwine, and the gulls cry all day."
+    clarity = rank_candidates(ScoreRequest(task="rewrite", source=source, mode="clarity"), [commas])
+    assert clarity[0].breakdown.get("unchanged") == -1.0 and "no change" in clarity[0].explanation
+    grammar = rank_candidates(ScoreRequest(task="rewrite", source=source, mode="grammar"), [commas])
+    assert "unchanged" not in grammar[0].breakdown and "no change" not in grammar[0].explanation

@@ -86,6 +86,14 @@ def direction_fit(mode: str, source: str, candidate: str) -> tuple[float, str]:
     return 0.0, ""
 
 
+def unchanged(source: str, candidate: str, punctuation_counts: bool = False) -> bool:
+    """Whether a rewrite left the text as it was: the same words in the same order (a comma moved is
+    no rewrite), or with `punctuation_counts` (a grammar fix) the same characters but for spacing."""
+    if punctuation_counts:
+        return " ".join(candidate.split()) == " ".join(source.split())
+    return [t.text for t in words(candidate)] == [t.text for t in words(source)]
+
+
 def near_duplicate(a: str, b: str, threshold: float = 0.9) -> bool:
     """True when two candidates share most of their word 3-grams (Jaccard ≥ threshold)."""
 

@@ -16,6 +16,7 @@ from writer_app.reward.components import (
     length_score,
     meaning_preservation,
     near_duplicate,
+    unchanged,
 )
 from writer_app.reward.language import identify, language_mismatch, requested_language
 from writer_app.reward.quality import (
@@ -40,10 +41,9 @@ from writer_app.reward.text_units import words
 # expert-preferred paragraph the *less* likely one in 84 % of them (slop is what models find likely).
 # The judge weighs 0.5: SmolLM2 agrees with the experts in 13 of 25 pairs, and the WQRM paper finds
 # general-purpose LLM judges near chance on this task.
-# The rewrite weights of quality, meaning and direction and the unchanged penalty were chosen on 30
-# hand-written rewrite cases with known answers (`make eval`, tests/benchmarks/rewrite_cases.json): the
-# right candidate comes first in 27 of 30 (in 25 when each case is judged by weights chosen on the
-# other 29), against 19 with the earlier hand-set 1.5 / 1 / −1.
+# Rewrite weights (quality, meaning, direction, unchanged penalty) chosen on 30 hand-written cases with
+# known answers (`make eval`, rewrite_cases.json): the right candidate first in 27 (25 when each case is
+# judged by weights chosen on the other 29), against 19 with the earlier hand-set 1.5 / 1 / −1.
 TASK_WEIGHTS: dict[str, dict[str, float]] = {
     "rewrite": {
         "quality": 1.0,
@@ -277,7 +277,7 @@ def rank_candidates(
         total = weights["quality"] * quality
         notes = _slop_changes(source_features.slop.counts if source_features else None, features.slop.counts)
         notes += why[index] if english else ["quality is only estimated for English"]
-        if request.source and " ".join(text.split()) == " ".join(request.source.split()):
+        if request.source and unchanged(request.source, text, request.mode == "grammar"):
             notes.insert(0, "no change")
             if not rules.unchanged_is_fair or request.source_errors:
                 parts["unchanged"] = -1.0
