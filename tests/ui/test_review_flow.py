@@ -90,3 +90,12 @@ def test_the_review_follows_edits_and_is_cleared_for_another_document(qtbot, win
 def test_an_empty_document_gets_a_sentence(qtbot, window: MainWindow) -> None:
     window.reviews.start()
     assert "empty" in window.message_bar.text
+
+
+def test_python_offsets_become_qt_positions_past_emoji() -> None:
+    from writer_app.ui.review_session import qt_positions
+
+    text = "a🌊b🐟c"
+    position = qt_positions(text)
+    assert [position(i) for i in range(len(text) + 1)] == [0, 1, 3, 4, 6, 7]
+    assert qt_positions("plain")(3) == 3
