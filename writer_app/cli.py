@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -146,15 +146,8 @@ def quality_reader(args: argparse.Namespace) -> Iterator[Reading | None]:
         LOGGER.warning("quality from the text's features only: %s", error)
         reader = None
 
-    def read(text: str) -> Sequence[float] | None:
-        try:
-            return reader.embed(text)
-        except Exception:  # one text the model cannot read loses its reading, not the command
-            LOGGER.exception("the scoring model could not read a text of %d characters", len(text))
-            return None
-
     try:
-        yield read if reader is not None else None
+        yield reader.read if reader is not None else None
     finally:
         if reader is not None:
             reader.close()

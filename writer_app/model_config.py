@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,6 @@ from writer_app.engine.types import EngineConfig
 from writer_app.errors import UserError
 from writer_app.modelhub.default_model import display_name_for, find_default_model
 from writer_app.paths import AppPaths
-from writer_app.reward.quality import WEIGHTS_FILE
 
 if TYPE_CHECKING:
     from writer_app.engine.embedding import TextEmbedder
@@ -46,9 +44,9 @@ def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder 
     model = find_default_model(paths)
     if model is None:
         return None
-    fitted_with = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["about"].get(
-        "scoring_model", model.name
-    )
+    from writer_app.reward.ranker import quality_model  # the ranker's own (cached) copy of the weights
+
+    fitted_with = quality_model().about.get("scoring_model", model.name)
     if model.name != fitted_with:  # another model's reading means nothing to the quality model
         raise UserError(f"the quality model was fitted on readings of {fitted_with}, not {model.name}")
     return TextEmbedder(model, max(threads or physical_cores(), 1))

@@ -79,18 +79,14 @@ def _print_table(review: DocumentReview, text: str) -> None:
     print(review.summary())
     for note in review.notes:
         print(note)
-    ranked = sorted(range(len(review.paragraphs)), key=lambda i: review.paragraphs[i].score)
-    for i in ranked:
+    for i in review.weakest_first():
         p = review.paragraphs[i]
         opening = " ".join(text[p.start : p.end].split()[:8])
         mark = "weak " if p.weak else "     "
         why = "; ".join(p.reasons) or "nothing stands out"
         print(f"{mark}{p.score:4.1f}  ¶{i + 1} “{opening}…” — {why}")
-        counts: dict[str, int] = {}
-        for span in p.slop:
-            counts[span.category] = counts.get(span.category, 0) + 1
-        if counts:
-            print("            " + ", ".join(describe(c, n) for c, n in sorted(counts.items())))
+        if p.slop:
+            print("            " + ", ".join(describe(c, n) for c, n in sorted(p.slop_counts.items())))
 
 
 def run(argv: list[str]) -> int:

@@ -50,32 +50,37 @@ TERMS = {
 
 
 @contextlib.contextmanager
-def without(term: str | None) -> Iterator[None]:
-    """The ranker with one term left out while the block runs."""
-    if term is None:
-        yield
-        return
-    kind, name = TERMS[term]
-    saved_weights = {task: dict(w) for task, w in ranker.TASK_WEIGHTS.items()}
-    saved_rules = dict(ranker.MODE_RULES)
-    saved_constant = getattr(ranker, name) if kind == "constant" else None
+def patched(task_weights: dict[str, dict[str, float]], **constants: float) -> Iterator[None]:
+    """The ranker with some task weights (and mode overrides of them) and constants set while the block
+    runs; everything is put back after."""
+    saved = ({t: dict(w) for t, w in ranker.TASK_WEIGHTS.items()}, dict(ranker.MODE_RULES))
+    saved_constants = {name: getattr(ranker, name) for name in constants}
     try:
-        if kind == "weight":
-            for weights in ranker.TASK_WEIGHTS.values():
-                weights[name] = 0.0
-            for mode, rules in ranker.MODE_RULES.items():
-                if name in rules.weights:
-                    ranker.MODE_RULES[mode] = replace(rules, weights={**rules.weights, name: 0.0})
-        else:
-            setattr(ranker, name, 0.0)
+        for task, changed in task_weights.items():
+            ranker.TASK_WEIGHTS[task].update(changed)
+        for mode, rules in ranker.MODE_RULES.items():  # a mode's own weight for a term set to 0 is 0
+            zeroed = {
+                n: 0.0 for w in task_weights.values() for n, v in w.items() if v == 0 and n in rules.weights
+            }
+            if zeroed:
+                ranker.MODE_RULES[mode] = replace(rules, weights={**rules.weights, **zeroed})
+        for name, value in constants.items():
+            setattr(ranker, name, value)
         yield
     finally:
-        for task, weights in saved_weights.items():
+        for task, weights in saved[0].items():
             ranker.TASK_WEIGHTS[task].update(weights)
-        ranker.MODE_RULES.clear()
-        ranker.MODE_RULES.update(saved_rules)
-        if kind == "constant":
-            setattr(ranker, name, saved_constant)
+        ranker.MODE_RULES.update(saved[1])
+        for name, value in saved_constants.items():
+            setattr(ranker, name, value)
+
+
+def without(term: str) -> contextlib.AbstractContextManager[None]:
+    """The ranker with one term left out (its weight or penalty 0) while the block runs."""
+    kind, name = TERMS[term]
+    if kind == "weight":
+        return patched({task: {name: 0.0} for task in ranker.TASK_WEIGHTS})
+    return patched({}, **{name: 0.0})
 
 
 def case_request(case: dict) -> ScoreRequest:
@@ -84,17 +89,10 @@ def case_request(case: dict) -> ScoreRequest:
     return score_request_for(RewriteRequest(case["source"], mode=mode, instruction=case["instruction"]))
 
 
-@contextlib.contextmanager
-def weights(combo: dict[str, float]) -> Iterator[None]:
+def weights(combo: dict[str, float]) -> contextlib.AbstractContextManager[None]:
     """The rewrite task's weights and the unchanged penalty set to `combo` while the block runs."""
-    saved = dict(ranker.TASK_WEIGHTS["rewrite"]), ranker.UNCHANGED_PENALTY
-    try:
-        ranker.TASK_WEIGHTS["rewrite"].update({k: v for k, v in combo.items() if k != "unchanged"})
-        ranker.UNCHANGED_PENALTY = combo["unchanged"]
-        yield
-    finally:
-        ranker.TASK_WEIGHTS["rewrite"].update(saved[0])
-        ranker.UNCHANGED_PENALTY = saved[1]
+    rewrite = {k: v for k, v in combo.items() if k != "unchanged"}
+    return patched({"rewrite": rewrite}, UNCHANGED_PENALTY=combo["unchanged"])
 
 
 def weight_search(cases: list[dict], read) -> tuple[dict[str, float], float, float]:

@@ -55,3 +55,20 @@ def test_the_cache_key_of_a_model_follows_its_contents(tiny_model_path: Path, tm
     grown = tmp_path / "grown.gguf"
     grown.write_bytes(tiny_model_path.read_bytes() + b"\x00")
     assert model_key(grown)[-12:] != model_key(tiny_model_path)[-12:]
+
+
+def test_a_text_llama_cannot_read_costs_only_its_own_reading(tiny_model_path: Path, monkeypatch) -> None:
+    reader = TextEmbedder(tiny_model_path, n_threads=2)
+    try:
+        real = reader._llama.embed
+
+        def embed(text, **kwargs):
+            if "broken" in text:
+                raise RuntimeError("llama_decode returned -1")
+            return real(text, **kwargs)
+
+        monkeypatch.setattr(reader._llama, "embed", embed)
+        assert reader.read("A broken text.") is None
+        assert reader.read("The boats came in at dawn.").shape == (reader.size,)
+    finally:
+        reader.close()

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from writer_app.assist.types import SlopSpan
 from writer_app.errors import UserError
-from writer_app.reward.language import identify
+from writer_app.reward.language import is_english
 from writer_app.reward.quality import QualityModel, Reading, quality_features, reasons
 from writer_app.reward.ranker import quality_model
 from writer_app.reward.slop import describe
@@ -42,6 +42,12 @@ class ReviewRequest:
     revision: int = 0  # the document's revision the text was taken at
 
 
+def _counted(spans: Sequence[SlopSpan]) -> dict[str, int]:
+    """Slop spans counted by category, the most frequent first."""
+    counts = Counter(span.category for span in spans)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
 @dataclass(frozen=True)
 class ParagraphReview:
     start: int  # offsets in the reviewed text
@@ -54,6 +60,10 @@ class ParagraphReview:
     read: bool  # refined by the scoring model (False: the text's features only, so far)
     weak: bool = False
 
+    @property
+    def slop_counts(self) -> dict[str, int]:
+        return _counted(self.slop)
+
 
 @dataclass(frozen=True)
 class DocumentReview:
@@ -65,8 +75,11 @@ class DocumentReview:
 
     @property
     def slop_counts(self) -> dict[str, int]:
-        counts: Counter[str] = Counter(span.category for p in self.paragraphs for span in p.slop)
-        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return _counted([span for p in self.paragraphs for span in p.slop])
+
+    def weakest_first(self) -> list[int]:
+        """The paragraphs' indices, lowest score first."""
+        return sorted(range(len(self.paragraphs)), key=lambda i: self.paragraphs[i].score)
 
     @property
     def weakest(self) -> ParagraphReview | None:
@@ -108,11 +121,6 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _is_english(text: str) -> bool:
-    language = identify(text)
-    return language.script in ("", "Latin") and language.code in (None, "en")
-
-
 def review_paragraph(
     text: str, start: int, end: int, model: QualityModel, read: Reading | None
 ) -> ParagraphReview:
@@ -134,7 +142,7 @@ def review_paragraph(
         round(score, 2),
         tuple(reasons(parts, head.weights, limit=3)),
         spans,
-        _is_english(paragraph),
+        is_english(paragraph),
         head is model.full,
     )
 

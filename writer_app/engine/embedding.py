@@ -65,7 +65,6 @@ class TextEmbedder:
             )
         except (ValueError, RuntimeError, OSError) as error:
             raise ModelFileError(f"The scoring model {model_path.name} could not be loaded.") from error
-        self.model_path = model_path
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
 
     @property
@@ -75,6 +74,15 @@ class TextEmbedder:
     def cached(self, text: str) -> np.ndarray | None:
         """The reading of a text read before (None otherwise); reads nothing."""
         return self._cache.get(_key(text))
+
+    def read(self, text: str) -> np.ndarray | None:
+        """`embed`, or None (logged) where llama.cpp cannot read the text: one text that fails costs
+        only its own reading, never the job or command that asked."""
+        try:
+            return self.embed(text)
+        except Exception:
+            LOGGER.exception("the scoring model could not read a text of %d characters", len(text))
+            return None
 
     def embed(self, text: str) -> np.ndarray:
         """The mean of the last layer's states over the text's tokens (at most EMBED_TOKENS)."""

@@ -51,7 +51,7 @@ class ParallelTextGeneration(Protocol):
 class Embedder(Protocol):
     """The scoring model's reader: a fixed-size vector for a text (see `engine.embedding`)."""
 
-    def embed(self, text: str) -> Sequence[float]: ...
+    def read(self, text: str) -> Sequence[float] | None: ...  # None where it cannot read the text
 
     def cached(self, text: str) -> Sequence[float] | None: ...
 

@@ -145,6 +145,12 @@ def identify(text: str) -> Language:
     return Language(script, code, letters)
 
 
+def is_english(text: str) -> bool:
+    """Whether a text is (or may be) English: Latin script and not confidently another language."""
+    language = identify(text)
+    return language.script in ("", "Latin") and language.code in (None, "en")
+
+
 def requested_language(instruction: str) -> str | None:
     """The language an instruction asks for ("translate into German" → "de"), else None."""
     for pattern in (_TRANSLATE, _WRITE_IN):

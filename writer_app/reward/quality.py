@@ -131,6 +131,10 @@ class QualityHead:
             parts["reading"] = dot + self.reading_offset
         return parts
 
+    def logit_of(self, parts: dict[str, float], ignore: tuple[str, ...] = ()) -> float:
+        """Log-odds over an average LAMP paragraph from a text's shares (those in `ignore` left out)."""
+        return self.logit_per_point * sum(v for name, v in parts.items() if name not in ignore)
+
 
 @dataclass(frozen=True)
 class QualityModel:
@@ -166,7 +170,7 @@ class QualityModel:
         """Log-odds that the text is better than an average LAMP paragraph; differences of two texts'
         logits are the calibrated log-odds that one is better than the other."""
         head = self.head(embedding)
-        return head.logit_per_point * (self.score(values, embedding, ignore) - head.intercept)
+        return head.logit_of(head.contributions(values, embedding), ignore)
 
 
 def reasons(

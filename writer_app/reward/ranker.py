@@ -18,10 +18,9 @@ from writer_app.reward.components import (
     near_duplicate,
     unchanged,
 )
-from writer_app.reward.language import identify, language_mismatch, requested_language
+from writer_app.reward.language import identify, is_english, language_mismatch, requested_language
 from writer_app.reward.quality import (
     SLOP_FEATURES,
-    QualityFeatures,
     QualityModel,
     Reading,
     quality_features,
@@ -135,12 +134,6 @@ class Scored:
     merged: tuple[int, ...] = field(default_factory=tuple)
 
 
-def _english(text: str) -> bool:
-    """Whether a text is (or may be) English: Latin script and not confidently another language."""
-    language = identify(text)
-    return language.script in ("", "Latin") and language.code in (None, "en")
-
-
 def warm_up() -> None:
     """Load the quality model and the language identifier (about 0.7 s, once per process)."""
     quality_model()
@@ -154,17 +147,15 @@ def quality_model() -> QualityModel:
 
 def _quality_reasons(
     model: QualityModel,
-    source: QualityFeatures | None,
-    source_reading: Sequence[float] | None,
-    candidates: Sequence[QualityFeatures],
+    source_share: dict[str, float] | None,
+    shares: Sequence[dict[str, float]],
     readings: Sequence[Sequence[float] | None],
     ignore: tuple[str, ...],
 ) -> list[list[str]]:
     """Each candidate's main quality reasons beyond its slop (named on its own): against the original
     for a rewrite, against the candidates' average otherwise."""
-    shares = [model.head(r).contributions(f.values, r) for f, r in zip(candidates, readings, strict=True)]
-    if source is not None:
-        base = model.head(source_reading).contributions(source.values, source_reading)
+    if source_share is not None:
+        base = source_share
     else:
         base = (
             {name: sum(s.get(name, 0.0) for s in shares) / len(shares) for name in shares[0]}
@@ -240,7 +231,7 @@ def rank_candidates(
     weights = TASK_WEIGHTS.get(request.task, TASK_WEIGHTS["free"])
     if request.task == "rewrite":
         weights = {**weights, **rules.weights}
-    english = _english(request.source or (candidates[0] if candidates else ""))
+    english = is_english(request.source or (candidates[0] if candidates else ""))
     if not english:
         # The quality model and the slop lexicon are English: elsewhere they only say a little.
         weights = {**weights, "quality": weights["quality"] * OTHER_LANGUAGE_QUALITY}
@@ -252,15 +243,18 @@ def rank_candidates(
     # A requested length (or a mode about length) alone judges length, not the model's preference.
     ignore = ("log_words",) if request.required_words or not rules.prefers_shorter else ()
     source_reading = read(request.source) if read and request.source else None
-    baseline = model.logit(source_features.values, source_reading, ignore) if source_features else 0.0
+    source_head = model.head(source_reading)
+    source_share = (
+        source_head.contributions(source_features.values, source_reading) if source_features else None
+    )
+    baseline = source_head.logit_of(source_share, ignore) if source_share is not None else 0.0
     all_features = [quality_features(text) for text in candidates]
     readings = [read(text) if read else None for text in candidates]
+    heads = [model.head(reading) for reading in readings]
+    shares = [h.contributions(f.values, r) for h, f, r in zip(heads, all_features, readings, strict=True)]
     # The model's logit: over the original for a rewrite (the improvement), absolute otherwise.
-    logits = [
-        model.logit(features.values, reading, ignore) - baseline
-        for features, reading in zip(all_features, readings, strict=True)
-    ]
-    why = _quality_reasons(model, source_features, source_reading, all_features, readings, ignore)
+    logits = [head.logit_of(share, ignore) - baseline for head, share in zip(heads, shares, strict=True)]
+    why = _quality_reasons(model, source_share, shares, readings, ignore)
     # Without an original, good paragraphs all sit far above LAMP's average and one squash would make
     # them equal: the candidates' common level and each one's lead over it are squashed apart.
     level = sum(logits) / len(logits) if logits and source_features is None else 0.0
@@ -317,7 +311,7 @@ def rank_candidates(
         # A voice shows over sentences, in English (the meter's function words), and is beside the
         # point for a translation or a grammar fix.
         length = len(words(text))
-        measurable = length >= MIN_STYLE_WORDS and not translating and _english(text)
+        measurable = length >= MIN_STYLE_WORDS and not translating and is_english(text)
         if style is not None and measurable and request.mode != "grammar":
             voice = match(text, style)
             parts["style_match"] = voice.percentile / 100

@@ -109,7 +109,7 @@ class ReviewPanel(QWidget):
             else None
         )
         paragraphs = review.paragraphs
-        self._order = sorted(range(len(paragraphs)), key=lambda i: paragraphs[i].score)
+        self._order = review.weakest_first()
         scrolled = self.paragraphs.verticalScrollBar().value()
         self.paragraphs.blockSignals(True)
         self.paragraphs.clear()

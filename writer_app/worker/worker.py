@@ -118,13 +118,7 @@ class AssistWorker(QObject):
                 self._reader = self._reader_factory()
             except Exception as error:  # no scoring model costs the quality model its reading, no more
                 LOGGER.warning("no scoring model (%s): quality from text features only", error)
-        if self._reader is None:
-            return None
-        try:
-            return self._reader.embed(text)
-        except Exception:  # a reading that fails costs the text its reading, never the whole job
-            LOGGER.exception("the scoring model could not read a text of %d characters", len(text))
-            return None
+        return self._reader.read(text) if self._reader is not None else None
 
     def _peek(self, text: str) -> Sequence[float] | None:
         """The reading of a text read before, without reading anything new."""
