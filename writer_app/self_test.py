@@ -10,14 +10,14 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from writer_app.engine.types import EngineConfig, Sampling
+from writer_app.engine.types import EngineConfig, Sampling, ServerConfig
 from writer_app.errors import UserError
 
 LOGGER = logging.getLogger(__name__)
 RUSSIAN = "Каждый вечер смотритель поднимался по лестнице маяка и зажигал большую лампу для кораблей."
 
 
-def check_model(config: EngineConfig, load: Callable[[EngineConfig], object]) -> str:
+def check_model(config: EngineConfig | ServerConfig, load: Callable[[EngineConfig], object]) -> str:
     """Load the model and generate a few tokens; the line to print."""
     engine = load(config)
     try:
@@ -29,12 +29,15 @@ def check_model(config: EngineConfig, load: Callable[[EngineConfig], object]) ->
     finally:
         engine.close()
     stats = generation.stats
+    local = isinstance(config, EngineConfig)
+    where = config.model_path.name if local else f"on the server {config.source}"
+    on = f" on {config.n_threads} threads" if local else ""
     if stats.generated_tokens == 0:
         raise UserError("Self-test failed: the model produced no tokens. Check the model file.")
     LOGGER.info("self-test output: %r", text)
     return (
-        f"model: {engine.model_name} ({config.model_path.name}) loaded in {engine.load_seconds:.2f} s, "
-        f"{stats.generated_tokens} tokens at {stats.tokens_per_s:.1f} tokens/s on {config.n_threads} threads"
+        f"model: {engine.model_name} ({where}) loaded in {engine.load_seconds:.2f} s, "
+        f"{stats.generated_tokens} tokens at {stats.tokens_per_s:.1f} tokens/s{on}"
         f"\n  {draft_line}\n  {style_line}"
     )
 
@@ -173,7 +176,9 @@ def check_window(home: Path) -> str:
     return render_main_window(home)
 
 
-def run(args: argparse.Namespace, config: EngineConfig, load: Callable[[EngineConfig], object]) -> int:
+def run(
+    args: argparse.Namespace, config: EngineConfig | ServerConfig, load: Callable[[EngineConfig], object]
+) -> int:
     lines = [
         check_model(config, load),
         check_reward(),

@@ -198,7 +198,7 @@ def test_status_bar_counts_words_and_characters(qtbot, window: MainWindow) -> No
 
 
 def test_model_name_is_shown(window: MainWindow) -> None:
-    assert window.model_label.text() == "Model: tiny-random-llama"
+    assert window.model_label.text() == "Model: tiny-random-llama (on this computer)"
 
 
 def test_escape_closes_the_find_bar_when_nothing_is_generating(qtbot, window: MainWindow) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from writer_app.assist.types import Candidate, Timings
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import GenerationStats, Sampling
+from writer_app.errors import UserError
 
 
 class CandidateListener:
@@ -32,6 +33,7 @@ class CandidateRun:
     stats: list[GenerationStats]
     cancelled: bool
     wall_s: float = 0.0  # from the request to the last token, every round included
+    interrupted: str = ""  # the server went away: its sentence (the text that came is kept)
 
     def timings(self, load_s: float = 0.0) -> Timings:
         """Time to the first token, and tokens per second of wall time after it over all candidates
@@ -95,13 +97,22 @@ def generate_candidates(
                 listener.restart(index)  # the rejected try is cleared before the retry streams
         samplings = [replace(sampling, seed=seed) for seed in seeds]
         tries = _run_round(engine, stream_parallel, prompt_tokens, slots, samplings, cancel, listener)
-        for position, raw, stats in tries:
-            run.stats.append(stats)
-            attempts_left -= 1
-            if stats.finish_reason == "cancelled":
-                run.cancelled = True
-            elif keep(slots[position], raw, seeds[position], stats):
-                todo.remove(slots[position])
+        try:
+            for position, raw, stats in tries:
+                run.stats.append(stats)
+                attempts_left -= 1
+                if stats.finish_reason == "cancelled":
+                    run.cancelled = True
+                elif keep(slots[position], raw, seeds[position], stats):
+                    todo.remove(slots[position])
+                if stats.finish_reason == "interrupted":
+                    run.interrupted = stats.note  # the candidate is kept, cut off; no more tries
+        except UserError as error:  # e.g. a server gone after some candidates: they are kept
+            if not run.candidates:
+                raise
+            run.interrupted = str(error)
+        if run.interrupted:
+            break
         if run.cancelled or (cancel is not None and cancel.is_set()):
             run.cancelled = True
             break

@@ -131,9 +131,14 @@ def generate_ranked(
         engine, prompt, sampling, n, clean, cancel=cancel, listener=listener, parallel=parallel
     )
     if not run.candidates and not run.cancelled:
-        raise UserError(nothing_usable)
+        raise UserError(run.interrupted or nothing_usable)
     result = AssistResult(
-        engine.model_name, tuple(run.candidates), run.timings(load_s), run.cancelled, context_trimmed
+        engine.model_name,
+        tuple(run.candidates),
+        run.timings(load_s),
+        run.cancelled,
+        context_trimmed,
+        interrupted=run.interrupted,
     )
     if read is not None and partial is not None and result.candidates:
         partial(rank_result(result, score))  # at once on the text's features; the reading refines it

@@ -64,6 +64,7 @@ class AssistResult:
     cancelled: bool = False
     context_trimmed: bool = False
     source_spans: tuple[SlopSpan, ...] = ()
+    interrupted: str = ""  # why the run ended early (a server that went away): its sentence
 
     def ranked(self) -> list[Candidate]:
         """Best first, near-duplicates left out; generation order when nothing was scored."""

@@ -17,3 +17,11 @@ class ContextOverflowError(UserError):
 
 class GenerationError(UserError):
     """The model failed while generating."""
+
+
+class ServerError(UserError):
+    """A model server could not be reached, refused a request or failed; `status` is its HTTP status."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -18,6 +18,26 @@ class EngineConfig:
     n_batch: int = 512
     display_name: str = ""  # shown instead of the name inside the file, e.g. for the default model
 
+    @property
+    def source(self) -> str:
+        """Where the model is, for messages."""
+        return str(self.model_path)
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How to reach a model server over the OpenAI-compatible API (see `engine.remote_engine`)."""
+
+    base_url: str
+    model: str = ""  # "" when the server serves one model
+    api_key: str = field(default="", repr=False)
+    n_ctx: int = 4096  # used where the server does not say its context size
+    timeout_s: float = 60.0  # the longest silence within an answer before it counts as lost
+
+    @property
+    def source(self) -> str:
+        return self.base_url
+
 
 @dataclass(frozen=True)
 class Sampling:
@@ -46,7 +66,8 @@ class GenerationStats:
     generated_tokens: int = 0
     first_token_s: float = 0.0
     total_s: float = 0.0
-    finish_reason: str = ""
+    finish_reason: str = ""  # "interrupted": the server went away after some text (`note` says so)
+    note: str = ""
 
     @property
     def tokens_per_s(self) -> float:

@@ -303,6 +303,8 @@ class CandidatesPanel(QWidget):
             breakdown = candidate.breakdown  # type: ignore[attr-defined]
             voice = f" · voice {breakdown['style_score']:.1f}/10" if "style_score" in breakdown else ""
             verdict = f"{card.score:.1f}/10{voice} — {candidate.explanation}"  # type: ignore[attr-defined]
+            if getattr(candidate, "finish_reason", "") == "interrupted":
+                verdict += " (cut off: the server went away)"
             card.title.setText(f"#{card.rank} · {verdict}")
             card.title.setToolTip(str(candidate.breakdown))  # type: ignore[attr-defined]
             card.title.setWordWrap(True)

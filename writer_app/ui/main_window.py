@@ -13,7 +13,6 @@ from writer_app.documents.autosave import AutosaveStore
 from writer_app.documents.draft_journal import DraftJournal
 from writer_app.documents.file_io import DiskState
 from writer_app.documents.spelling import PersonalWords, Spelling
-from writer_app.model_config import engine_config_for
 from writer_app.modelhub.store import ModelStore
 from writer_app.ui.actions import build_actions
 from writer_app.ui.ai_edits import AiEditTracker
@@ -28,6 +27,7 @@ from writer_app.ui.ghost_text import GhostText
 from writer_app.ui.history_panel import HistoryPanel
 from writer_app.ui.message_bar import MessageBar
 from writer_app.ui.model_manager import ModelManagerDialog
+from writer_app.ui.model_source import chosen_config
 from writer_app.ui.outline_panel import OutlinePanel
 from writer_app.ui.preferences import PreferencesDialog
 from writer_app.ui.prompts import Prompts
@@ -316,17 +316,21 @@ class MainWindow(QMainWindow):
             self.show_message("The model manager is not available in this window.", "info")
             return None
         dialog = ModelManagerDialog(self.model_store, parent=self)
-        dialog.modelChosen.connect(self.switch_model)
+        dialog.modelChosen.connect(lambda path: self.switch_model(path, local=True))
         dialog.open()
         return dialog
 
-    def switch_model(self, path: Path | None) -> None:
-        if path is None:
+    def switch_model(self, path: Path | None, local: bool = False) -> None:
+        """Load the chosen model source again: the server, or `path` on this computer (`local`:
+        the model manager's choice, which makes this computer the source)."""
+        if local:
+            self.settings.model_source = "local"
+        config = chosen_config(self.settings, path)
+        if config is None:
             self.show_message("No model is installed: open Assist → Models… to download one.")
             return
         self.session.stop()
-        threads = self.settings.model_threads or None
-        self.controller.load_model(engine_config_for(Path(path), self.settings.model_context, threads))
+        self.controller.load_model(config)
 
     # ----- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,6 +1,6 @@
-"""The one Preferences dialog (Ctrl+,): model and threads, context size, candidates, autosave, editor
-font, theme, spell checking, suggestions while typing. Every change applies at once to every window
-and is remembered; "Restore Defaults" puts them all back."""
+"""The one Preferences dialog (Ctrl+,): model source (this computer or a server), model and threads,
+context size, candidates, autosave, editor font, theme, spell checking, suggestions while typing.
+Every change applies at once to every window and is remembered; "Restore Defaults" puts them back."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
 
 from writer_app.documents.spelling import LANGUAGES
 from writer_app.engine.hardware import physical_cores
+from writer_app.engine.server_api import is_local_server
+from writer_app.errors import UserError
+from writer_app.ui.model_source import ModelSourceBox, host_of
 from writer_app.ui.settings import AppSettings
 from writer_app.ui.theme import THEMES, apply_theme
 
@@ -56,6 +59,9 @@ class PreferencesDialog(QDialog):
         super().__init__(window)
         self.setWindowTitle("Preferences")
         self.window_, self.settings = window, settings
+        self.source_box = ModelSourceBox(settings, self)
+        self.source_box.use_server.connect(self.use_server)
+        self.source_box.use_local.connect(self._reload_model)
         self.model = QComboBox(self)
         self.threads = QSpinBox(self)
         self.threads.setRange(0, max(2, physical_cores() * 2))
@@ -94,6 +100,7 @@ class PreferencesDialog(QDialog):
 
     def _layout(self) -> None:
         form = QFormLayout(self)
+        form.addRow(self.source_box)
         font_row = QHBoxLayout()
         font_row.addWidget(self.font_family, 1)
         font_row.addWidget(self.font_size)
@@ -220,13 +227,35 @@ class PreferencesDialog(QDialog):
         if store is None or model_id is None:
             return
         store.set_active(model_id)
+        self.settings.model_source = "local"  # a model of this computer chosen: it runs here
+        self.source_box.load()
         self._reload.start()
 
     def _reload_model(self) -> None:
         store = getattr(self.window_, "model_store", None)
         path = store.active_path() if store is not None else None
-        if path is not None:
+        if path is not None or self.settings.model_source == "server":
             self.window_.switch_model(path)  # type: ignore[attr-defined]
+
+    def use_server(self) -> None:
+        """Make the entered server the model source; the first time text would go to another
+        machine, the user agrees in one sentence first."""
+        box = self.source_box
+        try:
+            url, _model, _key = box.entered()
+        except UserError as error:
+            box.status.setText(str(error))
+            return
+        allowed = [host for host in self.settings.servers_allowed.split() if host]
+        host = host_of(url)
+        if not is_local_server(url) and host not in allowed:
+            if not self.window_.prompts.send_text_to(self, host):  # type: ignore[attr-defined]
+                return
+            self.settings.servers_allowed = " ".join([*allowed, host])
+        box.store()
+        box.status.setText(f"Connecting to {url}… (the status bar shows when the model is ready)")
+        self._reload.stop()
+        self._reload_model()
 
     def restore_defaults(self) -> None:
         reload = (self.settings.model_context, self.settings.model_threads) != (4096, 0)

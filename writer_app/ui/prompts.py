@@ -39,6 +39,17 @@ class Prompts:
         box.exec()
         return "download" if download is not None and box.clickedButton() is download else "later"
 
+    def send_text_to(self, parent: QWidget, host: str) -> bool:
+        """Whether the user agrees that text goes to a server on another machine (asked once)."""
+        answer = QMessageBox.question(
+            parent,
+            "Text leaves this computer",
+            f"The text you ask the assistant about will be sent to {host}, another machine. Use this server?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def unsaved_changes(self, parent: QWidget, title: str) -> str:
         """'save', 'discard' or 'cancel'."""
         answer = QMessageBox.question(

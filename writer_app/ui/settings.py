@@ -67,6 +67,11 @@ class AppSettings:
     autosave_s = _Setting("files/autosave_seconds", 30, int, clamp=(5, 600))
     model_context = _Setting("model/context", 4096, int, clamp=(1024, 32_768))
     model_threads = _Setting("model/threads", 0, int, clamp=(0, 256))  # 0: the physical cores
+    model_source = _Setting("model/source", "local", str)  # "local" or "server"
+    server_url = _Setting("model/server_url", "", str)  # its API key is in the keyring, never here
+    server_model = _Setting("model/server_model", "", str)  # "": the server's only model
+    # Hosts of servers on other machines the user agreed to send text to (asked once per host).
+    servers_allowed = _Setting("model/servers_allowed", "", str)
     welcome_shown = _Setting("app/welcome_shown", False, flag)
     draft_words = _Setting("draft/target_words", 1500, int, clamp=(200, 20_000))
     draft_destination = _Setting("draft/destination", "new", str)

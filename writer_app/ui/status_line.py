@@ -1,5 +1,5 @@
 """The status bar's permanent parts: a busy bar, what the lanes run, tokens per second, word and
-character counts (once typing pauses) and the model with its loading state."""
+character counts (once typing pauses) and the model with its loading state and where text goes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from writer_app.ui.editor import Editor
+from writer_app.ui.model_source import where_text
 from writer_app.worker.controller import AssistController
 
 COUNT_DELAY_MS = 300
@@ -22,9 +23,8 @@ class StatusLine(QObject):
         self, bar: QStatusBar, editor: Editor, controller: AssistController, running: Callable[[], bool]
     ) -> None:
         super().__init__(bar)
-        self.editor, self._running = editor, running
-        loaded = controller.model_name
-        self.model_label = QLabel(f"Model: {loaded}" if loaded else "No model", bar)
+        self.editor, self._running, self.controller = editor, running, controller
+        self.model_label = QLabel("No model", bar)
         self.lanes_label = QLabel("", bar)
         self.speed_label = QLabel("", bar)
         self.count_label = QLabel("", bar)
@@ -43,19 +43,24 @@ class StatusLine(QObject):
         controller.modelLoaded.connect(self.model_loaded)
         controller.modelFailed.connect(self.model_failed)
         controller.lanesChanged.connect(self.lanes_label.setText)
+        if controller.model_name:
+            self.model_loaded(controller.model_name, 0.0)
         self.update_counts()
 
     def update_counts(self) -> None:
         words, chars = self.editor.word_and_char_count()
         self.count_label.setText(f"{words:,} words, {chars:,} characters")
 
-    def model_loading(self, path: str) -> None:
-        self.model_label.setText(f"Loading {Path(path).name}…")
+    def model_loading(self, source: str) -> None:
+        remote = "://" in source
+        self.model_label.setText(f"Connecting to {source}…" if remote else f"Loading {Path(source).name}…")
         self.busy.show()
 
     def model_loaded(self, name: str, seconds: float) -> None:
-        self.model_label.setText(f"Model: {name}")
-        self.model_label.setToolTip(f"Loaded in {seconds:.1f} s")
+        """The model's name and where the text goes: this computer, or the server's machine."""
+        source = self.controller.model_source
+        self.model_label.setText(f"Model: {name} ({where_text(source)})")
+        self.model_label.setToolTip(f"{source}\nReady in {seconds:.1f} s")
         self.busy.setVisible(self._running())
 
     def model_failed(self, _message: str) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from writer_app.assist.jobs import Job, Lane, kind_of
 from writer_app.assist.lanes import Scheduler, Ticket
-from writer_app.engine.types import EngineConfig
+from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.worker.worker import AssistWorker, EngineFactory, ReaderFactory
 
 
@@ -104,6 +104,7 @@ class AssistController(QObject):
         self.owner_ids = itertools.count(1)
         self._owners: dict[int, AssistClient] = {}
         self._model_name = ""
+        self._model_source = ""
         self.scheduler = Scheduler()
         self._thread = QThread()
         self._thread.setObjectName("assist-worker")
@@ -138,9 +139,15 @@ class AssistController(QObject):
         """A new client for one window (parented to it, so it goes when the window goes)."""
         return AssistClient(self, parent)
 
-    def load_model(self, config: EngineConfig) -> None:
+    @property
+    def model_source(self) -> str:
+        """Where the model is: a file on this computer, or a server's address."""
+        return self._model_source
+
+    def load_model(self, config: EngineConfig | ServerConfig) -> None:
         """Load another model: jobs submitted meanwhile wait for it; background jobs stop."""
         self._model_name = ""
+        self._model_source = config.source
         for stopped in self.scheduler.hold():
             self._forget(stopped)
         self._describe_lanes()

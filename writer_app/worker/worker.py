@@ -15,14 +15,14 @@ from writer_app.assist.lanes import Scheduler, Ticket
 from writer_app.assist.ranking import misspellings
 from writer_app.assist.types import Candidate
 from writer_app.engine.interface import Embedder, TextEngine
-from writer_app.engine.types import EngineConfig
+from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
 from writer_app.reward.ranker import warm_up
 
 LOGGER = logging.getLogger(__name__)
 CHUNK_INTERVAL_S = 0.04
 PARTIAL_INTERVAL_S = 0.3
-EngineFactory = Callable[[EngineConfig], TextEngine]
+EngineFactory = Callable[[EngineConfig | ServerConfig], TextEngine]
 # The scoring model's reader (an object with `embed(text)` and `close()`), or None where there is none.
 ReaderFactory = Callable[[], "Embedder | None"]
 YieldPoint = Callable[["_BatchingListener"], None]
@@ -129,7 +129,7 @@ class AssistWorker(QObject):
         return self._engine
 
     @Slot(object)
-    def load_model(self, config: EngineConfig) -> None:
+    def load_model(self, config: EngineConfig | ServerConfig) -> None:
         """Load a model (the lanes hand out no job meanwhile), then run the jobs that waited for it."""
         try:
             self._load(config)
@@ -137,10 +137,10 @@ class AssistWorker(QObject):
             self._scheduler.release()
         self.drain()
 
-    def _load(self, config: EngineConfig) -> None:
+    def _load(self, config: EngineConfig | ServerConfig) -> None:
         self._close_engine()
         self._reader_tried = self._reader is not None
-        self.modelLoading.emit(str(config.model_path))
+        self.modelLoading.emit(config.source)
         started = time.perf_counter()
         try:
             self._engine = self._engine_factory(config)
