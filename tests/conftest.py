@@ -25,6 +25,21 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_system_keyring():
+    """No test reads or writes the real keyring: keyring's null backend (keys for the session only)."""
+    import keyring
+    from keyring.backends import null
+
+    from writer_app.modelhub import server_keys
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(null.Keyring())
+    server_keys._session_keys.clear()
+    yield
+    keyring.set_keyring(previous)
+
+
 @pytest.fixture(scope="session")
 def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_tiny_model(tmp_path_factory.mktemp("models") / "tiny-random.gguf")

@@ -31,7 +31,7 @@ class RunningServer:
 
 @contextmanager
 def llama_server(
-    model: Path, n_ctx: int = 1024, alias: str = "", log: Path | None = None
+    model: Path, n_ctx: int = 1024, alias: str = "", log: Path | None = None, extra: list[str] | None = None
 ) -> Iterator[RunningServer]:
     """The running server while the block runs; the process is stopped after it."""
     port = free_port()
@@ -46,7 +46,7 @@ def llama_server(
         "--interrupt_requests",
         "False",
     ]
-    command += ["--model_alias", alias or model.name, "--verbose", "False"]
+    command += ["--model_alias", alias or model.name, "--verbose", "False", *(extra or [])]
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -56,7 +56,7 @@ def llama_server(
             if process.poll() is not None:
                 raise RuntimeError(f"the test server exited with {process.returncode}")
             try:
-                if httpx2.get(url + "/v1/models", timeout=2).status_code == 200:
+                if httpx2.get(url + "/v1/models", timeout=2).status_code in (200, 401):  # up (401: a key)
                     break
             except httpx2.HTTPError:
                 pass

@@ -307,3 +307,44 @@ def test_imitate_bad_input_gets_one_sentence(
     result = run_cli("imitate", *args, "--model", str(tiny_model_path), stdin=stdin, home=tmp_path / "home")
     assert result.returncode == 1
     assert message in result.stderr and b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["rewrite", "complete", "imitate", "plan", "draft"])
+def test_every_generating_command_takes_a_server(command: str) -> None:
+    out = run_cli(command, "--help").stdout.decode()
+    for option in ("--server", "--server-model", "--api-key-env"):
+        assert option in out, (command, option)
+
+
+def test_rewrite_and_complete_on_a_server(tiny_server, monkeypatch) -> None:
+    monkeypatch.setenv("TEST_SERVER_KEY", "sk-test")  # this server has no key: it ignores the header
+    for command in ("rewrite", "complete"):
+        result = run_cli(
+            command,
+            "-n",
+            "2",
+            "--json",
+            "--server",
+            tiny_server.url,
+            "--api-key-env",
+            "TEST_SERVER_KEY",
+            stdin=b"the day is good and the night is short",
+        )
+        assert result.returncode == 0, result.stderr.decode()
+        payload = json.loads(result.stdout)
+        assert payload["model"] == "tiny" and payload["candidates"]
+
+
+def test_server_mistakes_on_the_command_line_are_sentences(tiny_server) -> None:
+    cases = (
+        (("--api-key-env", "NO_SUCH_VARIABLE_SET"), "The environment variable NO_SUCH_VARIABLE_SET"),
+        (("--server-model", "gpt-9"), "no model named 'gpt-9'; it serves: tiny"),
+    )
+    for options, said in cases:
+        result = run_cli("rewrite", "--server", tiny_server.url, *options, stdin=b"The day is good.")
+        assert result.returncode == 1 and said in result.stderr.decode()
+        assert "Traceback" not in result.stderr.decode()
+    far = run_cli("rewrite", "--server", "http://gpu.invalid:8080", stdin=b"The day is good.")
+    assert far.returncode == 1
+    assert "sent to http://gpu.invalid:8080, a server on another machine" in far.stderr.decode()
+    assert "Could not reach a server at http://gpu.invalid:8080" in far.stderr.decode()

@@ -127,9 +127,8 @@ def run_gui(args: argparse.Namespace) -> int:
     """Start the editor window (or render a screenshot); return the process exit code."""
     from writer_app.assist.style_profiles import ProfileStore
     from writer_app.documents.spelling import PersonalWords
-    from writer_app.engine.llama_engine import LlamaEngine
     from writer_app.engine.model_file import available_memory_bytes
-    from writer_app.model_config import engine_config_for, scoring_memory_bytes, scoring_reader
+    from writer_app.model_config import engine_config_for, open_engine, scoring_memory_bytes, scoring_reader
     from writer_app.modelhub.default_model import find_default_model, first_use_path, require_default_model
     from writer_app.modelhub.store import ModelStore
     from writer_app.ui.main_window import MainWindow
@@ -160,9 +159,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     def make_engine(config):  # runs in the worker thread: a first-use fetch never blocks the window
         if isinstance(config, ServerConfig):
-            from writer_app.engine.remote_engine import RemoteEngine
-
-            return RemoteEngine(config)
+            return open_engine(config)
         if config.model_path == fetch_target and not fetch_target.is_file():
             require_default_model(paths)
         reserved = scoring_memory_bytes(paths)  # the scoring model the worker holds beside it
@@ -171,7 +168,7 @@ def run_gui(args: argparse.Namespace) -> int:
             free = available_memory_bytes()
             return None if free is None else max(0, free - reserved)
 
-        return LlamaEngine(config, available_memory=available)
+        return open_engine(config, available_memory=available)
 
     controller = AssistController(make_engine, reader_factory=lambda: scoring_reader(paths))
     prompts = Prompts()

@@ -19,7 +19,7 @@ from writer_app.assist.text_input import check_text, decode_input
 from writer_app.assist.types import AssistResult, RewriteRequest
 from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
-from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for
+from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for, open_engine
 from writer_app.paths import AppPaths
 from writer_app.reward.quality import Reading
 from writer_app.reward.style_meter import StyleProfileStats, match
@@ -161,13 +161,7 @@ def server_config_from(args: argparse.Namespace) -> ServerConfig:
 
 def load_engine(config: EngineConfig | ServerConfig):
     """The engine for `config`: a model file in this process, or a model server."""
-    if isinstance(config, ServerConfig):
-        from writer_app.engine.remote_engine import RemoteEngine
-
-        return RemoteEngine(config)
-    from writer_app.engine.llama_engine import LlamaEngine
-
-    return LlamaEngine(config)
+    return open_engine(config)
 
 
 @contextmanager

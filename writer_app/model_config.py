@@ -1,4 +1,5 @@
-"""Turns a chosen model file into engine settings (shared by the command line and the window)."""
+"""Turns a chosen model file into engine settings, and settings into an engine (shared by the command
+line and the window)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import TYPE_CHECKING
 
 from writer_app.engine.hardware import physical_cores
 from writer_app.engine.model_file import embedding_memory_bytes
-from writer_app.engine.types import EngineConfig
+from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
 from writer_app.modelhub.default_model import display_name_for, find_default_model
 from writer_app.paths import AppPaths
 
 if TYPE_CHECKING:
     from writer_app.engine.embedding import TextEmbedder
+    from writer_app.engine.interface import TextEngine
 
 DEFAULT_CONTEXT = 4096
 
@@ -24,6 +26,17 @@ def engine_config_for(model: Path, n_ctx: int = DEFAULT_CONTEXT, threads: int | 
     return EngineConfig(
         model_path=Path(model), n_ctx=n_ctx, display_name=display_name_for(Path(model)), **kwargs
     )
+
+
+def open_engine(config: EngineConfig | ServerConfig, **local_options: object) -> TextEngine:
+    """The engine for `config`: a model file in this process (with `local_options`), or a server."""
+    if isinstance(config, ServerConfig):
+        from writer_app.engine.remote_engine import RemoteEngine
+
+        return RemoteEngine(config)
+    from writer_app.engine.llama_engine import LlamaEngine  # loads llama.cpp: only when a model loads
+
+    return LlamaEngine(config, **local_options)  # type: ignore[arg-type]
 
 
 def scoring_memory_bytes(paths: AppPaths) -> int:
