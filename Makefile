@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench bench-flags bench-package eval eval-complete eval-draft eval-style package frozen-self-test screenshot clean
+.PHONY: setup run test lint bench bench-remote bench-flags bench-package eval eval-complete eval-draft eval-style package frozen-self-test screenshot clean
 
 setup: $(STAMP) $(MODEL)
 	@$(PY) build/llama_build.py --python $(PY)
@@ -29,6 +29,10 @@ bench: setup
 	$(PY) tests/benchmarks/bench_candidates.py
 	$(PY) tests/benchmarks/bench_prefix_cache.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/bench_completion.py
+
+# The remote engine against a bare client on the same server (llama-cpp-python's, started here)
+bench-remote: setup
+	$(PY) tests/benchmarks/bench_remote.py
 
 # Decode speed of our llama.cpp build beside a plain native one: make bench-flags NATIVE_PYTHON=/venv/bin/python
 bench-flags: setup

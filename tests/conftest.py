@@ -66,6 +66,15 @@ def tiny_server(tiny_model_path: Path):
         yield server
 
 
+@pytest.fixture(scope="session")
+def default_server(default_model_path: Path):
+    """The same server on the embedded default model."""
+    from tests.server_process import llama_server
+
+    with llama_server(default_model_path, n_ctx=2048, alias="default") as server:
+        yield server
+
+
 @pytest.fixture
 def controller(qtbot, tiny_model_path: Path):
     """The worker and its controller with the tiny model loaded (shut down after the test)."""

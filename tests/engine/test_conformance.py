@@ -18,12 +18,14 @@ from writer_app.engine.types import EngineConfig, Sampling, ServerConfig
 CHAT = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Describe the sea."}]
 
 
-@pytest.fixture(params=["llama", "scripted", "server"])
+@pytest.fixture(params=["llama", "scripted", "server", "default-model-server"])
 def engine(request, tiny_model_path: Path):
     if request.param == "llama":
         made: TextEngine = LlamaEngine(EngineConfig(tiny_model_path, n_ctx=1024, n_threads=2))
     elif request.param == "server":  # llama-cpp-python's server on the same model, over HTTP
         made = RemoteEngine(ServerConfig(request.getfixturevalue("tiny_server").url, n_ctx=1024))
+    elif request.param == "default-model-server":  # the same server on the embedded default model
+        made = RemoteEngine(ServerConfig(request.getfixturevalue("default_server").url, n_ctx=2048))
     else:
         made = ScriptedEngine(n_ctx=1024)
     yield made
