@@ -12,6 +12,7 @@ from pathlib import Path
 
 from writer_app.engine.types import EngineConfig, Sampling, ServerConfig
 from writer_app.errors import UserError
+from writer_app.server_check import check_server_engine
 
 LOGGER = logging.getLogger(__name__)
 RUSSIAN = "Каждый вечер смотритель поднимался по лестнице маяка и зажигал большую лампу для кораблей."
@@ -185,6 +186,7 @@ def run(
         check_quality(args.home),
         check_files(),
         check_documents(),
+        check_server_engine(),
     ]
     with tempfile.TemporaryDirectory(prefix="writer-app-self-test-") as home:
         lines.append(check_window(Path(home)))
