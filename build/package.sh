@@ -18,8 +18,11 @@ else
 fi
 $PY -m pip install --quiet --progress-bar off -e ".[build]"
 $PY -m PyInstaller --noconfirm --clean --distpath dist --workpath build/work build/writer-app.spec
-if command -v strip >/dev/null; then  # CPython built from source keeps its symbols: not needed here
+if command -v strip >/dev/null; then  # symbols only debuggers read (CPython built from source, ICU and
+  # cryptography keep theirs): about 9 MB. Not numpy's: its auditwheel-patched OpenBLAS no longer loads.
   find dist/writer-app/_internal -maxdepth 1 -name 'libpython3*.so*' -type f -exec strip --strip-unneeded {} +
   find dist/writer-app/_internal -path '*lib-dynload/*.so' -type f -exec strip --strip-unneeded {} +
+  find dist/writer-app/_internal/cryptography dist/writer-app/_internal/PySide6/Qt/lib \
+    \( -name '_rust.abi3.so' -o -name 'libicu*.so*' \) -type f -exec strip --strip-unneeded {} +
 fi
 du -sh dist/writer-app | sed 's/^/bundle size: /'
