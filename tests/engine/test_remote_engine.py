@@ -133,3 +133,7 @@ def test_candidates_before_a_server_dies_are_kept_and_the_result_says_why(tiny_m
     assert result.interrupted and not result.cancelled
     assert len(result.candidates) in (1, 2)  # the first, and the second cut off if it had text
     assert result.candidates[0].finish_reason in ("stop", "length")
+    if len(result.candidates) == 2:  # cut off mid-stream: marked, and no third request was tried
+        assert result.candidates[1].finish_reason == "interrupted" and "went away" in result.interrupted
+    else:
+        assert "Could not reach" in result.interrupted or "went away" in result.interrupted

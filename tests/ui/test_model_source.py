@@ -74,6 +74,7 @@ def test_a_server_is_tested_used_for_a_rewrite_and_left_again(
     with qtbot.waitSignal(window.controller.modelLoaded, timeout=TIMEOUT_MS):
         box.apply.click()
     assert window.model_label.text() == "Model: tiny (on a server on this computer)"
+    assert box.status.text() == f"Ready: tiny answers from {tiny_server.url}."
     window.settings.sync()
     stored = (app_paths.config_dir / "settings.ini").read_text()
     assert tiny_server.url in stored and "sk-not-in-the-settings-file" not in stored

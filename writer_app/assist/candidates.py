@@ -107,6 +107,7 @@ def generate_candidates(
                     todo.remove(slots[position])
                 if stats.finish_reason == "interrupted":
                     run.interrupted = stats.note  # the candidate is kept, cut off; no more tries
+                    break
         except UserError as error:  # e.g. a server gone after some candidates: they are kept
             if not run.candidates:
                 raise

@@ -135,6 +135,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("Assist", "Re&generate", "Ctrl+Shift+G", lambda w: w.session.regenerate()),
     ActionSpec("Assist", "&Stop", "Esc", lambda w: w.stop(), toolbar="Stop", name="stop"),
     ActionSpec("Assist", "&Models…", "Ctrl+Shift+M", lambda w: w.open_model_manager()),
+    ActionSpec("Assist", "Model So&urce…", None, lambda w: w.open_preferences().show_model_source()),
     *(
         ActionSpec("Assist", f"Accept Candidate {i + 1}", f"Alt+{i + 1}", _accept(i), separator=i == 0)
         for i in range(3)

@@ -238,8 +238,8 @@ class AssistSession(QObject):
         self.busyChanged.emit(False)
         count = len(result.candidates)
         note = " (the document around the selection was shortened to fit)" if result.context_trimmed else ""
-        if result.interrupted:
-            note += f". {result.interrupted} The last candidate is cut off"
+        if result.interrupted:  # a candidate the server left unfinished is marked "cut off" on its card
+            note += f". {result.interrupted}"
         scores = [c.score for c in result.candidates if c.score is not None]
         advice = ""
         if not count:

@@ -183,6 +183,14 @@ class ModelSourceBox(QGroupBox):
         served = ", ".join(names) if names else "no model"
         self.status.setText(f"Connected: the server serves {served}.")
 
+    def model_ready(self, name: str, _seconds: float) -> None:
+        if self.settings.model_source == "server":
+            self.status.setText(f"Ready: {name} answers from {self.settings.server_url}.")
+
+    def model_failed(self, message: str) -> None:
+        if self.settings.model_source == "server":
+            self.status.setText(message)
+
     def store(self) -> ServerConfig:
         """Remember the entered server (the key in the keyring) as the model source."""
         url, model, key = self.entered()

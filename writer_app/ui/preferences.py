@@ -62,6 +62,10 @@ class PreferencesDialog(QDialog):
         self.source_box = ModelSourceBox(settings, self)
         self.source_box.use_server.connect(self.use_server)
         self.source_box.use_local.connect(self._reload_model)
+        controller = getattr(window, "controller", None)
+        if controller is not None:  # the source group says how the switch went
+            controller.modelLoaded.connect(self.source_box.model_ready)
+            controller.modelFailed.connect(self.source_box.model_failed)
         self.model = QComboBox(self)
         self.threads = QSpinBox(self)
         self.threads.setRange(0, max(2, physical_cores() * 2))
@@ -105,7 +109,7 @@ class PreferencesDialog(QDialog):
         font_row.addWidget(self.font_family, 1)
         font_row.addWidget(self.font_size)
         rows = (
-            ("Model", self.model),
+            ("Model on this computer", self.model),
             ("Threads", self.threads),
             ("Context size", self.context),
             ("Candidates", self.candidates),
@@ -236,6 +240,11 @@ class PreferencesDialog(QDialog):
         path = store.active_path() if store is not None else None
         if path is not None or self.settings.model_source == "server":
             self.window_.switch_model(path)  # type: ignore[attr-defined]
+
+    def show_model_source(self) -> None:
+        """Assist → Model Source…: the source's group, with the first thing to fill in focused."""
+        box = self.source_box
+        (box.url if box.source.currentData() == "server" else box.source).setFocus()
 
     def use_server(self) -> None:
         """Make the entered server the model source; the first time text would go to another

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from writer_app.engine.hardware import physical_cores, total_memory_bytes
+from writer_app.engine.server_api import is_local_server
 from writer_app.modelhub.catalog import CatalogEntry, format_size, load_catalog, recommend
 from writer_app.modelhub.store import DEFAULT_ID
 
@@ -29,7 +30,8 @@ def welcome_html(entry: CatalogEntry | None) -> str:
     """The welcome's text: what the embedded model is, and what to download instead."""
     lines = [
         "<h3>Welcome to Writer</h3>",
-        "<p>Everything runs on this computer; your text never leaves it.</p>",
+        "<p>Everything runs on this computer; your text never leaves it unless you choose a model "
+        "server on another machine (Assist → Model Source).</p>",
         "<p>The model that comes with the app (SmolLM2 135M) is small: it is here so the app works at "
         "once, offline, and is only good for trying it out.</p>",
     ]
@@ -75,8 +77,11 @@ def welcome_on_first_run(window) -> bool:
 
 def show_about(window) -> None:
     """Help → About Writer: what it is, the model loaded, and that the text stays here."""
+    source = window.controller.model_source
+    where = "Your text never leaves this computer."
+    if "://" in source and not is_local_server(source):
+        where = f"Your text goes to the model server at {source}; nothing else leaves this computer."
     window.show_message(
-        f"Writer — a local-first writing assistant. Model: {window.controller.model_name or 'none'}. "
-        "Your text never leaves this computer.",
+        f"Writer — a local-first writing assistant. Model: {window.controller.model_name or 'none'}. {where}",
         "info",
     )
