@@ -12,7 +12,7 @@ from pathlib import Path
 
 from writer_app.engine.types import EngineConfig, Sampling, ServerConfig
 from writer_app.errors import UserError
-from writer_app.server_check import check_server_engine
+from writer_app.self_test_server import check_server_engine
 
 LOGGER = logging.getLogger(__name__)
 RUSSIAN = "Каждый вечер смотритель поднимался по лестнице маяка и зажигал большую лампу для кораблей."

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.llama_server_like import llama_server_like
 from tests.server_process import free_port, llama_server, stop_server
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.rewrite import rewrite
@@ -137,3 +139,59 @@ def test_candidates_before_a_server_dies_are_kept_and_the_result_says_why(tiny_m
         assert result.candidates[1].finish_reason == "interrupted" and "went away" in result.interrupted
     else:
         assert "Could not reach" in result.interrupted or "went away" in result.interrupted
+
+
+def test_a_server_like_llama_server_is_probed_without_failing(monkeypatch) -> None:
+    with llama_server_like(slots=2) as server:
+        engine = RemoteEngine(ServerConfig(server.url))
+        try:
+            assert engine.model_name == "like-llama-server" and engine.n_ctx == 3000
+            assert "concurrent requests (2 slots)" in engine.describe_probe()  # `n` refused: no failure
+            caps = engine.capabilities
+            assert caps.parallel_sequences and caps.prefix_cache and caps.grammar
+            assert engine.count_tokens("abc") == 3  # the server's own tokenizer
+            chat = engine.chat_tokens(CHAT, answer_start="The lamp")
+            assert len(chat) == len("<|user|>Describe the sea.\n<|assistant|>The lamp")  # rendered exactly
+            text = "".join(engine.stream(chat, Sampling(max_tokens=3, seed=5)))
+            assert server.bodies[-1]["prompt"].endswith("<|assistant|>The lamp")  # a plain completion
+            assert text == "Seed 5 says"
+        finally:
+            engine.close()
+
+
+def test_concurrent_candidates_each_have_their_seed_and_one_failing_keeps_the_others() -> None:
+    with llama_server_like(slots=3, fail_seed=2) as server:
+        engine = RemoteEngine(ServerConfig(server.url))
+        try:
+            generation = engine.stream_parallel(
+                engine.chat_tokens(CHAT), [Sampling(max_tokens=4, seed=seed) for seed in (1, 2, 3)]
+            )
+            texts = ["", "", ""]
+            for position, piece in generation:
+                texts[position] += piece
+        finally:
+            engine.close()
+    assert texts[0] == "Seed 1 says hello" and texts[2] == "Seed 3 says hello" and texts[1] == ""
+    failed = generation.stats[1]
+    assert failed.finish_reason == "interrupted" and "503" in failed.note
+    assert [s.finish_reason for s in (generation.stats[0], generation.stats[2])] == ["length", "length"]
+
+
+def test_stop_ends_a_silent_stream_at_once() -> None:
+    with llama_server_like(slots=1, stall_after=2) as server:
+        engine = RemoteEngine(ServerConfig(server.url, timeout_s=30))
+        try:
+            cancel = threading.Event()
+            generation = engine.stream(engine.raw_tokens("The sea"), Sampling(max_tokens=10), cancel)
+            pieces = []
+            started = 0.0
+            for piece in generation:
+                pieces.append(piece)
+                if len(pieces) == 2:  # the server goes silent now
+                    threading.Timer(0.2, cancel.set).start()
+                    started = time.perf_counter()
+            waited = time.perf_counter() - started
+        finally:
+            engine.close()
+    assert pieces == ["Seed", " 0"] and generation.stats.finish_reason == "cancelled"
+    assert waited < 2.0  # not the 30 s read timeout

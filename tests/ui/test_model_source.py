@@ -21,7 +21,7 @@ from writer_app.worker.controller import AssistController
 
 
 class AgreeingPrompts(ScriptedPrompts):
-    def send_text_to(self, parent, host):
+    def send_text_to(self, parent, host, encrypted):
         return self._answer(f"send_text_to {host}", False)
 
 

@@ -105,13 +105,12 @@ def generate_candidates(
                     run.cancelled = True
                 elif keep(slots[position], raw, seeds[position], stats):
                     todo.remove(slots[position])
-                if stats.finish_reason == "interrupted":
-                    run.interrupted = stats.note  # the candidate is kept, cut off; no more tries
-                    break
+                if stats.finish_reason == "interrupted":  # kept, cut off; this round ends the run
+                    run.interrupted = run.interrupted or stats.note
         except UserError as error:  # e.g. a server gone after some candidates: they are kept
             if not run.candidates:
                 raise
-            run.interrupted = str(error)
+            run.interrupted = run.interrupted or str(error)
         if run.interrupted:
             break
         if run.cancelled or (cancel is not None and cancel.is_set()):
@@ -132,7 +131,8 @@ def _run_round(
     listener: CandidateListener,
 ) -> Iterator[tuple[int, str, GenerationStats]]:
     """Yield (position in `slots`, raw text, stats) as each try ends, streaming chunks meanwhile;
-    one after another, a cancel (also one set while a finished try is handled) ends the round."""
+    one after another, a cancel (also one set while a finished try is handled) or a server gone
+    mid-answer ends the round."""
     if stream_parallel is not None:
         generation = stream_parallel(prompt_tokens, samplings, cancel)
         if generation.fits:
@@ -152,3 +152,5 @@ def _run_round(
             one_pieces.append(piece)
             listener.chunk(slots[position], piece)
         yield position, "".join(one_pieces), generation.stats
+        if generation.stats.finish_reason == "interrupted":
+            return  # the server went away: no further request

@@ -1,8 +1,9 @@
 """The engine protocol every writing feature uses, and the capabilities an engine declares.
 
-`LlamaEngine` (in-process llama.cpp) implements it; `tests/fakes/scripted_engine.py` is a scripted
-second implementation, and `tests/engine/test_conformance.py` runs one suite against both (a remote
-engine will run it too). Features use nothing outside this protocol and read `capabilities` to
+`LlamaEngine` (in-process llama.cpp) and `RemoteEngine` (a model server over the OpenAI-compatible
+API) implement it; `tests/fakes/scripted_engine.py` is a scripted third implementation, and
+`tests/engine/test_conformance.py` runs one suite against all of them (the remote one on a real
+server). Features use nothing outside this protocol and read `capabilities` to
 degrade gracefully: no parallel sequences → candidates one after another; no prefix cache → slower,
 not broken.
 """

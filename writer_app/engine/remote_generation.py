@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from writer_app.engine.context_fit import check_prompt_fits
+from writer_app.engine.errors import ServerError
 from writer_app.engine.server_api import ServerClient, ServerDropped
 from writer_app.engine.types import GenerationStats, Sampling
 
@@ -57,6 +58,9 @@ class StreamRequest:
     n_ctx: int
     max_tokens: int
     cancel: threading.Event | None
+    # The answer so far, when the server starts a new turn to go on with it: its first piece is
+    # joined to that text with a space where neither has one.
+    joins: str = ""
 
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
@@ -66,11 +70,18 @@ class StreamRequest:
         return self.client.events(self.path, self.body, self.cancel)
 
     def finish(self, stats: GenerationStats) -> None:
-        """The finish reason where the stream did not give one."""
-        if self.cancelled() and stats.finish_reason != "interrupted":
-            stats.finish_reason = "cancelled"
-        elif not stats.finish_reason:
-            stats.finish_reason = "length" if stats.generated_tokens >= self.max_tokens else "stop"
+        """The finish reason where the stream did not give one (one that ended keeps its own)."""
+        if not stats.finish_reason:
+            if self.cancelled():
+                stats.finish_reason = "cancelled"
+            else:
+                stats.finish_reason = "length" if stats.generated_tokens >= self.max_tokens else "stop"
+
+    def joined(self, text: str) -> str:
+        """The first piece of a new turn that goes on with `joins`."""
+        if self.joins and not self.joins[-1].isspace() and text[:1].isalnum():
+            return " " + text
+        return text
 
 
 class RemoteGeneration:
@@ -97,6 +108,7 @@ class RemoteGeneration:
                             stats.generated_tokens += 1
                             if stats.generated_tokens == 1:
                                 stats.first_token_s = time.perf_counter() - started
+                                text = request.joined(text)
                             yield text
                         if choice.get("finish_reason"):
                             stats.finish_reason = FINISH_REASONS.get(choice["finish_reason"], "stop")
@@ -166,7 +178,9 @@ class ConcurrentGeneration:
             try:
                 for text in generation:
                     pieces.put((position, text, None))
-            except BaseException as error:  # handed to the reading thread, raised there
+            except ServerError as error:  # this candidate ends; the others keep what they have
+                generation.stats.finish_reason, generation.stats.note = "interrupted", str(error)
+            except BaseException as error:  # a bug: handed to the reading thread, raised there
                 pieces.put((position, None, error))
                 return
             pieces.put((position, None, None))
@@ -188,13 +202,17 @@ class ConcurrentGeneration:
         self.stats = [generation.stats for generation in self._generations]
         if failure is not None:
             raise failure
+        if all(s.finish_reason == "interrupted" and not s.generated_tokens for s in self.stats):
+            raise ServerError(self.stats[0].note)  # nothing came at all: the request's own sentence
 
 
 class SequentialOnly:
     """A server that answers one request at a time: candidates go one after another instead."""
 
     fits = False
-    stats: list[GenerationStats] = []  # noqa: RUF012 - never filled: nothing is generated here
+
+    def __init__(self) -> None:
+        self.stats: list[GenerationStats] = []  # never filled: nothing is generated here
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         return iter(())

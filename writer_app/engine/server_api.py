@@ -3,9 +3,11 @@ connection errors with backoff, and a sentence for every failure."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -114,29 +116,45 @@ class ServerClient:
         where = self.base_url
         if isinstance(error, httpx2.TimeoutException):
             return f"The server at {where} did not answer within {self.timeout_s:g} seconds."
+        if "CERTIFICATE_VERIFY_FAILED" in str(error):
+            return f"The certificate of {where} could not be verified: check the address (https or http?)."
         if isinstance(error, httpx2.ConnectError):
             return f"Could not reach a server at {where}: check the address and that the server is running."
         return f"The connection to {where} failed ({error})."
 
-    def _send(self, method: str, path: str, body: dict[str, Any] | None, stream: bool) -> httpx2.Response:
-        """The response to one request (status checked), retried while the connection fails."""
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        stream: bool,
+        cancel: threading.Event | None = None,
+    ) -> httpx2.Response:
+        """The response to one request (status checked), retried while the connection fails (a
+        cancel ends the wait between tries)."""
         delay = BACKOFF_S
         for attempt in range(1, RETRIES + 1):
             try:
                 request = self._http.build_request(method, path, json=body)
                 response = self._http.send(request, stream=stream)
             except (httpx2.ConnectError, httpx2.ConnectTimeout) as error:
-                if attempt == RETRIES:
+                if attempt == RETRIES or "CERTIFICATE_VERIFY_FAILED" in str(error):
                     raise ServerError(self._sentence(error)) from error
                 LOGGER.info("server %s unreachable (%s), retrying in %.1f s", self.base_url, error, delay)
-                time.sleep(delay)
+                if cancel is not None and cancel.wait(delay):
+                    raise ServerError("Stopped.") from error
+                if cancel is None:
+                    time.sleep(delay)
                 delay *= 2
                 continue
             except httpx2.HTTPError as error:
                 raise ServerError(self._sentence(error)) from error
             if response.status_code >= 400:
-                if stream:
-                    response.read()
+                try:
+                    if stream:
+                        response.read()
+                except httpx2.HTTPError:
+                    pass  # the status says enough
                 response.close()
                 raise ServerError(
                     status_sentence(response.status_code, _detail(response), str(request.url)),
@@ -159,7 +177,7 @@ class ServerClient:
     ) -> Iterator[Iterator[dict]]:
         """The JSON events of a streamed answer until `[DONE]`; setting `cancel` closes the stream at
         once (the iteration then ends quietly), even while the server is silent."""
-        response = self._send("POST", path, {**body, "stream": True}, stream=True)
+        response = self._send("POST", path, {**body, "stream": True}, stream=True, cancel=cancel)
         finished = threading.Event()
         if cancel is not None:
             threading.Thread(target=_close_when_set, args=(cancel, finished, response), daemon=True).start()
@@ -170,6 +188,8 @@ class ServerClient:
             response.close()
 
     def _decode(self, response: httpx2.Response, cancel: threading.Event | None) -> Iterator[dict]:
+        """The events until `[DONE]`; a stream that ends without it, or breaks, raises ServerDropped
+        (with what happened) unless it was closed on purpose."""
         try:
             for event in httpx2.EventSource(response):
                 if event.data.strip() == "[DONE]":
@@ -178,14 +198,20 @@ class ServerClient:
                     continue
                 data = json.loads(event.data)
                 if isinstance(data, dict) and "error" in data:
-                    raise ServerError(f"The server failed in the middle of the answer: {_detail_of(data)}")
+                    raise ServerDropped(f"The server failed in the middle of the answer: {_detail_of(data)}.")
                 yield data
-        except (httpx2.HTTPError, httpx2.SSEError, ValueError) as error:
             if cancel is not None and cancel.is_set():
-                return  # the stream was closed on purpose
-            raise ServerDropped(
-                "The server went away in the middle of the answer: what came before is kept."
-            ) from error
+                return
+            why = "The server ended the answer without finishing it"
+        except httpx2.TimeoutException:
+            why = f"The server stopped answering for {self.timeout_s:g} seconds"
+        except httpx2.SSEError:
+            why = "The server did not stream its answer (is it an OpenAI-compatible server?)"
+        except (httpx2.HTTPError, ValueError, OSError):
+            why = "The server went away in the middle of the answer"
+        if cancel is not None and cancel.is_set():
+            return  # the stream was closed on purpose
+        raise ServerDropped(f"{why}: what came before is kept.")
 
     def close(self) -> None:
         self._http.close()
@@ -210,7 +236,13 @@ def _json(response: httpx2.Response) -> Any:
 
 
 def _close_when_set(cancel: threading.Event, finished: threading.Event, response: httpx2.Response) -> None:
+    """On cancel, shut the connection's socket down: a read blocked in the reading thread returns at
+    once, even while the server is silent, and that thread closes the response itself."""
     while not finished.is_set():
         if cancel.wait(0.05):
-            response.close()  # the reading thread's next read fails at once
+            stream = response.extensions.get("network_stream")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                with contextlib.suppress(OSError):  # already closed
+                    sock.shutdown(socket.SHUT_RDWR)
             return

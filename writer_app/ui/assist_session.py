@@ -239,7 +239,7 @@ class AssistSession(QObject):
         count = len(result.candidates)
         note = " (the document around the selection was shortened to fit)" if result.context_trimmed else ""
         if result.interrupted:  # a candidate the server left unfinished is marked "cut off" on its card
-            note += f". {result.interrupted}"
+            note += f". {result.interrupted.rstrip('.')}"
         scores = [c.score for c in result.candidates if c.score is not None]
         advice = ""
         if not count:

@@ -3,6 +3,7 @@ engine settings that means, the status bar's words for where text goes, and the 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from writer_app.engine.server_api import ServerClient, is_local_server, normalise_base_url
+from writer_app.engine.server_probe import model_names
 from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
 from writer_app.model_config import engine_config_for
@@ -48,9 +50,14 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
+def is_server_source(source: str) -> bool:
+    """Whether a model source (a controller's `model_source`) is a server's address, not a file."""
+    return "://" in source
+
+
 def where_text(source: str) -> str:
     """Where text goes, for the status bar: this computer, or the machine of the server."""
-    if "://" not in source:
+    if not is_server_source(source):
         return "on this computer"
     if is_local_server(source):
         return "on a server on this computer"
@@ -59,26 +66,32 @@ def where_text(source: str) -> str:
 
 class ServerCheck(QObject):
     """Lists a server's models on a background thread (the window never waits on the network);
-    `finished` carries the model names, or the sentence of what went wrong."""
+    `finished` carries the check's number and the model names, or the sentence of what went wrong.
+    Only the latest check counts; one that ends after its dialog closed is dropped."""
 
-    finished = Signal(object)
+    finished = Signal(int, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.latest = 0
 
     def start(self, url: str, key: str) -> None:
-        threading.Thread(target=self._run, args=(url, key), daemon=True).start()
+        self.latest += 1
+        threading.Thread(target=self._run, args=(self.latest, url, key), daemon=True).start()
 
-    def _run(self, url: str, key: str) -> None:
+    def _run(self, number: int, url: str, key: str) -> None:
         try:
             client = ServerClient(url, key, timeout_s=CHECK_TIMEOUT_S)
             try:
-                listed = client.get("/v1/models")
+                answer: object = model_names(client.get("/v1/models"))
             finally:
                 client.close()
-            names = [str(m.get("id")) for m in (listed or {}).get("data", []) if isinstance(m, dict)]
-            self.finished.emit(names)
         except UserError as error:
-            self.finished.emit(str(error))
+            answer = str(error)
         except Exception as error:  # a reply we cannot read is a sentence too
-            self.finished.emit(f"The server's answer could not be read ({error}).")
+            answer = f"The server's answer could not be read ({error})."
+        with contextlib.suppress(RuntimeError):  # the dialog (and this object) closed meanwhile
+            self.finished.emit(number, answer)
 
 
 class ModelSourceBox(QGroupBox):
@@ -114,6 +127,7 @@ class ModelSourceBox(QGroupBox):
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
         self.check = ServerCheck(self)
+        self.checking = False
         self.check.finished.connect(self._checked)
         self._layout()
         self.load()
@@ -147,8 +161,9 @@ class ModelSourceBox(QGroupBox):
 
     def _enable(self) -> None:
         on_server = self.source.currentData() == "server"
-        for widget in (self.url, self.model, self.key, self.test, self.apply):
+        for widget in (self.url, self.model, self.key, self.apply):
             widget.setEnabled(on_server)
+        self.test.setEnabled(on_server and not self.checking)
 
     def _source_changed(self) -> None:
         self._enable()
@@ -167,10 +182,14 @@ class ModelSourceBox(QGroupBox):
             self.status.setText(str(error))
             return
         self.status.setText(f"Connecting to {url}…")
+        self.checking = True
         self.test.setEnabled(False)
         self.check.start(url, key)
 
-    def _checked(self, answer: object) -> None:
+    def _checked(self, number: int, answer: object) -> None:
+        if number != self.check.latest:
+            return  # an older check ended after a newer one began
+        self.checking = False
         self.test.setEnabled(self.source.currentData() == "server")
         if isinstance(answer, str):
             self.status.setText(answer)
@@ -191,15 +210,9 @@ class ModelSourceBox(QGroupBox):
         if self.settings.model_source == "server":
             self.status.setText(message)
 
-    def store(self) -> ServerConfig:
+    def store(self) -> None:
         """Remember the entered server (the key in the keyring) as the model source."""
         url, model, key = self.entered()
-        kept = save_key(url, key)
-        self.settings.model_source, self.settings.server_url, self.settings.server_model = (
-            "server",
-            url,
-            model,
-        )
-        if key and not kept:
-            self.status.setText("No system keyring: the key is kept until the app closes.")
-        return ServerConfig(url, model, key, n_ctx=self.settings.model_context)
+        save_key(url, key)  # without a keyring, for this session (the note under the key says so)
+        settings = self.settings
+        settings.model_source, settings.server_url, settings.server_model = "server", url, model

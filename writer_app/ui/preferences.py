@@ -32,6 +32,7 @@ from writer_app.ui.theme import THEMES, apply_theme
 MODEL_RELOAD_MS = 800  # a model reload waits until the spin boxes stop moving
 CONTEXTS = (2048, 4096, 8192, 16384, 32768)
 DEFAULTS = (
+    "model_source",  # this computer (the server's address and key stay for next time)
     "model_context",
     "model_threads",
     "candidate_count",
@@ -258,7 +259,8 @@ class PreferencesDialog(QDialog):
         allowed = [host for host in self.settings.servers_allowed.split() if host]
         host = host_of(url)
         if not is_local_server(url) and host not in allowed:
-            if not self.window_.prompts.send_text_to(self, host):  # type: ignore[attr-defined]
+            encrypted = url.startswith("https://")
+            if not self.window_.prompts.send_text_to(self, host, encrypted):  # type: ignore[attr-defined]
                 return
             self.settings.servers_allowed = " ".join([*allowed, host])
         box.store()
@@ -267,9 +269,11 @@ class PreferencesDialog(QDialog):
         self._reload_model()
 
     def restore_defaults(self) -> None:
-        reload = (self.settings.model_context, self.settings.model_threads) != (4096, 0)
+        s = self.settings
+        reload = (s.model_context, s.model_threads, s.model_source) != (4096, 0, "local")
         self.settings.restore_defaults(DEFAULTS)
         self._load()
+        self.source_box.load()
         self._apply_font()
         self._apply_theme(self.settings.theme)
         for window in main_windows():

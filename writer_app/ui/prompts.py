@@ -39,12 +39,14 @@ class Prompts:
         box.exec()
         return "download" if download is not None and box.clickedButton() is download else "later"
 
-    def send_text_to(self, parent: QWidget, host: str) -> bool:
+    def send_text_to(self, parent: QWidget, host: str, encrypted: bool) -> bool:
         """Whether the user agrees that text goes to a server on another machine (asked once)."""
+        how = "" if encrypted else " unencrypted (http, not https)"
         answer = QMessageBox.question(
             parent,
             "Text leaves this computer",
-            f"The text you ask the assistant about will be sent to {host}, another machine. Use this server?",
+            f"The text you ask the assistant about, and the text before the cursor for suggestions "
+            f"while typing, will be sent{how} to {host}, another machine. Use this server?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from writer_app.ui.editor import Editor
-from writer_app.ui.model_source import where_text
+from writer_app.ui.model_source import is_server_source, where_text
 from writer_app.worker.controller import AssistController
 
 COUNT_DELAY_MS = 300
@@ -52,7 +52,7 @@ class StatusLine(QObject):
         self.count_label.setText(f"{words:,} words, {chars:,} characters")
 
     def model_loading(self, source: str) -> None:
-        remote = "://" in source
+        remote = is_server_source(source)
         self.model_label.setText(f"Connecting to {source}…" if remote else f"Loading {Path(source).name}…")
         self.busy.show()
 

@@ -9,6 +9,7 @@ from writer_app.engine.hardware import physical_cores, total_memory_bytes
 from writer_app.engine.server_api import is_local_server
 from writer_app.modelhub.catalog import CatalogEntry, format_size, load_catalog, recommend
 from writer_app.modelhub.store import DEFAULT_ID
+from writer_app.ui.model_source import is_server_source
 
 TYPICAL_BYTES_PER_S = 10 * 2**20  # a typical home connection, 80 Mbit/s
 
@@ -79,7 +80,7 @@ def show_about(window) -> None:
     """Help → About Writer: what it is, the model loaded, and that the text stays here."""
     source = window.controller.model_source
     where = "Your text never leaves this computer."
-    if "://" in source and not is_local_server(source):
+    if is_server_source(source) and not is_local_server(source):
         where = f"Your text goes to the model server at {source}; nothing else leaves this computer."
     window.show_message(
         f"Writer — a local-first writing assistant. Model: {window.controller.model_name or 'none'}. {where}",

@@ -113,6 +113,7 @@ class AssistController(QObject):
         self._loadRequested.connect(self.worker.load_model)
         self._wake.connect(self.worker.drain)
         self._closeRequested.connect(self.worker.close)
+        self.worker.modelLoading.connect(self._on_model_loading)  # first: the source is known
         self.worker.modelLoading.connect(self.modelLoading)
         self.worker.modelLoaded.connect(self._on_model_loaded)
         self.worker.modelFailed.connect(self.modelFailed)
@@ -147,7 +148,6 @@ class AssistController(QObject):
     def load_model(self, config: EngineConfig | ServerConfig) -> None:
         """Load another model: jobs submitted meanwhile wait for it; background jobs stop."""
         self._model_name = ""
-        self._model_source = config.source
         for stopped in self.scheduler.hold():
             self._forget(stopped)
         self._describe_lanes()
@@ -206,6 +206,11 @@ class AssistController(QObject):
         return owner
 
     @Slot(str, float)
+    def _on_model_loading(self, source: str) -> None:
+        """The source of the load the worker starts now (loads run in order, so `modelLoaded` that
+        follows is this one's)."""
+        self._model_source = source
+
     def _on_model_loaded(self, name: str, seconds: float) -> None:
         self._model_name = name
         self.modelLoaded.emit(name, seconds)
