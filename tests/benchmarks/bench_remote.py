@@ -26,13 +26,15 @@ from writer_app.assist.candidates import generate_candidates
 from writer_app.assist.rewrite import build_rewrite_prompt
 from writer_app.assist.types import RewriteRequest
 from writer_app.engine.remote_engine import RemoteEngine
+from writer_app.engine.remote_generation import sampling_fields
 from writer_app.engine.types import Sampling, ServerConfig
 from writer_app.modelhub.default_model import require_default_model
 from writer_app.paths import AppPaths
 
 PROMPT = "The lighthouse keeper climbed the stairs every evening, and on the last night of the year"
 TOKENS = 160
-ROUNDS = 5
+ROUNDS = 7
+SAMPLING = Sampling(max_tokens=TOKENS, seed=1, stop_at_end=False)
 PARAGRAPH = (
     "The committee met on Tuesday to discuss the new budget, which had been delayed for several weeks "
     "because of disagreements about how much money should go to the library and how much to the roads."
@@ -40,17 +42,9 @@ PARAGRAPH = (
 
 
 def bare_loop(url: str, model: str) -> float:
-    """Tokens/s after the first token of a plain streaming client: one chunk, one token."""
-    body = {
-        "model": model,
-        "prompt": PROMPT,
-        "max_tokens": TOKENS,
-        "min_tokens": TOKENS,
-        "ignore_eos": True,
-        "temperature": 0.8,
-        "seed": 1,
-        "stream": True,
-    }
+    """Tokens/s after the first token of a plain streaming client (one chunk, one token), with the
+    request the engine sends: the same sampling fields, so only the client differs."""
+    body = {"model": model, "prompt": PROMPT, "stream": True, **sampling_fields(SAMPLING, True, False)}
     chunks, first = 0, 0.0
     with (
         httpx2.Client(timeout=120) as client,
@@ -67,9 +61,7 @@ def bare_loop(url: str, model: str) -> float:
 
 
 def engine_loop(engine: RemoteEngine) -> float:
-    generation = engine.stream(
-        engine.raw_tokens(PROMPT), Sampling(max_tokens=TOKENS, seed=1, stop_at_end=False)
-    )
+    generation = engine.stream(engine.raw_tokens(PROMPT), SAMPLING)
     for _ in generation:
         pass
     return generation.stats.tokens_per_s
