@@ -17,7 +17,7 @@ from writer_app.assist.rewrite import rewrite
 from writer_app.assist.types import RewriteRequest
 from writer_app.engine.errors import ServerError
 from writer_app.engine.remote_engine import RemoteEngine
-from writer_app.engine.server_api import is_local_server, normalise_base_url
+from writer_app.engine.server_api import is_local_server, normalise_base_url, status_sentence
 from writer_app.engine.types import Sampling, ServerConfig
 
 CHAT = [{"role": "user", "content": "Describe the sea."}]
@@ -195,3 +195,20 @@ def test_stop_ends_a_silent_stream_at_once() -> None:
             engine.close()
     assert pieces == ["Seed", " 0"] and generation.stats.finish_reason == "cancelled"
     assert waited < 2.0  # not the 30 s read timeout
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (401, "refused the API key (401): check the key in Preferences"),
+        (403, "refused the API key (403)"),
+        (404, "has no /v1/models (404): check the address"),
+        (429, "busy or the quota is used up (429): wait a moment"),
+        (500, "The server failed (500): try again, or read the server's log"),
+        (503, "The server failed (503)"),
+        (422, "rejected the request (422)"),
+    ],
+)
+def test_every_failing_status_has_its_sentence(status: int, said: str) -> None:
+    sentence = status_sentence(status, "details", "http://127.0.0.1:8080/v1/models")
+    assert said in sentence and sentence.endswith("The server said: details")
