@@ -132,6 +132,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from writer_app.modelhub.default_model import find_default_model, first_use_path, require_default_model
     from writer_app.modelhub.store import ModelStore
     from writer_app.ui.main_window import MainWindow
+    from writer_app.ui.preferences import apply_bans
     from writer_app.ui.prompts import Prompts
     from writer_app.ui.recovery import recover_unsaved
     from writer_app.ui.settings import AppSettings
@@ -171,6 +172,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return open_engine(config, available_memory=available)
 
     controller = AssistController(make_engine, reader_factory=lambda: scoring_reader(paths))
+    apply_bans(controller, settings)
     prompts = Prompts()
     screenshot = getattr(args, "screenshot", None)
     exit_code = 1

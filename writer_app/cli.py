@@ -77,6 +77,14 @@ def add_engine_options(parser: argparse.ArgumentParser, server: bool = True) -> 
         parser.add_argument(
             "--api-key-env", metavar="VAR", help="the environment variable that holds the server's API key"
         )
+        parser.add_argument(
+            "--no-anti-slop",
+            action="store_true",
+            help="let the slop lexicon's phrases through while generating (they are kept out by default)",
+        )
+        parser.add_argument(
+            "--ban", metavar="PHRASES", default="", help="your own phrases to keep out, comma-separated"
+        )
     parser.add_argument(
         "--n-ctx", type=int, help="context size in tokens (default 4096, or the Preferences')"
     )
@@ -159,6 +167,16 @@ def server_config_from(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig(url, args.server_model or "", key, n_ctx=args.n_ctx or DEFAULT_CONTEXT)
 
 
+def banning_engine(engine, args: argparse.Namespace, request: object):
+    """`engine` keeping the slop lexicon's phrases (and `--ban`'s) out of what it writes for
+    `request`, unless `--no-anti-slop`; the request's own words stay allowed."""
+    from writer_app.assist.anti_slop import all_phrases, banning, user_phrases
+
+    own = user_phrases(args.ban)
+    phrases = own if args.no_anti_slop else all_phrases(own)
+    return banning(engine, phrases, request)
+
+
 def load_engine(config: EngineConfig | ServerConfig):
     """The engine for `config`: a model file in this process, or a model server."""
     return open_engine(config)
@@ -235,7 +253,9 @@ def run_rewrite(argv: list[str]) -> int:
             seed=args.seed,
         )
         with quality_reader(args) as read:
-            result = rewrite(engine, request, load_s=engine.load_seconds, read=read)
+            result = rewrite(
+                banning_engine(engine, args, request), request, load_s=engine.load_seconds, read=read
+            )
     finally:
         engine.close()
     print_result(result, args.json)
@@ -272,7 +292,8 @@ def run_complete(argv: list[str]) -> int:
             text, length=length, words=args.max_words or 0, n_candidates=args.candidates, seed=args.seed
         )
         with quality_reader(args) as read:
-            result = continue_writing(engine, request, load_s=engine.load_seconds, read=read)
+            writer = banning_engine(engine, args, request)
+            result = continue_writing(writer, request, load_s=engine.load_seconds, read=read)
     finally:
         engine.close()
     print_result(result, args.json)

@@ -29,7 +29,14 @@ from writer_app.assist.outline import (
     plan_draft,
 )
 from writer_app.assist.types import Candidate
-from writer_app.cli import SentenceParser, add_engine_options, configure_logging, engine_config, load_engine
+from writer_app.cli import (
+    SentenceParser,
+    add_engine_options,
+    banning_engine,
+    configure_logging,
+    engine_config,
+    load_engine,
+)
 from writer_app.documents.draft_journal import DraftJournal, JournalEntry, key_for_path
 from writer_app.documents.file_io import atomic_write_bytes
 from writer_app.errors import UserError
@@ -240,7 +247,7 @@ def run_draft(argv: list[str]) -> int:
             seed=entry.seed if entry else args.seed,
             candidates_per_section=entry.candidates_per_section if entry else args.best_of,
         )
-        result = write_draft(engine, request, listener=listener)
+        result = write_draft(banning_engine(engine, args, request), request, listener=listener)
     except KeyboardInterrupt:
         if args.out is not None:
             _note(f"Stopped: the finished sections are in {args.out}; run again with --resume to go on.")

@@ -14,6 +14,7 @@ from writer_app.assist.text_input import check_text, decode_input
 from writer_app.cli import (
     SentenceParser,
     add_engine_options,
+    banning_engine,
     configure_logging,
     engine_config,
     load_engine,
@@ -170,7 +171,8 @@ def run_imitate(argv: list[str]) -> int:
     engine = load_engine(engine_config(args, AppPaths.default(args.home)))
     try:
         with quality_reader(args) as read:
-            result = imitate(engine, request, load_s=engine.load_seconds, read=read)
+            writer = banning_engine(engine, args, request)
+            result = imitate(writer, request, load_s=engine.load_seconds, read=read)
     finally:
         engine.close()
     print_result(result, args.json, stats)

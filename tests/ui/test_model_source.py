@@ -125,3 +125,17 @@ def test_a_dead_server_is_a_sentence_and_this_computer_works_again(
     with qtbot.waitSignal(window.controller.modelLoaded, timeout=TIMEOUT_MS):
         box.source.setCurrentIndex(box.source.findData("local"))
     assert window.model_label.text().endswith("(on this computer)")
+
+
+def test_anti_slop_and_banned_phrases_apply_from_preferences_at_once(window_on) -> None:
+    window, _prompts = window_on
+    dialog = window.open_preferences()
+    dialog.banned.setText("synergy, Game changer")
+    dialog.banned.editingFinished.emit()
+    worker = window.controller.worker
+    assert "synergy" in worker.banned and "game changer" in worker.banned and "tapestry" in worker.banned
+    dialog.anti_slop.setChecked(False)
+    assert worker.banned == ()
+    assert window.settings.anti_slop is False and window.settings.banned_phrases == "synergy, Game changer"
+    dialog.restore_defaults()
+    assert window.settings.anti_slop is True and "tapestry" in worker.banned

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
+from writer_app.assist.anti_slop import BANNING_KINDS, banning
 from writer_app.assist.candidates import CandidateListener
 from writer_app.assist.complete import CompletionRequest, ContinueRequest, complete_ghost, continue_writing
 from writer_app.assist.draft import DraftRequest, write_draft
@@ -55,6 +56,7 @@ class JobContext:
     peek: Reading = lambda text: None  # the reading of a text read before, without reading
     partial: Callable[[object], None] = lambda result: None  # a result so far (a review's paragraphs)
     pause: Callable[[], None] = lambda: None  # a background job's yield point between steps
+    banned: tuple[str, ...] = ()  # phrases kept out while generating (anti-slop; () when it is off)
 
 
 AssistFunction = Callable[[TextEngine, object, JobContext], object]  # an AssistResult, a plan, a draft
@@ -125,5 +127,8 @@ def kind_of(request: object) -> str:
 
 
 def run_job(engine: TextEngine, job: Job, context: JobContext) -> object:
-    """Run `job` with its kind's assist function."""
+    """Run `job` with its kind's assist function (with the context's banned phrases, where the
+    kind writes prose)."""
+    if context.banned and job.kind in BANNING_KINDS:
+        engine = banning(engine, context.banned, job.request)
     return ASSISTS[job.kind](engine, job.request, context)

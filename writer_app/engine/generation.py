@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import llama_cpp
+from llama_cpp._internals import LlamaSampler
 
 from writer_app.engine.context_fit import check_prompt_fits
 from writer_app.engine.errors import GenerationError
 from writer_app.engine.parallel import stream_parallel
+from writer_app.engine.phrase_guard import PhraseGuard, banned_phrases, block_tokens
 from writer_app.engine.sampling import remember_prompt
 from writer_app.engine.types import GenerationStats, Sampling
 
@@ -60,6 +62,7 @@ class Generation:
         if self._sampling.dry_multiplier > 0:
             remember_prompt(sampler, self._prompt)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        guard = PhraseGuard(banned_phrases(self._sampling.banned)) if self._sampling.banned else None
         try:
             while True:
                 if self._cancelled():
@@ -68,19 +71,34 @@ class Generation:
                 if stats.generated_tokens >= self._sampling.max_tokens:
                     stats.finish_reason = "length"
                     break
+                if guard is not None and (blocked := guard.blocked_next()):
+                    block_tokens(llama_cpp.llama_get_logits_ith(llama.ctx, -1), blocked)
                 token = sampler.sample(llama._ctx, -1)
                 if llama_cpp.llama_vocab_is_eog(engine._vocab, token):
+                    text, back = guard.finish() if guard is not None else ("", None)
+                    if back is not None:
+                        sampler = self._back_up(guard, back, tokens, sampler, decoder)
+                        continue
+                    if text:
+                        yield text
                     stats.finish_reason = "stop"
                     break
                 stats.generated_tokens += 1
                 if stats.generated_tokens == 1:
                     stats.first_token_s = time.perf_counter() - started
+                state = decoder.getstate()
                 text = decoder.decode(engine._piece(token))
+                full = stats.generated_tokens >= self._sampling.max_tokens or (
+                    len(tokens) + 1 >= engine.n_ctx  # this generation's own count, not the context's
+                )
+                if guard is not None:
+                    text, back = guard.step(token, text, state, final=full)
+                    if back is not None:
+                        sampler = self._back_up(guard, back, tokens, sampler, decoder)
+                        continue
                 if text:
                     yield text
-                if stats.generated_tokens >= self._sampling.max_tokens or (
-                    len(tokens) + 1 >= engine.n_ctx  # this generation's own count, not the context's
-                ):
+                if full:
                     stats.finish_reason = "length"
                     break
                 if self._cancelled():
@@ -105,8 +123,33 @@ class Generation:
             stats.total_s = time.perf_counter() - started
             if not stats.finish_reason:
                 stats.finish_reason = "cancelled"
+            if guard is not None:
+                stats.backtracks, stats.ban_cap_hits = guard.backtracks, guard.cap_hits
         if tail:
             yield tail
+
+    def _back_up(
+        self, guard: PhraseGuard, index: int, tokens: list[int], sampler: LlamaSampler, decoder: object
+    ) -> LlamaSampler:
+        """Drop the generated tokens from `index` on, read the token before them again (fresh logits
+        for the next draw, the phrase's first token blocked there) and rebuild the sampler chain with
+        the kept tokens; the new chain is returned."""
+        engine, llama = self._engine, self._engine.llama
+        decoder.setstate(guard.rewind(index))  # type: ignore[attr-defined]
+        del tokens[len(self._prompt) + index :]
+        if engine._context_owner is not self:
+            self._read_back(tokens)
+        else:
+            llama.n_tokens = len(tokens) - 1
+            llama.eval(tokens[-1:])
+        self.stats.generated_tokens = index
+        sampler.close()
+        sampler = engine._sampler(self._sampling)
+        if self._sampling.dry_multiplier > 0:
+            remember_prompt(sampler, self._prompt)
+        for token in guard.tokens:  # the penalties, DRY and a grammar see the kept tokens again
+            llama_cpp.llama_sampler_accept(sampler.sampler, token)
+        return sampler
 
     def _read_back(self, tokens: list[int]) -> None:
         """Put this generation's tokens back into the main context (its shared prefix is kept)."""

@@ -27,6 +27,7 @@ class EngineCapabilities:
     per_candidate_seeds: bool = False  # a Sampling's seed reproduces the same text
     grammar: bool = False  # grammar-constrained output (GBNF)
     logprobs: bool = False  # per-token log-probabilities
+    phrase_bans: bool = False  # a Sampling's banned phrases are kept out while generating
 
 
 class TextGeneration(Protocol):

@@ -39,7 +39,7 @@ PLAIN_CHAT_TEMPLATE = (
 _NO_ABORT = ctypes.cast(None, llama_cpp.ggml_abort_callback)
 # Grammars and log-probabilities are within llama.cpp's reach but not offered through the protocol yet.
 CAPABILITIES = EngineCapabilities(
-    prefix_cache=True, parallel_sequences=True, per_candidate_seeds=True, grammar=True
+    prefix_cache=True, parallel_sequences=True, per_candidate_seeds=True, grammar=True, phrase_bans=True
 )
 
 

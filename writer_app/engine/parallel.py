@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 import llama_cpp
 
 from writer_app.engine.errors import GenerationError
+from writer_app.engine.phrase_guard import PhraseGuard, banned_phrases, block_tokens
 from writer_app.engine.sampling import build_sampler
 from writer_app.engine.types import GenerationStats, Sampling
 
@@ -135,9 +136,28 @@ def stream_parallel(
         s.reused_prompt_tokens = reused
     samplers = [build_sampler(n_vocab, sampling, end_tokens, vocab) for sampling in samplings]
     decoders = [codecs.getincrementaldecoder("utf-8")(errors="replace") for _ in range(n)]
+    guards = [PhraseGuard(banned_phrases(s.banned)) if s.banned else None for s in samplings]
     positions = [len(prompt)] * n
     logit_index = [context.batch.n_tokens - 1] * n  # all start from the prompt's last logits
     live = list(range(n))
+
+    def back_up(seq: int, index: int) -> None:
+        """Drop sequence `seq`'s tokens from `index` on and read the one before again, so the next
+        draw (with the phrase's first token blocked) comes from the same place."""
+        guard = guards[seq]
+        decoders[seq].setstate(guard.rewind(index))  # type: ignore[union-attr]
+        kept = guard.tokens  # type: ignore[union-attr]
+        at = len(prompt) + index - 1
+        llama_cpp.llama_memory_seq_rm(context.memory, seq, at, -1)
+        logit_index[seq] = context._add(kept[-1] if kept else prompt[-1], at, (seq,), True)
+        positions[seq] = at + 1
+        samplers[seq].close()
+        samplers[seq] = build_sampler(n_vocab, samplings[seq], end_tokens, vocab)
+        for token in kept:  # the penalties and the grammar see the kept tokens again
+            llama_cpp.llama_sampler_accept(samplers[seq].sampler, token)
+        stats[seq].generated_tokens = len(kept)
+        stats[seq].backtracks = guard.backtracks  # type: ignore[union-attr]
+
     try:
         while live:
             if cancel is not None and cancel.is_set():
@@ -147,18 +167,35 @@ def stream_parallel(
             context.batch.n_tokens = 0
             next_live = []
             for seq in live:
+                guard, s = guards[seq], stats[seq]
+                if guard is not None and (blocked := guard.blocked_next()):
+                    block_tokens(llama_cpp.llama_get_logits_ith(context.ctx, logit_index[seq]), blocked)
                 token = llama_cpp.llama_sampler_sample(samplers[seq].sampler, context.ctx, logit_index[seq])
-                s = stats[seq]
                 if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    text, back = guard.finish() if guard is not None else ("", None)
+                    if back is not None:
+                        back_up(seq, back)
+                        next_live.append(seq)
+                        continue
+                    if text:
+                        yield seq, text
                     s.finish_reason = "stop"
                     continue
                 s.generated_tokens += 1
                 if s.generated_tokens == 1:
                     s.first_token_s = time.perf_counter() - started
+                state = decoders[seq].getstate()
                 text = decoders[seq].decode(piece(token))
+                full = s.generated_tokens >= samplings[seq].max_tokens or positions[seq] + 1 >= context.n_ctx
+                if guard is not None:
+                    text, back = guard.step(token, text, state, final=full)
+                    if back is not None:
+                        back_up(seq, back)
+                        next_live.append(seq)
+                        continue
                 if text:
                     yield seq, text
-                if s.generated_tokens >= samplings[seq].max_tokens or positions[seq] + 1 >= context.n_ctx:
+                if full:
                     s.finish_reason = "length"
                     continue
                 logit_index[seq] = context._add(token, positions[seq], (seq,), True)
@@ -173,6 +210,8 @@ def stream_parallel(
         for sampler in samplers:
             sampler.close()
         now = time.perf_counter() - started
-        for s in stats:
+        for s, guard in zip(stats, guards, strict=True):
             s.total_s = now
+            if guard is not None:
+                s.backtracks, s.ban_cap_hits = guard.backtracks, guard.cap_hits
             s.finish_reason = s.finish_reason or "cancelled"

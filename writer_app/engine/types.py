@@ -55,6 +55,9 @@ class Sampling:
     # DRY ("don't repeat yourself"): lowers tokens that would extend a sequence already in the prompt
     # or the answer, more the longer the match; 0 is off (long drafts turn it on).
     dry_multiplier: float = 0.0
+    # Phrases kept out of the text as it is generated (lower-case; a trailing "*" is any word ending):
+    # engines with the `phrase_bans` capability back up and sample again; others ignore them.
+    banned: tuple[str, ...] = ()
 
 
 @dataclass
@@ -68,6 +71,8 @@ class GenerationStats:
     total_s: float = 0.0
     finish_reason: str = ""  # "interrupted": the server went away after some text (`note` says so)
     note: str = ""
+    backtracks: int = 0  # times a banned phrase was taken back and sampled again
+    ban_cap_hits: int = 0  # banned phrases let through because a retry cap was reached
 
     @property
     def tokens_per_s(self) -> float:

@@ -1,5 +1,6 @@
 """The one Preferences dialog (Ctrl+,): model source (this computer or a server), model and threads,
-context size, candidates, autosave, editor font, theme, spell checking, suggestions while typing.
+context size, candidates, anti-slop and banned phrases, autosave, editor font, theme, spell checking,
+suggestions while typing.
 Every change applies at once to every window and is remembered; "Restore Defaults" puts them back."""
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from PySide6.QtWidgets import (
     QFontComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLineEdit,
     QSpinBox,
     QWidget,
 )
 
+from writer_app.assist.anti_slop import all_phrases, user_phrases
 from writer_app.documents.spelling import LANGUAGES
 from writer_app.engine.hardware import physical_cores
 from writer_app.engine.server_api import is_local_server
@@ -44,7 +47,14 @@ DEFAULTS = (
     "spell_language",
     "ghost_enabled",
     "ghost_delay_ms",
+    "anti_slop",
 )
+
+
+def apply_bans(controller: object, settings: AppSettings) -> None:
+    """Hand the worker the phrases to keep out (the lexicon's and the user's), or none when off."""
+    phrases = all_phrases(user_phrases(settings.banned_phrases)) if settings.anti_slop else ()
+    controller.set_banned(phrases)  # type: ignore[attr-defined]
 
 
 def main_windows() -> list[QWidget]:
@@ -90,6 +100,9 @@ class PreferencesDialog(QDialog):
         self.spell_language.addItem("The document's language", "auto")
         for code, name in LANGUAGES.items():
             self.spell_language.addItem(name, code)
+        self.anti_slop = QCheckBox("Keep clichés and filler out while writing (the slop lexicon)", self)
+        self.banned = QLineEdit(self)
+        self.banned.setPlaceholderText("your own, comma-separated: e.g. synergy, game changer")
         self.ghost = QCheckBox("Suggest while I type (Tab accepts)", self)
         self.ghost_delay = QSpinBox(self)
         self.ghost_delay.setRange(150, 5_000)
@@ -114,6 +127,8 @@ class PreferencesDialog(QDialog):
             ("Threads", self.threads),
             ("Context size", self.context),
             ("Candidates", self.candidates),
+            ("Slop", self.anti_slop),
+            ("Banned phrases", self.banned),
             ("Autosave every", self.autosave),
             ("Editor font", font_row),
             ("Theme", self.theme),
@@ -140,6 +155,8 @@ class PreferencesDialog(QDialog):
             self.threads,
             self.context,
             self.candidates,
+            self.anti_slop,
+            self.banned,
             self.autosave,
             self.font_family,
             self.font_size,
@@ -160,6 +177,8 @@ class PreferencesDialog(QDialog):
         self.threads.setValue(s.model_threads)
         self.context.setCurrentIndex(max(0, self.context.findData(s.model_context)))
         self.candidates.setValue(s.candidate_count)
+        self.anti_slop.setChecked(s.anti_slop)
+        self.banned.setText(s.banned_phrases)
         self.autosave.setValue(s.autosave_s)
         editor_font = self.window_.editor.font()  # type: ignore[attr-defined]
         self.font_family.setCurrentFont(QFont(s.font_family or editor_font.family()))
@@ -182,6 +201,10 @@ class PreferencesDialog(QDialog):
         )
         self.candidates.valueChanged.connect(
             on("candidate_count", lambda v: self._each(lambda w: w.candidates.set_candidate_count(v)))
+        )
+        self.anti_slop.toggled.connect(on("anti_slop", lambda v: self._apply_bans()))
+        self.banned.editingFinished.connect(
+            lambda: self._set("banned_phrases", self.banned.text(), lambda v: self._apply_bans())
         )
         self.autosave.valueChanged.connect(
             on("autosave_s", lambda v: self._each(lambda w: w.documents.timer.setInterval(v * 1000)))
@@ -222,6 +245,11 @@ class PreferencesDialog(QDialog):
         font = QFont(self.settings.font_family)
         font.setPointSize(self.settings.font_size)
         self._each(lambda w: w.editor.set_base_font(font))
+
+    def _apply_bans(self) -> None:
+        controller = getattr(self.window_, "controller", None)
+        if controller is not None:
+            apply_bans(controller, self.settings)
 
     def _apply_theme(self, theme: object) -> None:
         apply_theme(str(theme))
@@ -282,5 +310,6 @@ class PreferencesDialog(QDialog):
             window.spell.set_enabled(self.settings.spell_enabled)  # type: ignore[attr-defined]
             window.spell.set_language(self.settings.spell_language)  # type: ignore[attr-defined]
             window.set_suggestions(self.settings.ghost_enabled)  # type: ignore[attr-defined]
+        self._apply_bans()
         if reload:
             self._reload.start()

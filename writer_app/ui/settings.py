@@ -77,6 +77,8 @@ class AppSettings:
     draft_destination = _Setting("draft/destination", "new", str)
     draft_best_of = _Setting("draft/best_of", 1, int, clamp=(1, 4))
     style_profile = _Setting("style/active_profile", "", str)  # "": write in the model's own voice
+    anti_slop = _Setting("assist/anti_slop", True, flag)  # the slop lexicon kept out while generating
+    banned_phrases = _Setting("assist/banned_phrases", "", str)  # the user's own, comma-separated
 
     def __init__(self, config_dir: Path) -> None:
         config_dir.mkdir(parents=True, exist_ok=True)

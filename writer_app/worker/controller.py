@@ -145,6 +145,10 @@ class AssistController(QObject):
         """Where the model is: a file on this computer, or a server's address."""
         return self._model_source
 
+    def set_banned(self, phrases: tuple[str, ...]) -> None:
+        """The phrases jobs keep out while generating from now on (() turns anti-slop off)."""
+        self.worker.banned = tuple(phrases)
+
     def load_model(self, config: EngineConfig | ServerConfig) -> None:
         """Load another model: jobs submitted meanwhile wait for it; background jobs stop."""
         self._model_name = ""

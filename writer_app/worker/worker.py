@@ -107,6 +107,7 @@ class AssistWorker(QObject):
         self._reader_factory = reader_factory
         self._reader: Embedder | None = None
         self._reader_tried = False
+        self.banned: tuple[str, ...] = ()  # set from the GUI thread (one tuple, swapped whole)
 
     def _read(self, text: str) -> Sequence[float] | None:
         """The scoring model's reading of `text`, its model loaded on first use in this thread; None
@@ -184,6 +185,7 @@ class AssistWorker(QObject):
                 peek=self._peek,
                 partial=self._partial_sender(request_id),
                 pause=(lambda: listener.checkpoint()) if background else (lambda: None),
+                banned=self.banned,
             )
             result = run_job(self._engine, job, context)
         except UserError as error:
