@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint bench bench-remote bench-flags bench-package eval eval-complete eval-draft eval-style package frozen-self-test screenshot clean
+.PHONY: setup run test lint bench bench-remote eval-anti-slop bench-flags bench-package eval eval-complete eval-draft eval-style package frozen-self-test screenshot clean
 
 setup: $(STAMP) $(MODEL)
 	@$(PY) build/llama_build.py --python $(PY)
@@ -43,6 +43,10 @@ bench-flags: setup
 eval: setup
 	$(PY) tests/benchmarks/fit_quality.py $(ARGS)
 	$(PY) tests/benchmarks/eval_reward.py
+
+# Anti-slop generation on vs off on LAMP's 50 lowest-scored paragraphs (slop, reward, speed, caps)
+eval-anti-slop: setup
+	$(PY) tests/benchmarks/eval_anti_slop.py $(ARGS)
 
 eval-complete: setup
 	$(PY) tests/benchmarks/eval_complete.py

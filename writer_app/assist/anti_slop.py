@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cache
 
+from writer_app.assist.types import RewriteRequest
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
 from writer_app.reward.lexicon import CATEGORIES
@@ -43,8 +44,13 @@ def keep_out(phrases: Sequence[str], own_text: str) -> tuple[str, ...]:
 
 
 def request_text(request: object) -> str:
-    """The user's own words in a request: the text, its samples, the instruction, a plan's lines."""
-    parts = [str(getattr(request, name, "") or "") for name in ("text", "text_before", "instruction")]
+    """The user's own words in a request, which stay allowed: the text, its samples, the instruction,
+    a plan's lines. A rewrite that is to improve the text (any but a grammar fix) may lose the slop of
+    the text it rewrites, so only its instruction counts there."""
+    names = ("text", "text_before", "instruction")
+    if isinstance(request, RewriteRequest) and (request.instruction or request.mode != "grammar"):
+        names = ("instruction",)
+    parts = [str(getattr(request, name, "") or "") for name in names]
     parts += list(getattr(request, "samples", ()) or ())
     outline = getattr(request, "outline", None)
     if outline is not None:
