@@ -55,6 +55,9 @@ class ScriptedPrompts(Prompts):
     def ask_number(self, parent, title, label, value, low, high):
         return self._answer("ask_number", None)
 
+    def ask_choice(self, parent, title, label, items):
+        return self._answer("ask_choice", None)
+
     def ask_text(self, parent, title, label, value=""):
         return self._answer("ask_text", None)
 

@@ -14,9 +14,10 @@ from writer_app.assist.complete import CompletionRequest, ContinueRequest, compl
 from writer_app.assist.draft import DraftRequest, write_draft
 from writer_app.assist.imitate import ImitateRequest, imitate
 from writer_app.assist.outline import PlanRequest, plan_draft
+from writer_app.assist.ranking import rank_again
 from writer_app.assist.review import DocumentReview, ReviewRequest, review_document
 from writer_app.assist.rewrite import rewrite
-from writer_app.assist.types import AssistResult, RewriteRequest
+from writer_app.assist.types import AssistResult, RescoreRequest, RewriteRequest
 from writer_app.engine.interface import TextEngine
 from writer_app.reward.quality import Reading
 
@@ -105,8 +106,11 @@ ASSISTS: dict[str, AssistFunction] = {
     "plan": _with_context(plan_draft, ("cancel", "listener")),
     "draft": _with_context(write_draft, ("cancel", "listener", "progress")),
     "review": _review,
+    "rescore": lambda engine, request, context: rank_again(request, context.read),  # type: ignore[arg-type]
 }
-MODEL_FREE = frozenset({"review"})  # kinds that run without a writing model (the reader is their own)
+MODEL_FREE = frozenset(
+    {"review", "rescore"}
+)  # kinds that run without a writing model (the reader is their own)
 KINDS: dict[type, str] = {
     RewriteRequest: "rewrite",
     CompletionRequest: "complete",
@@ -115,6 +119,7 @@ KINDS: dict[type, str] = {
     PlanRequest: "plan",
     DraftRequest: "draft",
     ReviewRequest: "review",
+    RescoreRequest: "rescore",
 }
 
 

@@ -1,4 +1,4 @@
-"""The preset rewrite modes: a key, a menu label and the instruction the model receives."""
+"""The preset rewrite modes and transforms: a key, a menu label and the instruction the model receives."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class RewriteMode:
     # Whether the document around the selection is sent. A grammar fix needs none, and small models
     # given it tend to copy it back instead of fixing the text.
     uses_context: bool = True
+    transform: bool = False  # a new form (a summary, a list): Assist → Transform; not the text's shape
 
 
 MODES: dict[str, RewriteMode] = {
@@ -42,6 +43,31 @@ MODES: dict[str, RewriteMode] = {
             "paraphrase", "Paraphrase", "Paraphrase the text: say the same thing in other words.", 1.4
         ),
         RewriteMode("expand", "Expand", "Expand the text with more detail while keeping its meaning.", 2.5),
+        RewriteMode(
+            "summarize",
+            "Summarize",
+            "Summarize the text in a few sentences: its main points only, nothing added.",
+            0.5,
+            uses_context=False,
+            transform=True,
+        ),
+        RewriteMode(
+            "key_points",
+            "Key points",
+            'List the key points of the text, one short point per line, each line starting with "- ".',
+            0.8,
+            uses_context=False,
+            transform=True,
+        ),
+        RewriteMode(
+            "bullets",
+            "Bulleted list",
+            'Turn the text into a bulleted list, one item per line, each line starting with "- ". '
+            "Keep all of its information.",
+            1.3,
+            uses_context=False,
+            transform=True,
+        ),
     )
 }
 DEFAULT_MODE = "clarity"

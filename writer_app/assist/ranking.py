@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from writer_app.assist.candidates import CandidateListener, generate_candidates
-from writer_app.assist.types import AssistResult, Candidate, RewriteRequest, SlopSpan
+from writer_app.assist.types import AssistResult, Candidate, RescoreRequest, RewriteRequest, SlopSpan
 from writer_app.documents.spelling import PersonalWords, Spelling
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
@@ -108,6 +108,13 @@ def rank_result(
     return replace(result, candidates=tuple(candidates), source_spans=source_spans)
 
 
+def rank_again(request: RescoreRequest, read: Reading | None = None) -> AssistResult:
+    """The result with its candidates' texts replaced by `request.texts`, ranked again."""
+    result = request.result
+    edited = tuple(replace(c, text=text) for c, text in zip(result.candidates, request.texts, strict=True))
+    return rank_result(replace(result, candidates=edited), result.score_request, read=read)  # type: ignore[arg-type]
+
+
 def generate_ranked(
     engine: TextEngine,
     prompt: Sequence[int],
@@ -139,6 +146,7 @@ def generate_ranked(
         run.cancelled,
         context_trimmed,
         interrupted=run.interrupted,
+        score_request=score,
     )
     if read is not None and partial is not None and result.candidates:
         partial(rank_result(result, score))  # at once on the text's features; the reading refines it

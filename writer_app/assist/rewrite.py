@@ -91,13 +91,15 @@ def rewrite(
         raise ValueError("Ask for at least one candidate.")
     prompt, max_new, trimmed = build_rewrite_prompt(engine, request)
     _, length_factor, _ = _instruction(request)
+    transform = not request.instruction.strip() and mode_or_error(request.mode).transform
+    keeps_shape = length_factor <= SAME_SHAPE_FACTOR and not transform  # a list may have more lines
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
     return generate_ranked(
         engine,
         prompt,
         sampling,
         request.n_candidates,
-        lambda raw: clean_output(raw, request.text, same_shape=length_factor <= SAME_SHAPE_FACTOR),
+        lambda raw: clean_output(raw, request.text, same_shape=keeps_shape),
         score_request_for(request),
         nothing_usable="The model returned no usable text for this request: try again, rephrase the "
         "instruction, or choose a larger model.",

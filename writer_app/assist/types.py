@@ -65,8 +65,18 @@ class AssistResult:
     context_trimmed: bool = False
     source_spans: tuple[SlopSpan, ...] = ()
     interrupted: str = ""  # why the run ended early (a server that went away): its sentence
+    score_request: object = None  # the reward's ScoreRequest they were ranked by (to rank edits again)
 
     def ranked(self) -> list[Candidate]:
         """Best first, near-duplicates left out; generation order when nothing was scored."""
         kept = [c for c in self.candidates if c.merged_into is None]
         return sorted(kept, key=lambda c: (c.rank if c.rank is not None else c.index + 1, c.index))
+
+
+@dataclass(frozen=True)
+class RescoreRequest:
+    """Rank `result`'s candidates again with `texts` (one per candidate, in their order): the user
+    edited a proposal."""
+
+    result: AssistResult
+    texts: tuple[str, ...]

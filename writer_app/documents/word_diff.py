@@ -39,3 +39,54 @@ def change_summary(parts: list[DiffPart]) -> str:
         return sum(len(re.findall(r"\w+", p.text)) for p in parts if p.kind == kind)
 
     return f"+{words('insert')} −{words('delete')} words"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a suggestion: `original[start:end]` becomes `text` (either may be empty)."""
+
+    start: int
+    end: int
+    text: str
+
+    def removed(self, original: str) -> str:
+        return original[self.start : self.end]
+
+
+def changes(original: str, suggestion: str) -> list[Change]:
+    """The suggestion's changes, in order: runs of deletions and insertions, with changes separated
+    only by spaces taken as one (a reviewer judges "quick brown" → "fast red" whole)."""
+    found: list[Change] = []
+    position = 0
+    pending: list[DiffPart] = []
+    start = 0
+
+    def close() -> None:
+        if pending:
+            removed = sum(len(p.text) for p in pending if p.kind != "insert")
+            added = "".join(p.text for p in pending if p.kind != "delete")
+            found.append(Change(start, start + removed, added))
+            pending.clear()
+
+    for part in word_diff(original, suggestion):
+        if part.kind == "equal" and not (pending and part.text.isspace()):
+            close()
+            position += len(part.text)
+            start = position
+            continue
+        if not pending:
+            start = position
+        pending.append(part)
+        if part.kind != "insert":
+            position += len(part.text)
+    close()
+    return [c for c in found if c.removed(original) != c.text]
+
+
+def apply_changes(original: str, chosen: list[Change]) -> str:
+    """`original` with the `chosen` changes made (the others left as they were)."""
+    out, position = [], 0
+    for change in sorted(chosen, key=lambda c: c.start):
+        out += [original[position : change.start], change.text]
+        position = change.end
+    return "".join(out) + original[position:]

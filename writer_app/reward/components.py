@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from writer_app.reward.text_units import content_stems, sentences, words
 
 _CONTRACTION = re.compile(r"\b\w+['’](?:t|s|re|ve|ll|d|m)\b", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^(?:[-*•–]|\d+[.)])\s+\S")
 
 
 def meaning_preservation(source: str, candidate: str, ignore: Sequence[tuple[int, int]] = ()) -> float:
@@ -78,6 +79,16 @@ def direction_fit(mode: str, source: str, candidate: str) -> tuple[float, str]:
         shorter_words = _word_length(source) - _word_length(candidate)
         value = max(-1.0, min(1.0, shorter_sentences / 8 + shorter_words))
         return value, "simpler sentences" if value > 0 else "not simpler"
+    if mode == "summarize":  # a summary keeps the main points in well under two thirds of the words
+        return max(-1.0, min(1.0, (-change - 0.35) * 3)), moved
+    if mode in ("key_points", "bullets"):
+        lines = [line.strip() for line in candidate.splitlines() if line.strip()]
+        listed = sum(1 for line in lines if _LIST_ITEM.match(line)) / max(len(lines), 1)
+        value = 2 * listed - 1 if len(lines) > 1 else -1.0
+        if mode == "key_points":
+            value = 0.7 * value + 0.3 * max(-1.0, min(1.0, -change * 2))
+        points = sum(1 for line in lines if _LIST_ITEM.match(line))
+        return value, f"a list of {points} points" if listed >= 0.5 and len(lines) > 1 else "not a list"
     if mode == "formal":
         before = len(_CONTRACTION.findall(source)) / max(src_words, 1)
         after = len(_CONTRACTION.findall(candidate)) / max(cand_words, 1)

@@ -151,6 +151,11 @@ def is_english(text: str) -> bool:
     return language.script in ("", "Latin") and language.code in (None, "en")
 
 
+def translation_targets() -> list[str]:
+    """The languages a translation can be asked for by name (and checked), capitalised, sorted."""
+    return sorted({name.capitalize() for name in _CODES if name.isalpha()})
+
+
 def requested_language(instruction: str) -> str | None:
     """The language an instruction asks for ("translate into German" → "de"), else None."""
     for pattern in (_TRANSLATE, _WRITE_IN):

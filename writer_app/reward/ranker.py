@@ -101,6 +101,10 @@ MODE_RULES: dict[str, ModeRules] = {
     ),
     "concise": ModeRules(prefers_shorter=False),
     "expand": ModeRules(prefers_shorter=False),
+    # A summary or the key points keep the gist, not every word; a list keeps all of it.
+    "summarize": ModeRules(weights={"meaning": 0.5}, prefers_shorter=False),
+    "key_points": ModeRules(weights={"meaning": 0.5}, prefers_shorter=False),
+    "bullets": ModeRules(prefers_shorter=False),
 }
 Fluency = Callable[[str], float]  # mean log-probability per token of a text
 Judge = Callable[[str, str], float]  # probability that the first text is better

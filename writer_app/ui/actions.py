@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from writer_app.assist.modes import MODES
+from writer_app.reward.language import translation_targets
 from writer_app.ui.welcome import show_about, show_welcome
 
 Key = QKeySequence.StandardKey
@@ -32,6 +33,15 @@ class ActionSpec:
 
 def _rewrite(mode: str) -> Handler:
     return lambda w: w.session.request_rewrite(mode=mode)
+
+
+def _translate(window: QMainWindow) -> None:
+    """Assist → Transform → Translate…: the selection into a chosen language (the ranker checks the
+    candidates are in it)."""
+    targets = translation_targets()
+    language = window.prompts.ask_choice(window, "Translate", "Translate the selection into:", targets)  # type: ignore[attr-defined]
+    if language:
+        window.session.request_rewrite(instruction=f"Translate the text into {language}.")  # type: ignore[attr-defined]
 
 
 def _accept(position: int) -> Handler:
@@ -79,8 +89,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
             _rewrite(mode.key),
             toolbar=mode.label if mode.key in ("grammar", "clarity", "concise") else "",
         )
-        for number, mode in enumerate(MODES.values(), start=1)
+        for number, mode in enumerate((m for m in MODES.values() if not m.transform), start=1)
     ),
+    *(ActionSpec("Assist/&Transform", m.label, None, _rewrite(m.key)) for m in MODES.values() if m.transform),
+    ActionSpec("Assist/&Transform", "&Translate…", "Ctrl+Shift+L", lambda w: _translate(w)),
     ActionSpec("Assist", "Custom &Instruction…", "Ctrl+Shift+R", lambda w: w.focus_instruction()),
     ActionSpec(
         "Assist",
@@ -131,6 +143,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip="Grey suggestions after a pause in typing: Tab accepts, Ctrl+Right takes a word, Esc dismisses",
         checked=lambda w: w.ghost.enabled,
         name="ghost",
+    ),
+    ActionSpec(
+        "Assist/C&hanges",
+        "&Review Changes of the First",
+        "Ctrl+Shift+J",
+        lambda w: w.candidates.review_shown(0),
+    ),
+    ActionSpec("Assist/C&hanges", "&Next Change", "Alt+Down", lambda w: w.candidates.in_review("next")),
+    ActionSpec("Assist/C&hanges", "&Previous Change", "Alt+Up", lambda w: w.candidates.in_review("previous")),
+    ActionSpec("Assist/C&hanges", "&Accept Change", "Alt+Return", lambda w: w.candidates.in_review("accept")),
+    ActionSpec("Assist/C&hanges", "Re&ject Change", "Alt+Delete", lambda w: w.candidates.in_review("reject")),
+    ActionSpec(
+        "Assist/C&hanges", "Accept the &Rest", "Alt+End", lambda w: w.candidates.in_review("accept_rest")
     ),
     ActionSpec("Assist", "Re&generate", "Ctrl+Shift+G", lambda w: w.session.regenerate()),
     ActionSpec("Assist", "&Stop", "Esc", lambda w: w.stop(), toolbar="Stop", name="stop"),

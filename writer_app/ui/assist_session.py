@@ -14,7 +14,7 @@ from writer_app.assist.complete import ContinueRequest
 from writer_app.assist.imitate import ImitateRequest
 from writer_app.assist.modes import MODES
 from writer_app.assist.style_profiles import StyleProfile
-from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
+from writer_app.assist.types import AssistResult, Candidate, RescoreRequest, RewriteRequest
 from writer_app.ui.ai_edits import AiEditTracker
 from writer_app.ui.candidates_panel import (
     CONTINUATION_VIEW,
@@ -93,6 +93,9 @@ class AssistSession(QObject):
             lambda rid, _tokens, rate: self._mine(rid) and self.speedChanged.emit(f"{rate:.1f} tokens/s")
         )
         client.requestFinished.connect(self._on_finished)
+        client.requestFinished.connect(self._on_ranked_again)
+        panel.candidateEdited.connect(self.rank_again)
+        self._ranking_again: int | None = None
         client.partialResult.connect(self._on_ranked_on_text)
         client.requestFailed.connect(self._on_failed)
 
@@ -252,6 +255,20 @@ class AssistSession(QObject):
             stopped=result.cancelled,
         )
         self.speedChanged.emit(f"{result.timings.tokens_per_s:.1f} tokens/s")
+
+    def rank_again(self, index: int, text: str) -> None:
+        """An edited proposal settled: rank the candidates again with it (in the worker, which has
+        the scoring model), so its score and explanation follow the edit."""
+        result = self.last_result
+        if result is None or result.score_request is None:
+            return
+        texts = tuple(text if c.index == index else c.text for c in result.candidates)
+        self._ranking_again = self.client.submit(RescoreRequest(result, texts), title="Scoring the edit")
+
+    def _on_ranked_again(self, request_id: int, result: object) -> None:
+        if request_id == self._ranking_again and isinstance(result, AssistResult):
+            self.last_result = result
+            self.panel.show_ranking([(s.start, s.end) for s in result.source_spans], result.candidates)
 
     def _on_ranked_on_text(self, request_id: int, result: object) -> None:
         """The candidates ranked on their text's features while the scoring model reads them."""

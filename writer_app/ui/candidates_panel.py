@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from writer_app.documents.word_diff import change_summary, word_diff
+from writer_app.ui.candidate_edit import toggle_edit
+from writer_app.ui.change_review import ChangeReview, close_review, open_review
 
 STREAM_RENDER_MS = 100  # streamed text is redrawn at most ten times a second
 SLOP_STYLE = "border-bottom:2px dotted #d9822b;color:#b35c00;"
@@ -37,6 +39,8 @@ class PanelView:
     diff: bool = True  # a word diff against the original; else plain text after the insertion point
     actions: tuple[tuple[str, str], ...] = (
         ("accept", "Accept"),
+        ("review", "Review Changes"),
+        ("edit", "Edit"),
         ("insert", "Insert after"),
         ("copy", "Copy"),
     )
@@ -44,7 +48,7 @@ class PanelView:
 
 
 REWRITE_VIEW = PanelView()
-CONTINUATION_VIEW = PanelView(diff=False, actions=(("insert", "Insert"), ("copy", "Copy")))
+CONTINUATION_VIEW = PanelView(diff=False, actions=(("insert", "Insert"), ("edit", "Edit"), ("copy", "Copy")))
 
 
 def _marked(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
@@ -110,6 +114,8 @@ class CandidateCard(QFrame):
             "accept": panel.acceptRequested,
             "insert": panel.insertRequested,
             "copy": panel.copyRequested,
+            "review": panel.reviewRequested,
+            "edit": panel.editRequested,
         }
         self.buttons: dict[str, QPushButton] = {}
         buttons = QHBoxLayout()
@@ -136,6 +142,9 @@ class CandidatesPanel(QWidget):
     acceptRequested = Signal(int)
     insertRequested = Signal(int)
     copyRequested = Signal(int)
+    reviewRequested = Signal(int)  # change by change (`change_review.py`), then Accept
+    editRequested = Signal(int)  # edit in place (`candidate_edit.py`)
+    candidateEdited = Signal(int, str)  # an edit settled: rank it again
     regenerateRequested = Signal()
     stopRequested = Signal()
     candidateCountChanged = Signal(int)
@@ -147,6 +156,9 @@ class CandidatesPanel(QWidget):
         self.view = REWRITE_VIEW
         self.applied = False  # a candidate was accepted: the cards' actions stay off until a new request
         self.cards: list[CandidateCard] = []
+        self.review: ChangeReview | None = None
+        self.reviewRequested.connect(lambda index: open_review(self, index))
+        self.editRequested.connect(lambda index: toggle_edit(self, index))
         self._dirty: set[CandidateCard] = set()
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
@@ -208,6 +220,7 @@ class CandidatesPanel(QWidget):
         """A new job's cards: `original` is the text a rewrite changes (for a continuation: empty, and
         the view carries the words before the insertion point)."""
         self.view = view
+        close_review(self)
         for card in self.cards:
             self._cards_box.removeWidget(card)
             card.deleteLater()
@@ -287,6 +300,7 @@ class CandidatesPanel(QWidget):
     def mark_applied(self, message: str) -> None:
         """A candidate was applied: every card's actions go off and stay off for this request."""
         self.applied = True
+        close_review(self)
         for card in self.cards:
             card._set_buttons(False)
         self.finish(message)
@@ -343,6 +357,17 @@ class CandidatesPanel(QWidget):
             if "accept" in card.buttons:
                 card.buttons["accept"].setText(f"Accept (Alt+{position + 1})" if position < 3 else "Accept")
         self.scroll.verticalScrollBar().setValue(0)  # the best candidate is the one in view
+
+    def review_shown(self, position: int) -> None:
+        """Review the candidate shown at `position` change by change (Assist → Changes)."""
+        index = self.index_at(position)
+        if index is not None:
+            open_review(self, index)
+
+    def in_review(self, step: str) -> None:
+        """A review's key: next, previous, accept, reject or accept_rest (nothing without one)."""
+        if self.review is not None:
+            getattr(self.review, step)()
 
     def index_at(self, position: int) -> int | None:
         shown = self.displayed()

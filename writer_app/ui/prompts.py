@@ -106,6 +106,11 @@ class Prompts:
         number, ok = QInputDialog.getInt(parent, title, label, value, low, high)
         return number if ok else None
 
+    def ask_choice(self, parent: QWidget, title: str, label: str, items: list[str]) -> str | None:
+        """One of `items`, or None when cancelled."""
+        chosen, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+        return chosen if ok and chosen else None
+
     def ask_text(self, parent: QWidget, title: str, label: str, value: str = "") -> str | None:
         """A line of text, or None when cancelled."""
         text, ok = QInputDialog.getText(parent, title, label, text=value)
