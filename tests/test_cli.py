@@ -348,3 +348,30 @@ def test_server_mistakes_on_the_command_line_are_sentences(tiny_server) -> None:
     assert far.returncode == 1
     assert "sent to http://gpu.invalid:8080, a server on another machine" in far.stderr.decode()
     assert "Could not reach a server at http://gpu.invalid:8080" in far.stderr.decode()
+
+
+def test_rewrite_runs_a_users_action(tiny_model_path: Path, tmp_path: Path) -> None:
+    from writer_app.assist.user_actions import ActionStore, UserAction
+    from writer_app.paths import AppPaths
+
+    home = tmp_path / "home"
+    ActionStore(AppPaths.default(home).data_dir / "actions").save(
+        UserAction("Shout", "Rewrite it in capitals.")
+    )
+    args = (
+        "rewrite",
+        "--action",
+        "shout",
+        "-n",
+        "1",
+        "--json",
+        "--model",
+        str(tiny_model_path),
+        "--home",
+        str(home),
+    )
+    result = run_cli(*args, stdin=b"the day is good")
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout)["candidates"]
+    missing = run_cli("rewrite", "--action", "Whisper", "--home", str(home), stdin=b"the day is good")
+    assert missing.returncode == 1 and "no action called “Whisper” (yours: Shout)" in missing.stderr.decode()

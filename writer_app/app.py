@@ -126,6 +126,7 @@ def _chosen_server(args: argparse.Namespace, settings, window) -> ServerConfig |
 def run_gui(args: argparse.Namespace) -> int:
     """Start the editor window (or render a screenshot); return the process exit code."""
     from writer_app.assist.style_profiles import ProfileStore
+    from writer_app.assist.user_actions import ActionStore
     from writer_app.documents.spelling import PersonalWords
     from writer_app.engine.model_file import available_memory_bytes
     from writer_app.model_config import engine_config_for, open_engine, scoring_memory_bytes, scoring_reader
@@ -187,6 +188,7 @@ def run_gui(args: argparse.Namespace) -> int:
             ModelStore(paths),
             personal_words=personal_words,
             styles=styles,
+            actions=ActionStore(paths.data_dir / "actions"),  # where `writer-app rewrite --action` looks
         )
         made.drafts.open_window = open_window
         return made

@@ -130,6 +130,7 @@ def _rewrite_parser() -> argparse.ArgumentParser:
         "--mode", choices=list(MODES), default=DEFAULT_MODE, help=f"a preset rewrite (default {DEFAULT_MODE})"
     )
     how.add_argument("--instruction", help="a free instruction, e.g. 'make it sound more confident'")
+    how.add_argument("--action", metavar="NAME", help="one of your actions (Assist → My Actions), by name")
     parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -243,12 +244,17 @@ def run_rewrite(argv: list[str]) -> int:
     stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
     text = check_text(decode_input(stdin))
     paths = AppPaths.default(args.home)
+    instruction = args.instruction or ""
+    if args.action:
+        from writer_app.assist.user_actions import ActionStore
+
+        instruction = ActionStore(paths.data_dir / "actions").get(args.action).prompt
     engine = load_engine(engine_config(args, paths))
     try:
         request = RewriteRequest(
             text=text,
             mode=args.mode,
-            instruction=args.instruction or "",
+            instruction=instruction,
             n_candidates=args.candidates,
             seed=args.seed,
         )

@@ -27,6 +27,7 @@ def check_model(config: EngineConfig | ServerConfig, load: Callable[[EngineConfi
         text = "".join(generation)
         draft_line = check_draft(engine)
         style_line = check_style(engine)
+        tools_line = check_rewrite_tools(engine)
     finally:
         engine.close()
     stats = generation.stats
@@ -39,7 +40,7 @@ def check_model(config: EngineConfig | ServerConfig, load: Callable[[EngineConfi
     return (
         f"model: {engine.model_name} ({where}) loaded in {engine.load_seconds:.2f} s, "
         f"{stats.generated_tokens} tokens at {stats.tokens_per_s:.1f} tokens/s{on}"
-        f"\n  {draft_line}\n  {style_line}"
+        f"\n  {draft_line}\n  {style_line}\n  {tools_line}"
     )
 
 
@@ -54,6 +55,38 @@ def check_draft(engine) -> str:
         raise UserError("Self-test failed: planning or DRY sampling produced nothing.")
     grammar = "grammar-constrained" if engine.capabilities.grammar else "parsed"
     return f"drafts: a {grammar} plan of {len(result.outline.sections)} section(s), DRY sampling works"
+
+
+def check_rewrite_tools(engine) -> str:
+    """Rewriting's tools: a banned word kept out as it is sampled, a candidate's changes taken one by
+    one, and a user's action exported and imported."""
+    import re
+
+    from writer_app.assist.user_actions import ActionStore, UserAction
+    from writer_app.documents.word_diff import apply_changes, changes
+
+    prompt = engine.chat_tokens([{"role": "user", "content": "Describe a harbour at dawn."}])
+    free = "".join(engine.stream(prompt, Sampling(temperature=0.0, max_tokens=24)))
+    word = next((w.lower() for w in re.findall(r"[A-Za-z]{5,}", free)), "")
+    bans = "phrase bans passed to the server"
+    if engine.capabilities.phrase_bans and word:
+        kept = "".join(engine.stream(prompt, Sampling(temperature=0.0, max_tokens=24, banned=(word,))))
+        if re.search(rf"\b{word}\b", kept, re.IGNORECASE):
+            raise UserError(f"Self-test failed: the banned word {word!r} was generated anyway.")
+        bans = f"a banned word ({word!r}) kept out as it is sampled"
+    found = changes("the quick brown fox", "the fast brown dog")
+    with tempfile.TemporaryDirectory(prefix="writer-app-self-test-") as folder:
+        store, copy = ActionStore(Path(folder) / "a"), ActionStore(Path(folder) / "b")
+        store.save(UserAction("Shout", "Rewrite it in capitals.", "new", "F9"))
+        store.export("Shout", Path(folder) / "shout.json")
+        imported = copy.import_file(Path(folder) / "shout.json")
+    if (
+        len(found) != 2
+        or apply_changes("the quick brown fox", found[:1]) != "the fast brown fox"
+        or imported.output != "new"
+    ):
+        raise UserError("Self-test failed: change review or the actions' files are broken.")
+    return f"rewriting: {bans}; 2 changes taken one by one; an action exported and imported"
 
 
 KEEPER = (

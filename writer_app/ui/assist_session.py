@@ -53,6 +53,7 @@ class PendingRewrite:
     range_cursor: QTextCursor
     title: str
     anchor: str = ""
+    output: str = "replace"  # where Accept puts the text: "replace", "insert" after, or a "new" document
 
     @property
     def original(self) -> str:
@@ -67,6 +68,7 @@ class AssistSession(QObject):
     messageRequested = Signal(str, str)  # sentence, level
     statusRequested = Signal(str, int)
     panelRequested = Signal()  # show the candidates panel
+    newDocumentRequested = Signal(str)  # an action's result that goes into a new document
 
     def __init__(
         self,
@@ -321,8 +323,13 @@ class AssistSession(QObject):
         return index is not None and self.accept_candidate(index)
 
     def accept_candidate(self, index: int) -> bool:
-        if self.pending is not None and inserts(self.pending.request):
+        if self.pending is not None and (inserts(self.pending.request) or self.pending.output == "insert"):
             return self.insert_candidate_after(index)  # Alt+1…3 on a continuation inserts it
+        if self.pending is not None and self.pending.output == "new" and self.panel.candidate_text(index):
+            self.newDocumentRequested.emit(self.panel.candidate_text(index))
+            self.pending = None
+            self.panel.mark_applied(f"Opened {self.panel.display_name(index)} in a new document.")
+            return True
         text = self.panel.candidate_text(index)
         if text is None or self.pending is None or not self._range_still_intact():
             return False

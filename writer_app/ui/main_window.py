@@ -9,6 +9,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from writer_app.assist.style_profiles import ProfileStore
+from writer_app.assist.user_actions import ActionStore
 from writer_app.documents.autosave import AutosaveStore
 from writer_app.documents.draft_journal import DraftJournal
 from writer_app.documents.file_io import DiskState
@@ -40,6 +41,7 @@ from writer_app.ui.spell_check import SpellCheck
 from writer_app.ui.status_line import StatusLine
 from writer_app.ui.style_panel import StylePanel
 from writer_app.ui.style_session import StyleSession
+from writer_app.ui.user_actions_ui import install as install_user_actions
 from writer_app.worker.controller import AssistController
 
 
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         drafts_dir: Path | None = None,
         personal_words: PersonalWords | None = None,
         styles: ProfileStore | None = None,
+        actions: ActionStore | None = None,
     ) -> None:
         super().__init__()
         self.controller, self.settings, self.autosave = controller, settings, autosave
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name = build_actions(self)
         self.recent_menu = self.actions_by_name["File/Open Recent"]
         self.editor.assist_menu = self.actions_by_name["Assist/Rewrite Selection"]
+        install_user_actions(self, actions or ActionStore(history_dir.parent / "actions"))
         self._connect()
         self._refresh_recent_menu()
         self._restore_settings()
@@ -163,12 +167,8 @@ class MainWindow(QMainWindow):
         for source in (self.drafts, session):
             source.statusRequested.connect(self.statusBar().showMessage)
         documents.documentReplaced.connect(self.reviews.clear)
-        pairs = (
-            (self.drafts, self.draft_dock),
-            (self.voices, self.style_dock),
-            (self.reviews, self.review_dock),
-        )
-        for source, dock in pairs:
+        docks = (self.draft_dock, self.style_dock, self.review_dock)
+        for source, dock in zip((self.drafts, self.voices, self.reviews), docks, strict=True):
             source.messageRequested.connect(self.show_message)
             source.panelRequested.connect(lambda dock=dock: self.show_dock(dock))
         session.messageRequested.connect(self.show_message)
