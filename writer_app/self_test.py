@@ -68,7 +68,7 @@ def check_rewrite_tools(engine) -> str:
     prompt = engine.chat_tokens([{"role": "user", "content": "Describe a harbour at dawn."}])
     free = "".join(engine.stream(prompt, Sampling(temperature=0.0, max_tokens=24)))
     word = next((w.lower() for w in re.findall(r"[A-Za-z]{5,}", free)), "")
-    bans = "phrase bans passed to the server"
+    bans = "no phrase bans on a server (ranking only)"
     if engine.capabilities.phrase_bans and word:
         kept = "".join(engine.stream(prompt, Sampling(temperature=0.0, max_tokens=24, banned=(word,))))
         if re.search(rf"\b{word}\b", kept, re.IGNORECASE):

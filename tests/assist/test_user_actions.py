@@ -51,3 +51,12 @@ def test_a_file_that_is_not_an_action_is_a_sentence_and_skipped_in_the_list(tmp_
     assert ActionStore(tmp_path).all() == []
     with pytest.raises(UserError, match="no action called “Nope” \\(yours: none yet\\)"):
         ActionStore(tmp_path).get("Nope")
+
+
+def test_two_names_that_would_share_a_file_are_refused(tmp_path: Path) -> None:
+    store = ActionStore(tmp_path)
+    store.save(UserAction("Tweet!", "one"))
+    with pytest.raises(UserError, match="named like “Tweet\\?” exists already"):
+        store.save(UserAction("Tweet?", "two"))
+    store.save(UserAction("Tweet!", "one, edited"))  # the same action saved again is fine
+    assert [a.prompt for a in store.all()] == ["one, edited"]

@@ -20,7 +20,7 @@ LIST = (
 )
 
 
-def test_transforms_are_their_own_menu_and_keep_no_shape() -> None:
+def test_the_transforms_are_summary_key_points_and_list() -> None:
     assert [m.key for m in MODES.values() if m.transform] == ["summarize", "key_points", "bullets"]
 
 

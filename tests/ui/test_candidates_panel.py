@@ -15,7 +15,7 @@ def test_a_continuation_shows_plain_text_after_its_insertion_point(qtbot) -> Non
     panel.finish_candidate(0, "the stairs at dusk.")
     card = panel.card(0)
     qtbot.waitUntil(lambda: "dusk" in card.view.toPlainText())  # drawn with the next batch
-    assert set(card.buttons) == {"insert", "copy"}  # nothing to accept: nothing is replaced
+    assert set(card.buttons) == {"insert", "edit", "copy"}  # nothing to accept: nothing is replaced
     shown = card.view.toPlainText()
     assert shown.endswith("▸the stairs at dusk.") and "keeper climbed" in shown
     assert "line-through" not in card.view.toHtml()  # no diff against an original
@@ -32,7 +32,7 @@ def test_a_rewrite_shows_a_diff_and_can_be_accepted(qtbot) -> None:
     panel.finish_candidate(0, "the day is good")
     card = panel.card(0)
     qtbot.waitUntil(lambda: "line-through" in card.view.toHtml())
-    assert set(card.buttons) == {"accept", "insert", "copy"}
+    assert set(card.buttons) == {"accept", "review", "edit", "insert", "copy"}
     assert "line-through" in card.view.toHtml()  # "very" struck out
     accepted: list[int] = []
     panel.acceptRequested.connect(accepted.append)

@@ -171,7 +171,7 @@ def test_continue_writing_inserts_the_chosen_continuation_at_the_cursor_in_one_s
     with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
         assert window.session.request_continuation("sentence") is not None
     cards = window.candidates.cards
-    assert len(cards) == 3 and set(cards[0].buttons) == {"insert", "copy"}
+    assert len(cards) == 3 and set(cards[0].buttons) == {"insert", "edit", "copy"}
     assert "▸" in cards[0].view.toPlainText()  # shown after its insertion point, not as a diff
     chosen = window.candidates.candidate_text(window.candidates.index_at(0))
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)

@@ -55,3 +55,20 @@ def test_the_dialog_saves_and_lists_actions_and_the_menu_follows(
     form.name.setText("No prompt")
     form._check()
     assert "needs a prompt" in form.error.text()
+
+
+def test_an_insert_action_keeps_its_output_through_regenerate(qtbot, window: MainWindow, app_paths) -> None:
+    from writer_app.ui.user_actions_ui import run_action
+
+    type_document(qtbot, window, DOCUMENT)
+    select(window, PHRASE)
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        run_action(window, UserAction("Explain", "Explain this.", output="insert"))
+    assert not window.candidates.card(0).buttons["review"].isVisibleTo(window.candidates)  # replace only
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        window.session.regenerate()
+    chosen = window.candidates.candidate_text(window.candidates.index_at(0))
+    assert window.session.accept_shown(0)
+    text = window.editor.toPlainText()
+    assert PHRASE in text and chosen in text and text.index(chosen) > text.index(PHRASE)  # after it
+    assert window.candidates.applied and window.session.pending is None

@@ -1,7 +1,7 @@
 """Slop kept out while generating: the slop lexicon's phrases and the user's own banned phrases —
 minus those the user's own text uses — go with every sampling of a job, and the engine backs up
-and samples again where one appears (engines without the `phrase_bans` capability pass them on to a
-server that may honour them, or ignore them: the ranker still ranks the candidates)."""
+and samples again where one appears (engines without the `phrase_bans` capability, a model server,
+ignore them: the ranker still ranks the candidates)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cache
 
+from writer_app.assist.modes import MODES
 from writer_app.assist.types import RewriteRequest
 from writer_app.engine.interface import TextEngine
 from writer_app.engine.types import Sampling
@@ -43,12 +44,19 @@ def keep_out(phrases: Sequence[str], own_text: str) -> tuple[str, ...]:
     return tuple(p for p in phrases if not _pattern(p).search(own_text))
 
 
+def improves(mode: str) -> bool:
+    """Whether a preset rewrite is to improve the text (so its slop may go): not a grammar fix, and
+    not a transform, which keeps the text's information in another form."""
+    return mode in MODES and mode != "grammar" and not MODES[mode].transform
+
+
 def request_text(request: object) -> str:
     """The user's own words in a request, which stay allowed: the text, its samples, the instruction,
-    a plan's lines. A rewrite that is to improve the text (any but a grammar fix) may lose the slop of
-    the text it rewrites, so only its instruction counts there."""
+    a plan's lines. A preset rewrite that is to improve the text may lose the slop of the text it
+    rewrites, so nothing of it counts there (a grammar fix, a transform, a free instruction or a
+    user's action keeps the text's own words)."""
     names = ("text", "text_before", "instruction")
-    if isinstance(request, RewriteRequest) and (request.instruction or request.mode != "grammar"):
+    if isinstance(request, RewriteRequest) and not request.instruction and improves(request.mode):
         names = ("instruction",)
     parts = [str(getattr(request, name, "") or "") for name in names]
     parts += list(getattr(request, "samples", ()) or ())

@@ -83,12 +83,25 @@ class ActionStore:
     def save(self, action: UserAction, replacing: str = "") -> UserAction:
         """Keep `action` (in place of the one called `replacing`, when renamed)."""
         action = action.checked()
+        if self._other_at(action.name, replacing):
+            raise UserError(f"An action named like “{action.name}” exists already: choose another name.")
         if replacing and _slug(replacing) != _slug(action.name):
             self.path_of(replacing).unlink(missing_ok=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         data = json.dumps(asdict(action), ensure_ascii=False, indent=2).encode("utf-8")
         atomic_write_bytes(self.path_of(action.name), data)
         return action
+
+    def _other_at(self, name: str, replacing: str) -> bool:
+        """Whether `name`'s file holds another action ("Tweet!" and "Tweet?" share one), not the one
+        being replaced or saved again."""
+        path = self.path_of(name)
+        if not path.exists() or (replacing and _slug(replacing) == _slug(name)):
+            return False
+        try:
+            return read_action(path).name != " ".join(name.split())
+        except UserError:
+            return False  # a damaged file may be written over
 
     def delete(self, name: str) -> None:
         self.path_of(name).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ boundaries, ignoring case and the kind of whitespace and apostrophe, as the slop
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -105,6 +106,12 @@ class PhraseGuard:
         self.tokens.append(token)
         self.text += piece
 
+    def _token_at(self, offset: int) -> int:
+        """The token whose text holds `offset`: the first of those starting at the same place (a
+        token with no text of its own, half a character, belongs to the one that completes it)."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return bisect.bisect_left(self.starts, self.starts[index])
+
     def _look_from(self) -> int:
         """Where a phrase that reaches into the unshown text may begin."""
         return max(self.let_through, self.shown - self.phrases.longest - 2, 0)
@@ -120,8 +127,7 @@ class PhraseGuard:
         found = self.phrases.match(self.text, self._look_from(), max(self.shown, self.let_through), final)
         if found is None:
             return None
-        start = max(found[0], self.shown)
-        index = max(i for i, offset in enumerate(self.starts) if offset <= start)
+        index = self._token_at(max(found[0], self.shown))
         if self.tries.get(index, 0) >= MAX_TRIES_PER_PLACE or self.backtracks >= MAX_BACKTRACKS:
             self.cap_hits += 1
             self.let_through = found[1]
@@ -135,6 +141,7 @@ class PhraseGuard:
         """Forget the tokens from `index` on; return the decoder state to go on from."""
         state = self.states[index]
         self.text = self.text[: self.starts[index]]
+        self.let_through = min(self.let_through, len(self.text))  # what grows back is checked again
         del self.tokens[index:], self.starts[index:], self.states[index:]
         for place in [p for p in self.blocked if p > index]:
             del self.blocked[place]  # blocks further on belonged to the text just dropped
@@ -148,7 +155,7 @@ class PhraseGuard:
         if not final:  # a phrase may also be forming from shown text (after a backup changed its end)
             hold = max(self.phrases.hold_from(self.text, self._look_from()), self.shown)
             if hold < end:
-                end = max(offset for offset in self.starts if offset <= hold)
+                end = self.starts[self._token_at(hold)]
         end = max(end, self.shown)
         piece, self.shown = self.text[self.shown : end], end
         return piece

@@ -38,8 +38,6 @@ def sampling_fields(sampling: Sampling, extensions: bool, grammar: bool) -> dict
             fields["dry_multiplier"] = sampling.dry_multiplier
     if grammar and sampling.grammar:
         fields["grammar"] = sampling.grammar
-    if extensions and sampling.banned:  # KoboldCpp's and TabbyAPI's phrase bans; others ignore it
-        fields["banned_strings"] = [phrase.rstrip("*") for phrase in sampling.banned]
     return fields
 
 

@@ -94,7 +94,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     *(ActionSpec("Assist/&Transform", m.label, None, _rewrite(m.key)) for m in MODES.values() if m.transform),
     ActionSpec("Assist/&Transform", "&Translate…", "Ctrl+Shift+L", lambda w: _translate(w)),
     ActionSpec("Assist", "Custom &Instruction…", "Ctrl+Shift+R", lambda w: w.focus_instruction()),
-    ActionSpec("Assist", "My &Actions", None, None, name="Assist/My Actions"),
+    ActionSpec("Assist", "&My Actions", None, None, name="Assist/My Actions"),
     ActionSpec(
         "Assist",
         "Continue &Writing",
@@ -156,7 +156,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("Assist/C&hanges", "&Accept Change", "Alt+Return", lambda w: w.candidates.in_review("accept")),
     ActionSpec("Assist/C&hanges", "Re&ject Change", "Alt+Delete", lambda w: w.candidates.in_review("reject")),
     ActionSpec(
-        "Assist/C&hanges", "Accept the &Rest", "Alt+End", lambda w: w.candidates.in_review("accept_rest")
+        "Assist/C&hanges", "Accept the Res&t", "Alt+End", lambda w: w.candidates.in_review("accept_rest")
     ),
     ActionSpec("Assist", "Re&generate", "Ctrl+Shift+G", lambda w: w.session.regenerate()),
     ActionSpec("Assist", "&Stop", "Esc", lambda w: w.stop(), toolbar="Stop", name="stop"),

@@ -14,8 +14,9 @@ from writer_app.assist.complete import ContinueRequest
 from writer_app.assist.imitate import ImitateRequest
 from writer_app.assist.modes import MODES
 from writer_app.assist.style_profiles import StyleProfile
-from writer_app.assist.types import AssistResult, Candidate, RescoreRequest, RewriteRequest
+from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.ui.ai_edits import AiEditTracker
+from writer_app.ui.candidate_edit import EditRanking
 from writer_app.ui.candidates_panel import (
     CONTINUATION_VIEW,
     LEAD_IN_CHARS,
@@ -95,9 +96,7 @@ class AssistSession(QObject):
             lambda rid, _tokens, rate: self._mine(rid) and self.speedChanged.emit(f"{rate:.1f} tokens/s")
         )
         client.requestFinished.connect(self._on_finished)
-        client.requestFinished.connect(self._on_ranked_again)
-        panel.candidateEdited.connect(self.rank_again)
-        self._ranking_again: int | None = None
+        self.edit_ranking = EditRanking(self)  # an edited proposal ranked again
         client.partialResult.connect(self._on_ranked_on_text)
         client.requestFailed.connect(self._on_failed)
 
@@ -109,7 +108,9 @@ class AssistSession(QObject):
         return self.client.active_request_id is not None
 
     # ----- requests -----------------------------------------------------------------------------
-    def request_rewrite(self, mode: str = "clarity", instruction: str = "") -> int | None:
+    def request_rewrite(
+        self, mode: str = "clarity", instruction: str = "", output: str = "replace"
+    ) -> int | None:
         cursor = self.editor.textCursor()
         if not cursor.hasSelection():
             self.messageRequested.emit("Select the text to rewrite first, then choose a rewrite.", "info")
@@ -132,7 +133,7 @@ class AssistSession(QObject):
         range_cursor = QTextCursor(self.editor.document())
         range_cursor.setPosition(start)
         range_cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        return self.submit(request, range_cursor, title)
+        return self.submit(request, range_cursor, title, output)
 
     def next_seed(self) -> int:
         self._seed = (self._seed + 101) & 0xFFFFFFF
@@ -163,12 +164,15 @@ class AssistSession(QObject):
     def in_voice(self) -> str:
         return f" in the voice of “{self.voice.name}”" if self.voice else ""
 
-    def submit(self, request: Request, range_cursor: QTextCursor, title: str) -> int | None:
-        """Send `request`; its result applies to `range_cursor` (a selection, or an insertion point)."""
+    def submit(
+        self, request: Request, range_cursor: QTextCursor, title: str, output: str = "replace"
+    ) -> int | None:
+        """Send `request`; its result applies to `range_cursor` (a selection, or an insertion point)
+        as `output` says (a user action's: replace it, insert after it, or a new document)."""
         request_id = self.client.submit(request, title=title, revision=self.editor.document().revision())
         at = range_cursor.selectionEnd()
         anchor = self._text_before(at, ANCHOR_CHARS) if inserts(request) else ""
-        self.pending = PendingRewrite(request_id, request, range_cursor, title, anchor)
+        self.pending = PendingRewrite(request_id, request, range_cursor, title, anchor, output)
         self.last_result = None
         if inserts(request):
             lead_in = self._text_before(at, LEAD_IN_CHARS + 1)  # one more: the panel marks the cut
@@ -176,6 +180,9 @@ class AssistSession(QObject):
             self.panel.start("", title, request.n_candidates, view)
         else:
             self.panel.start(request.text, title, request.n_candidates, REWRITE_VIEW)  # type: ignore[union-attr]
+        for card in self.panel.cards if output != "replace" else ():  # a review only replaces the text
+            if "review" in card.buttons:
+                card.buttons["review"].hide()
         self.panelRequested.emit()
         self.busyChanged.emit(True)
         self.speedChanged.emit("")
@@ -205,7 +212,7 @@ class AssistSession(QObject):
             )
             return
         request = replace(pending.request, seed=self.next_seed(), n_candidates=self.panel.candidate_count())
-        self.submit(request, pending.range_cursor, pending.title)
+        self.submit(request, pending.range_cursor, pending.title, pending.output)
 
     def stop(self) -> bool:
         """Stop this window's running job; False when there was none."""
@@ -257,20 +264,7 @@ class AssistSession(QObject):
             stopped=result.cancelled,
         )
         self.speedChanged.emit(f"{result.timings.tokens_per_s:.1f} tokens/s")
-
-    def rank_again(self, index: int, text: str) -> None:
-        """An edited proposal settled: rank the candidates again with it (in the worker, which has
-        the scoring model), so its score and explanation follow the edit."""
-        result = self.last_result
-        if result is None or result.score_request is None:
-            return
-        texts = tuple(text if c.index == index else c.text for c in result.candidates)
-        self._ranking_again = self.client.submit(RescoreRequest(result, texts), title="Scoring the edit")
-
-    def _on_ranked_again(self, request_id: int, result: object) -> None:
-        if request_id == self._ranking_again and isinstance(result, AssistResult):
-            self.last_result = result
-            self.panel.show_ranking([(s.start, s.end) for s in result.source_spans], result.candidates)
+        self.edit_ranking.after(result)  # a card edited while the others were still being written
 
     def _on_ranked_on_text(self, request_id: int, result: object) -> None:
         """The candidates ranked on their text's features while the scoring model reads them."""
@@ -327,8 +321,7 @@ class AssistSession(QObject):
             return self.insert_candidate_after(index)  # Alt+1…3 on a continuation inserts it
         if self.pending is not None and self.pending.output == "new" and self.panel.candidate_text(index):
             self.newDocumentRequested.emit(self.panel.candidate_text(index))
-            self.pending = None
-            self.panel.mark_applied(f"Opened {self.panel.display_name(index)} in a new document.")
+            self._applied(f"Opened {self.panel.display_name(index)} in a new document.")
             return True
         text = self.panel.candidate_text(index)
         if text is None or self.pending is None or not self._range_still_intact():
@@ -346,6 +339,12 @@ class AssistSession(QObject):
         self.panel.mark_applied(f"Applied {self.panel.display_name(index)}. Ctrl+Z undoes it.")
         self.busyChanged.emit(False)
         return True
+
+    def _applied(self, message: str) -> None:
+        self.pending = None
+        self.client.cancel()  # the user chose: the candidates still being written are not needed
+        self.panel.mark_applied(message)
+        self.busyChanged.emit(False)
 
     def insert_candidate_after(self, index: int) -> bool:
         text = self.panel.candidate_text(index)
@@ -373,6 +372,9 @@ class AssistSession(QObject):
         insert_at.insertText(separator + text)
         insert_at.endEditBlock()
         self.edits.record(f"{pending.title} (inserted after)", "", text, self.panel.other_texts(index), start)
+        if pending.output == "insert":  # a user action's way to apply: the job is done like an Accept
+            self._applied(f"Inserted {self.panel.display_name(index)} after the selection. Ctrl+Z undoes it.")
+            return True
         return True
 
     def _as_paragraph(self, text: str, position: int) -> str:

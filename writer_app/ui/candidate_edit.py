@@ -4,8 +4,10 @@ what is typed is the candidate from then on, and when typing settles the candida
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QPlainTextEdit
+
+from writer_app.assist.types import AssistResult, RescoreRequest
 
 SETTLE_MS = 800  # the edit is ranked again this long after typing stops
 
@@ -44,3 +46,33 @@ def toggle_edit(panel, index: int) -> QPlainTextEdit | None:
     editor.setFocus()
     card.buttons["edit"].setText("Done")
     return editor
+
+
+class EditRanking(QObject):
+    """Ranks the session's result again, in the worker (which has the scoring model), with the
+    cards' texts as they are now, when an edit settles or when a result comes for edited cards."""
+
+    def __init__(self, session) -> None:
+        super().__init__(session)
+        self.session, self.request_id = session, None
+        session.panel.candidateEdited.connect(lambda _index, _text: self.rank_again())
+        session.client.requestFinished.connect(self._ranked)
+
+    def rank_again(self) -> None:
+        result, panel = self.session.last_result, self.session.panel
+        if result is None or result.score_request is None or panel.applied:
+            return  # still being written (`after` takes the edit), or already applied
+        texts = tuple(panel.candidate_text(c.index) or c.text for c in result.candidates)
+        self.request_id = self.session.client.submit(RescoreRequest(result, texts), title="Scoring the edit")
+
+    def after(self, result: AssistResult) -> None:
+        """A result has come: rank it again if a card was edited while it was being written."""
+        if any(self.session.panel.candidate_text(c.index) not in (None, c.text) for c in result.candidates):
+            self.rank_again()
+
+    def _ranked(self, request_id: int, result: object) -> None:
+        if request_id == self.request_id and isinstance(result, AssistResult):
+            self.session.last_result = result
+            self.session.panel.show_ranking(
+                [(s.start, s.end) for s in result.source_spans], result.candidates
+            )

@@ -348,6 +348,8 @@ class CandidatesPanel(QWidget):
         return list(self.cards)
 
     def _arrange(self) -> None:
+        if any(getattr(card, "editor", None) is not None and card.editor.isVisible() for card in self.cards):
+            return  # never move the card being edited
         shown = self.displayed()
         for card in self.cards:
             card.setVisible(card in shown)

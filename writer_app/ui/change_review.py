@@ -145,7 +145,14 @@ def open_review(panel, index: int) -> ChangeReview | None:
     """Review candidate `index` of the candidates panel change by change, in place of the cards;
     when it finishes, the reviewed text becomes the candidate's and the panel's Accept applies it."""
     card = panel.card(index)
-    if card is None or not card.finished or not panel.view.diff or panel.applied:
+    review_button = card.buttons.get("review") if card is not None else None
+    if (
+        card is None
+        or not card.finished
+        or review_button is None
+        or review_button.isHidden()
+        or panel.applied
+    ):
         return None
     close_review(panel)
     review = ChangeReview(panel.original, card.text, panel)
@@ -159,8 +166,10 @@ def open_review(panel, index: int) -> ChangeReview | None:
         if text == panel.original:
             panel.summary.setText("No change was accepted: the text stays as it was.")
             return
-        card.text = text
+        before, card.text = card.text, text
         panel.acceptRequested.emit(index)
+        if not panel.applied:  # Accept refused (the selection changed): the candidate stays as it was
+            card.text = before
 
     review.finished.connect(done)
     review.cancelled.connect(lambda: close_review(panel))

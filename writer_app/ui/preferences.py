@@ -53,7 +53,8 @@ DEFAULTS = (
 
 def apply_bans(controller: object, settings: AppSettings) -> None:
     """Hand the worker the phrases to keep out (the lexicon's and the user's), or none when off."""
-    phrases = all_phrases(user_phrases(settings.banned_phrases)) if settings.anti_slop else ()
+    own = user_phrases(settings.banned_phrases)  # kept out even with the lexicon off, as on the CLI
+    phrases = all_phrases(own) if settings.anti_slop else own
     controller.set_banned(phrases)  # type: ignore[attr-defined]
 
 

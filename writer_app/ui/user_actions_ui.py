@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,10 +32,7 @@ from writer_app.errors import UserError
 
 def run_action(window, action: UserAction) -> int | None:
     """Ask for the action's prompt on the selection; Accept then puts the result where it says."""
-    request_id = window.session.request_rewrite(instruction=action.prompt)
-    if request_id is not None:
-        window.session.pending.output = action.output
-    return request_id
+    return window.session.request_rewrite(instruction=action.prompt, output=action.output)
 
 
 def install(window, store: ActionStore) -> None:
@@ -55,16 +53,29 @@ def install(window, store: ActionStore) -> None:
 def fill_actions_menu(window, menu: QMenu, store: ActionStore) -> None:
     """The menu from the store: each action with its shortcut, then Manage Actions…."""
     menu.clear()
+    taken = {a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()}
     for action in store.all():
         entry = QAction(action.name, menu)
-        if action.shortcut:
-            entry.setShortcut(QKeySequence(action.shortcut))
+        key = QKeySequence(action.shortcut)
+        if action.shortcut and key.toString() in taken:  # the built-in action keeps its key
+            entry.setText(f"{action.name} (its key {action.shortcut} is taken)")
+        elif action.shortcut:
+            entry.setShortcut(key)
+            taken.add(key.toString())
         entry.setStatusTip(action.prompt[:120])
         entry.triggered.connect(lambda _checked=False, action=action: run_action(window, action))
         menu.addAction(entry)
     if menu.actions():
         menu.addSeparator()
     menu.addAction("&Manage Actions…", lambda: ActionsDialog(window, store, menu).open())
+
+
+def refill_every_window(store: ActionStore) -> None:
+    """Every window's My Actions menu, after a change."""
+    from writer_app.ui.preferences import main_windows
+
+    for window in main_windows():
+        fill_actions_menu(window, window.actions_by_name["Assist/My Actions"], store)
 
 
 class ActionForm(QDialog):
@@ -113,6 +124,7 @@ class ActionsDialog(QDialog):
     def __init__(self, window, store: ActionStore, menu: QMenu) -> None:
         super().__init__(window)
         self.setWindowTitle("My Actions")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.window_, self.store, self.menu = window, store, menu
         self.list = QListWidget(self)
         self.list.itemDoubleClicked.connect(lambda _item: self.edit())
@@ -144,6 +156,7 @@ class ActionsDialog(QDialog):
             key = f"  ({action.shortcut})" if action.shortcut else ""
             self.list.addItem(f"{action.name}{key} — {OUTPUTS[action.output].lower()}")
         fill_actions_menu(self.window_, self.menu, self.store)
+        refill_every_window(self.store)
 
     def selected(self) -> UserAction | None:
         row = self.list.currentRow()
