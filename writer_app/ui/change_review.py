@@ -37,15 +37,21 @@ class ChangeReview(QWidget):
         self.view.anchorClicked.connect(self._clicked)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for name, label, slot in (
-            ("previous", "◀ Previous (Alt+Up)", self.previous),
-            ("next", "Next ▶ (Alt+Down)", self.next),
-            ("accept", "Accept (Alt+Return)", self.accept),
-            ("reject", "Reject (Alt+Delete)", self.reject),
-            ("rest", "Accept the Rest (Alt+End)", self.accept_rest),
-            ("cancel", "Cancel", self.cancelled.emit),
+        for name, label, tip, slot in (  # short labels: the panel is a narrow dock
+            ("previous", "◀", "Previous change (Alt+Up)", self.previous),
+            ("next", "▶", "Next change (Alt+Down)", self.next),
+            ("accept", "Accept", "Accept this change (Alt+Return)", self.accept),
+            ("reject", "Reject", "Reject this change (Alt+Delete)", self.reject),
+            (
+                "rest",
+                "Accept the Rest",
+                "Accept every change not decided yet, and apply (Alt+End)",
+                self.accept_rest,
+            ),
+            ("cancel", "Cancel", "Back to the candidates, nothing applied", self.cancelled.emit),
         ):
             button = QPushButton(label, self)
+            button.setToolTip(tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)
             self.buttons[name] = button
@@ -108,6 +114,7 @@ class ChangeReview(QWidget):
     # ----- drawing -------------------------------------------------------------------------------
     def _render(self) -> None:
         dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        ink = self.palette().color(QPalette.ColorRole.Text).name()  # a change is a link, not link-blue
         added = "background:#1e4620;color:#b7f5b9;" if dark else "background:#d4f7d4;color:#0a4d0a;"
         gone = "background:#4d1e1e;color:#f5b7b7;" if dark else "background:#fbdada;color:#7a1010;"
         pieces, position = [], 0
@@ -123,10 +130,9 @@ class ChangeReview(QWidget):
                     f'<span style="{gone}text-decoration:line-through">{removed}</span>'
                     f'<span style="{added}text-decoration:underline">{text}</span>'
                 )
-            frame = "outline:2px solid #3b82f6;font-weight:bold;" if number == self.current else ""
-            pieces.append(
-                f'<a href="change:{number}" style="text-decoration:none;{frame}">{shown or "⌫"}</a>'
-            )
+            frame = "font-weight:bold;" if number == self.current else ""
+            style = f"text-decoration:none;color:{ink};{frame}"
+            pieces.append(f'<a href="change:{number}" style="{style}">{shown or "⌫"}</a>')
             position = change.end
         pieces.append(_escaped(self.original[position:]))
         self.view.setHtml("".join(pieces))
