@@ -72,3 +72,21 @@ def test_an_insert_action_keeps_its_output_through_regenerate(qtbot, window: Mai
     text = window.editor.toPlainText()
     assert PHRASE in text and chosen in text and text.index(chosen) > text.index(PHRASE)  # after it
     assert window.candidates.applied and window.session.pending is None
+
+
+def test_the_command_palette_finds_built_in_and_own_actions(qtbot, window: MainWindow, app_paths) -> None:
+    from writer_app.ui.command_palette import open_palette
+
+    store = ActionStore(app_paths.state_dir / "actions")
+    store.save(UserAction("Shout", "Rewrite it in capitals."))
+    fill_actions_menu(window, window.actions_by_name["Assist/My Actions"], store)
+    palette = open_palette(window)
+    qtbot.keyClicks(palette.filter, "assist bullet")
+    assert [palette.list.item(i).text() for i in range(palette.list.count())] == [
+        "Assist › Transform › Bulleted list"
+    ]
+    palette.filter.setText("shout")
+    assert palette.list.item(0).text() == "Assist › My Actions › Shout"
+    palette.filter.setText("review panel")
+    qtbot.keyClick(palette.filter, Qt.Key.Key_Return)  # runs it: the Review panel is shown
+    assert window.review_dock.isVisible() and not palette.isVisible()

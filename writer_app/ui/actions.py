@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from writer_app.assist.modes import MODES
 from writer_app.reward.language import translation_targets
+from writer_app.ui.command_palette import open_palette
 from writer_app.ui.welcome import show_about, show_welcome
 
 Key = QKeySequence.StandardKey
@@ -166,6 +167,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ActionSpec("Assist", f"Accept Candidate {i + 1}", f"Alt+{i + 1}", _accept(i), separator=i == 0)
         for i in range(3)
     ),
+    ActionSpec("Help", "&Command Palette…", "Ctrl+Shift+P", lambda w: open_palette(w)),
     ActionSpec("Help", "&Welcome", None, lambda w: show_welcome(w)),
     ActionSpec("Help", "&About Writer", "F1", lambda w: show_about(w)),
 )
