@@ -58,5 +58,7 @@ def test_two_names_that_would_share_a_file_are_refused(tmp_path: Path) -> None:
     store.save(UserAction("Tweet!", "one"))
     with pytest.raises(UserError, match="named like “Tweet\\?” exists already"):
         store.save(UserAction("Tweet?", "two"))
-    store.save(UserAction("Tweet!", "one, edited"))  # the same action saved again is fine
+    with pytest.raises(UserError, match="exists already"):
+        store.save(UserAction("Tweet!", "a new one"))  # a new action may not take an existing name
+    store.save(UserAction("Tweet!", "one, edited"), replacing="Tweet!")  # the same action, edited
     assert [a.prompt for a in store.all()] == ["one, edited"]

@@ -80,10 +80,11 @@ class ActionStore:
         names = ", ".join(a.name for a in self.all()) or "none yet"
         raise UserError(f"There is no action called “{name}” (yours: {names}).")
 
-    def save(self, action: UserAction, replacing: str = "") -> UserAction:
-        """Keep `action` (in place of the one called `replacing`, when renamed)."""
+    def save(self, action: UserAction, replacing: str = "", overwrite: bool = False) -> UserAction:
+        """Keep `action` (in place of the one called `replacing`, when edited; `overwrite` lets an
+        import replace an action of the same name)."""
         action = action.checked()
-        if self._other_at(action.name, replacing):
+        if not overwrite and self._other_at(action.name, replacing):
             raise UserError(f"An action named like “{action.name}” exists already: choose another name.")
         if replacing and _slug(replacing) != _slug(action.name):
             self.path_of(replacing).unlink(missing_ok=True)
@@ -93,21 +94,16 @@ class ActionStore:
         return action
 
     def _other_at(self, name: str, replacing: str) -> bool:
-        """Whether `name`'s file holds another action ("Tweet!" and "Tweet?" share one), not the one
-        being replaced or saved again."""
+        """Whether `name`'s file holds another action than the one being edited ("Tweet!" and
+        "Tweet?" share one; a new action may not take an existing one's name)."""
         path = self.path_of(name)
-        if not path.exists() or (replacing and _slug(replacing) == _slug(name)):
-            return False
-        try:
-            return read_action(path).name != " ".join(name.split())
-        except UserError:
-            return False  # a damaged file may be written over
+        return path.exists() and not (replacing and _slug(replacing) == _slug(name))
 
     def delete(self, name: str) -> None:
         self.path_of(name).unlink(missing_ok=True)
 
     def import_file(self, path: Path) -> UserAction:
-        return self.save(read_action(path))
+        return self.save(read_action(path), overwrite=True)  # an imported action replaces its namesake
 
     def export(self, name: str, path: Path) -> None:
         data = json.dumps(asdict(self.get(name)), ensure_ascii=False, indent=2).encode("utf-8")

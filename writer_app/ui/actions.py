@@ -95,7 +95,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     *(ActionSpec("Assist/&Transform", m.label, None, _rewrite(m.key)) for m in MODES.values() if m.transform),
     ActionSpec("Assist/&Transform", "&Translate…", "Ctrl+Shift+L", lambda w: _translate(w)),
     ActionSpec("Assist", "Custom &Instruction…", "Ctrl+Shift+R", lambda w: w.focus_instruction()),
-    ActionSpec("Assist", "&My Actions", None, None, name="Assist/My Actions"),
+    ActionSpec("Assist", "My Ac&tions", None, None, name="Assist/My Actions"),
     ActionSpec(
         "Assist",
         "Continue &Writing",

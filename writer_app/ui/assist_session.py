@@ -319,7 +319,11 @@ class AssistSession(QObject):
     def accept_candidate(self, index: int) -> bool:
         if self.pending is not None and (inserts(self.pending.request) or self.pending.output == "insert"):
             return self.insert_candidate_after(index)  # Alt+1…3 on a continuation inserts it
-        if self.pending is not None and self.pending.output == "new" and self.panel.candidate_text(index):
+        if (
+            self.pending is not None
+            and self.pending.output == "new"
+            and self.panel.candidate_text(index) is not None
+        ):
             self.newDocumentRequested.emit(self.panel.candidate_text(index))
             self._applied(f"Opened {self.panel.display_name(index)} in a new document.")
             return True

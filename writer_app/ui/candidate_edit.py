@@ -23,6 +23,7 @@ def toggle_edit(panel, index: int) -> QPlainTextEdit | None:
         card.view.show()
         card.buttons["edit"].setText("Edit")
         panel._show(card, card.text)
+        panel._arrange()  # the ranking that came meanwhile, now that nothing is being edited
         return editor
     if editor is None:
         editor = QPlainTextEdit(card)
@@ -62,8 +63,12 @@ class EditRanking(QObject):
         result, panel = self.session.last_result, self.session.panel
         if result is None or result.score_request is None or panel.applied:
             return  # still being written (`after` takes the edit), or already applied
-        texts = tuple(panel.candidate_text(c.index) or c.text for c in result.candidates)
+        texts = tuple(self._text(c) for c in result.candidates)
         self.request_id = self.session.client.submit(RescoreRequest(result, texts), title="Scoring the edit")
+
+    def _text(self, candidate) -> str:
+        text = self.session.panel.candidate_text(candidate.index)
+        return text if text is not None else candidate.text  # an emptied card is ranked empty
 
     def after(self, result: AssistResult) -> None:
         """A result has come: rank it again if a card was edited while it was being written."""

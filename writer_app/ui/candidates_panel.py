@@ -157,6 +157,7 @@ class CandidatesPanel(QWidget):
         self.applied = False  # a candidate was accepted: the cards' actions stay off until a new request
         self.cards: list[CandidateCard] = []
         self.review: ChangeReview | None = None
+        self.laid_out: list[CandidateCard] = []
         self.reviewRequested.connect(lambda index: open_review(self, index))
         self.editRequested.connect(lambda index: toggle_edit(self, index))
         self._dirty: set[CandidateCard] = set()
@@ -349,8 +350,8 @@ class CandidatesPanel(QWidget):
 
     def _arrange(self) -> None:
         if any(getattr(card, "editor", None) is not None and card.editor.isVisible() for card in self.cards):
-            return  # never move the card being edited
-        shown = self.displayed()
+            return  # never move the card being edited (its keys keep the order laid out)
+        shown = self.laid_out = self.displayed()
         for card in self.cards:
             card.setVisible(card in shown)
         for position, card in enumerate(shown):
@@ -372,7 +373,7 @@ class CandidatesPanel(QWidget):
             getattr(self.review, step)()
 
     def index_at(self, position: int) -> int | None:
-        shown = self.displayed()
+        shown = [card for card in self.laid_out if card in self.cards]  # as Alt+1… are labelled
         return shown[position].index if 0 <= position < len(shown) else None
 
     def candidate_text(self, index: int) -> str | None:

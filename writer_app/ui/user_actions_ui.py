@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMenu,
     QPlainTextEdit,
     QPushButton,
@@ -154,14 +155,20 @@ class ActionsDialog(QDialog):
         self.list.clear()
         for action in self.store.all():
             key = f"  ({action.shortcut})" if action.shortcut else ""
-            self.list.addItem(f"{action.name}{key} — {OUTPUTS[action.output].lower()}")
+            item = QListWidgetItem(f"{action.name}{key} — {OUTPUTS[action.output].lower()}")
+            item.setData(Qt.ItemDataRole.UserRole, action.name)
+            self.list.addItem(item)
         fill_actions_menu(self.window_, self.menu, self.store)
         refill_every_window(self.store)
 
     def selected(self) -> UserAction | None:
-        row = self.list.currentRow()
-        actions = self.store.all()
-        return actions[row] if 0 <= row < len(actions) else None
+        """The action chosen in the list, by its name (another window may have changed the folder)."""
+        item = self.list.currentItem()
+        try:
+            return self.store.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        except UserError:
+            self.refresh()
+            return None
 
     def _keep(self, form: ActionForm, replacing: str = "") -> None:
         try:
