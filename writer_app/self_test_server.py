@@ -13,8 +13,8 @@ from writer_app.errors import UserError
 ANSWER = ["The", " sea", " was", " calm", "."]
 
 
-class _StandIn(BaseHTTPRequestHandler):
-    """/v1/models, /v1/completions and /v1/chat/completions (plain and streamed); nothing else."""
+class JsonHandler(BaseHTTPRequestHandler):
+    """A request handler that answers in JSON and logs nothing (the tests' stand-in servers too)."""
 
     def log_message(self, format: str, *args: object) -> None:
         return
@@ -26,6 +26,10 @@ class _StandIn(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+class _StandIn(JsonHandler):
+    """/v1/models, /v1/completions and /v1/chat/completions (plain and streamed); nothing else."""
 
     def do_GET(self) -> None:
         if self.path == "/v1/models":

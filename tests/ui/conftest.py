@@ -76,7 +76,7 @@ def prompts() -> ScriptedPrompts:
 
 
 def new_window(
-    qtbot, controller: AssistController, app_paths: AppPaths, prompts: ScriptedPrompts
+    qtbot, controller: AssistController, app_paths: AppPaths, prompts: ScriptedPrompts, model_store=None
 ) -> MainWindow:
     """A shown main window on `controller`, with its folders under `app_paths`."""
     window = MainWindow(
@@ -85,6 +85,7 @@ def new_window(
         AutosaveStore(app_paths.state_dir / "autosave"),
         app_paths.state_dir / "ai-history",
         prompts,
+        model_store,
     )
     qtbot.addWidget(window)
     window.show()

@@ -8,15 +8,13 @@ from pathlib import Path
 import pytest
 
 from tests.server_process import free_port
-from tests.ui.conftest import TIMEOUT_MS, ScriptedPrompts
+from tests.ui.conftest import TIMEOUT_MS, ScriptedPrompts, new_window
 from tests.ui.test_rewrite_flow import select
-from writer_app.documents.autosave import AutosaveStore
 from writer_app.engine.types import EngineConfig
 from writer_app.model_config import open_engine
 from writer_app.modelhub.store import ModelStore
 from writer_app.ui.main_window import MainWindow
 from writer_app.ui.model_source import where_text
-from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
 
 
@@ -39,17 +37,7 @@ def opening_controller(qtbot, tiny_model_path: Path):
 def window_on(qtbot, opening_controller, app_paths) -> tuple[MainWindow, AgreeingPrompts]:
     """A window with the app's model store (this computer's model: the default one)."""
     prompts = AgreeingPrompts()
-    window = MainWindow(
-        opening_controller,
-        AppSettings(app_paths.config_dir),
-        AutosaveStore(app_paths.state_dir / "autosave"),
-        app_paths.state_dir / "ai-history",
-        prompts,
-        ModelStore(app_paths),
-    )
-    qtbot.addWidget(window)
-    window.show()
-    return window, prompts
+    return new_window(qtbot, opening_controller, app_paths, prompts, ModelStore(app_paths)), prompts
 
 
 def test_where_text_goes_in_words() -> None:

@@ -14,6 +14,7 @@ from functools import cache
 from writer_app.assist.modes import MODES
 from writer_app.assist.types import RewriteRequest
 from writer_app.engine.interface import TextEngine
+from writer_app.engine.phrase_guard import phrase_regex
 from writer_app.engine.types import Sampling
 from writer_app.reward.lexicon import CATEGORIES
 
@@ -35,8 +36,7 @@ def all_phrases(own: Iterable[str] = ()) -> tuple[str, ...]:
 
 @cache
 def _pattern(phrase: str) -> re.Pattern[str]:
-    stem = re.escape(phrase.rstrip("*")).replace(r"\ ", r"\s+").replace("'", "['’]")
-    return re.compile(r"\b" + stem + (r"\w*" if phrase.endswith("*") else r"\b"), re.IGNORECASE)
+    return re.compile(r"\b" + phrase_regex(phrase), re.IGNORECASE)
 
 
 def keep_out(phrases: Sequence[str], own_text: str) -> tuple[str, ...]:

@@ -86,7 +86,7 @@ class Generation:
                 stats.generated_tokens += 1
                 if stats.generated_tokens == 1:
                     stats.first_token_s = time.perf_counter() - started
-                state = decoder.getstate()
+                state = decoder.getstate() if guard is not None else None  # only a backup needs it
                 text = decoder.decode(engine._piece(token))
                 full = stats.generated_tokens >= self._sampling.max_tokens or (
                     len(tokens) + 1 >= engine.n_ctx  # this generation's own count, not the context's

@@ -156,7 +156,6 @@ def stream_parallel(
         for token in kept:  # the penalties and the grammar see the kept tokens again
             llama_cpp.llama_sampler_accept(samplers[seq].sampler, token)
         stats[seq].generated_tokens = len(kept)
-        stats[seq].backtracks = guard.backtracks  # type: ignore[union-attr]
 
     try:
         while live:
@@ -184,7 +183,7 @@ def stream_parallel(
                 s.generated_tokens += 1
                 if s.generated_tokens == 1:
                     s.first_token_s = time.perf_counter() - started
-                state = decoders[seq].getstate()
+                state = decoders[seq].getstate() if guard is not None else None
                 text = decoders[seq].decode(piece(token))
                 full = s.generated_tokens >= samplings[seq].max_tokens or positions[seq] + 1 >= context.n_ctx
                 if guard is not None:

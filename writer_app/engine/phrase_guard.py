@@ -17,7 +17,14 @@ MAX_TRIES_PER_PLACE = 4  # blocked tokens at one place before the phrase is let 
 MAX_BACKTRACKS = 48  # per generation: past this, phrases are let through (and counted)
 _WORD = re.compile(r"\w")
 _WORD_END = re.compile(r"\w*")
-_TRAILING_WORD = re.compile(r"\w*$")
+
+
+def phrase_regex(entry: str, word_end: bool = True) -> str:
+    """The regular expression of one lexicon entry (lower-case words; a trailing "*" is any word
+    ending): any whitespace between its words, either apostrophe, and with `word_end` a word
+    boundary after it. The slop finder, the banned phrases and the user's own words share it."""
+    stem = re.escape(entry.rstrip("*")).replace(r"\ ", r"\s+").replace("'", "['’]")
+    return stem + (r"\w*" if entry.endswith("*") else r"\b" if word_end else "")
 
 
 def _normal(text: str) -> str:
@@ -30,14 +37,15 @@ class BannedPhrases:
     def __init__(self, phrases: tuple[str, ...]) -> None:
         entries = sorted({_normal(p).strip() for p in phrases if p.strip()}, key=len, reverse=True)
         self.stems = [(e.rstrip("*"), e.endswith("*")) for e in entries]
-        alternatives = [
-            re.escape(stem).replace(r"\ ", r"\s+").replace("'", "['’]") + (r"\w*" if open_end else "")
-            for stem, open_end in self.stems
-        ]
+        # The end of a match is settled by `match` (the next character), so no boundary after it.
+        alternatives = [phrase_regex(entry, word_end=False) for entry in entries]
         self._pattern = (
             re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE) if entries else None
         )
         self.longest = max((len(stem) for stem, _ in self.stems), default=0)
+        # Every beginning of every phrase: whether a word may start one is a set lookup per token.
+        self._beginnings = {stem[:i] for stem, _ in self.stems for i in range(1, len(stem) + 1)}
+        self._open_stems = [stem for stem, open_end in self.stems if open_end]
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -45,16 +53,17 @@ class BannedPhrases:
     def _may_start(self, tail: str) -> bool:
         """Whether `tail` (from a word start to the end of the text) may still become a phrase."""
         tail = _normal(tail)
-        for stem, open_end in self.stems:
-            if stem.startswith(tail):
-                return True  # complete or not, the next character decides whether the word goes on
-            if open_end and tail.startswith(stem) and _WORD_END.fullmatch(tail[len(stem) :]):
-                return True  # "shimmer" + "ing…": any ending of the word
-        return False
+        if tail in self._beginnings:
+            return True  # complete or not, the next character decides whether the word goes on
+        return any(  # "shimmer" + "ing…": any ending of the word
+            tail.startswith(stem) and _WORD_END.fullmatch(tail[len(stem) :]) for stem in self._open_stems
+        )
 
     def hold_from(self, text: str, start: int) -> int:
         """The first index ≥ `start` from which `text` must be held back (a phrase may be forming)."""
-        word_start = len(text) - len(_TRAILING_WORD.search(text).group())  # an open ending may be long
+        word_start = len(text)  # the last word's start: an open ending may make it long
+        while word_start > start and _WORD.match(text[word_start - 1]):
+            word_start -= 1
         first = max(start, min(len(text) - self.longest - 2, word_start))
         for i in range(first, len(text)):
             at_word_start = _WORD.match(text[i]) and (i == 0 or not _WORD.match(text[i - 1]))

@@ -84,47 +84,10 @@ class StreamRequest:
         return text
 
 
-class RemoteGeneration:
-    """One streamed answer: iterate for text pieces, then read `stats`. A server that goes away after
-    some text ends it as "interrupted" (the text stays); before any text, it raises."""
-
-    def __init__(self, request: StreamRequest) -> None:
-        self._request = request
-        self.stats = GenerationStats(prompt_tokens=request.prompt_tokens)
-
-    def __iter__(self) -> Iterator[str]:
-        stats, request = self.stats, self._request
-        started = time.perf_counter()
-        if request.cancelled():
-            check_prompt_fits(stats.prompt_tokens, request.n_ctx)
-            stats.finish_reason = "cancelled"
-            return
-        try:
-            with request.events() as events:
-                for event in events:
-                    for choice in event.get("choices") or []:
-                        text = _piece(choice)
-                        if text:
-                            stats.generated_tokens += 1
-                            if stats.generated_tokens == 1:
-                                stats.first_token_s = time.perf_counter() - started
-                                text = request.joined(text)
-                            yield text
-                        if choice.get("finish_reason"):
-                            stats.finish_reason = FINISH_REASONS.get(choice["finish_reason"], "stop")
-                    if request.cancelled():
-                        break
-        except ServerDropped as error:
-            if not stats.generated_tokens:
-                raise
-            stats.finish_reason, stats.note = "interrupted", str(error)
-        finally:
-            stats.total_s = time.perf_counter() - started
-        request.finish(stats)
-
-
 class ChoicesGeneration:
-    """Several candidates as the `n` choices of one streamed request (choice i is candidate i)."""
+    """Candidates as the `n` choices of one streamed request (choice i is candidate i): iterate for
+    (candidate, text piece), then read `stats`. A server that goes away after some text ends the
+    unfinished ones as "interrupted" (their text stays); before any text, it raises."""
 
     fits = True
 
@@ -135,6 +98,11 @@ class ChoicesGeneration:
     def __iter__(self) -> Iterator[tuple[int, str]]:
         request = self._request
         started = time.perf_counter()
+        if request.cancelled():
+            check_prompt_fits(request.prompt_tokens, request.n_ctx)
+            for stats in self.stats:
+                stats.finish_reason = "cancelled"
+            return
         try:
             with request.events() as events:
                 for event in events:
@@ -151,6 +119,8 @@ class ChoicesGeneration:
                         if choice.get("finish_reason"):
                             stats.finish_reason = FINISH_REASONS.get(choice["finish_reason"], "stop")
                             stats.total_s = time.perf_counter() - started
+                    if request.cancelled():
+                        break
         except ServerDropped as error:
             if not any(stats.generated_tokens for stats in self.stats):
                 raise
@@ -160,6 +130,23 @@ class ChoicesGeneration:
         for stats in self.stats:
             stats.total_s = stats.total_s or time.perf_counter() - started
             request.finish(stats)
+
+
+class RemoteGeneration:
+    """One streamed answer (the one choice of a request): iterate for text pieces, then read `stats`."""
+
+    def __init__(self, request: StreamRequest) -> None:
+        self._request, self._choices = request, ChoicesGeneration(request, 1)
+
+    @property
+    def stats(self) -> GenerationStats:
+        return self._choices.stats[0]
+
+    def __iter__(self) -> Iterator[str]:
+        first = True
+        for _position, text in self._choices:
+            yield self._request.joined(text) if first else text
+            first = False
 
 
 class ConcurrentGeneration:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from writer_app.engine.phrase_guard import phrase_regex
 from writer_app.reward.lexicon import CATEGORIES, LABELS
 from writer_app.reward.text_units import STOP_WORDS, sentences, stem, words
 
@@ -41,10 +42,7 @@ class SlopReport:
 
 @cache
 def _pattern(category: str) -> re.Pattern[str]:
-    alternatives = []
-    for entry in sorted(CATEGORIES[category], key=len, reverse=True):
-        escaped = re.escape(entry.rstrip("*")).replace(r"\ ", r"\s+").replace("'", "['’]")
-        alternatives.append(escaped + (r"\w*" if entry.endswith("*") else r"\b"))
+    alternatives = [phrase_regex(entry) for entry in sorted(CATEGORIES[category], key=len, reverse=True)]
     return re.compile(r"\b(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
 
 
