@@ -87,3 +87,11 @@ def controller(qtbot, tiny_model_path: Path):
         made.load_model(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
     yield made
     made.shutdown()
+
+
+@pytest.fixture(scope="session")
+def reading_model_path(default_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the scoring model reads with in the app: the default model's Q8_0 reading copy."""
+    from writer_app.engine.reading_copy import reading_copy
+
+    return reading_copy(default_model_path, tmp_path_factory.mktemp("reading-copy"), n_threads=2)

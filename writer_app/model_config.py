@@ -53,6 +53,8 @@ def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder 
     """The quality model's reader: the default model in embedding mode, whichever model writes (the
     quality model was fitted on its readings); None when the default model is not installed."""
     from writer_app.engine.embedding import TextEmbedder  # loads llama.cpp: only when a reader is made
+    from writer_app.engine.errors import ModelFileError
+    from writer_app.engine.reading_copy import reading_copy
 
     model = find_default_model(paths)
     if model is None:
@@ -62,4 +64,12 @@ def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder 
     fitted_with = quality_model().about.get("scoring_model", model.name)
     if model.name != fitted_with:  # another model's reading means nothing to the quality model
         raise UserError(f"the quality model was fitted on readings of {fitted_with}, not {model.name}")
-    return TextEmbedder(model, max(threads or physical_cores(), 1))
+    threads = max(threads or physical_cores(), 1)
+    copy = reading_copy(model, paths.cache_dir, threads)
+    try:
+        return TextEmbedder(copy, threads)
+    except ModelFileError:
+        if copy == model:
+            raise
+        copy.unlink(missing_ok=True)  # a copy damaged since it was made: made again next time
+        return TextEmbedder(model, threads)

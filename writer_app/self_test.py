@@ -143,6 +143,7 @@ def check_quality(home: Path | None) -> str:
     """The learned quality model reads with the scoring model, and the document review marks the
     clichéd paragraph as the weakest."""
     from writer_app.assist.review import ReviewRequest, review_document
+    from writer_app.engine.reading_copy import SUFFIX as READING_SUFFIX
     from writer_app.model_config import scoring_reader
     from writer_app.paths import AppPaths
 
@@ -157,7 +158,8 @@ def check_quality(home: Path | None) -> str:
         raise UserError("Self-test failed: the quality model or the document review does not work.")
     plain, cliched = review.paragraphs
     scores = f"{plain.score:.1f}, and {cliched.score:.1f} for the clichéd one"
-    return f"quality: the review reads each paragraph and marks the weakest ({scores})"
+    copy = "its fast reading copy" if reader.path.name.endswith(READING_SUFFIX) else "the model itself"
+    return f"quality: the review reads each paragraph (with {copy}) and marks the weakest ({scores})"
 
 
 def check_files() -> str:

@@ -39,10 +39,10 @@ DOCUMENT = f"# Notes from the harbour\n\n{GOOD_1}\n\n{WEAK}\n\nShort line.\n\n{G
 
 
 @pytest.fixture(scope="module")
-def reader(default_model_path: Path):
+def reader(reading_model_path: Path):
     from writer_app.engine.embedding import TextEmbedder
 
-    made = TextEmbedder(default_model_path, n_threads=2)
+    made = TextEmbedder(reading_model_path, n_threads=2)
     yield made
     made.close()
 

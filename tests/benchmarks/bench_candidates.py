@@ -26,6 +26,7 @@ from writer_app.assist.rewrite import build_rewrite_prompt
 from writer_app.assist.types import RewriteRequest
 from writer_app.engine.embedding import TextEmbedder
 from writer_app.engine.llama_engine import LlamaEngine
+from writer_app.engine.reading_copy import reading_copy
 from writer_app.engine.types import EngineConfig, Sampling
 from writer_app.modelhub.default_model import require_default_model
 from writer_app.paths import AppPaths
@@ -94,9 +95,11 @@ def parallel_vs_sequential(model: Path, threads: int, n: int, tokens: int, round
         engine.close()
 
 
-def ranking_vs_generation(model: Path, threads: int, reader: Path) -> tuple[float, float, float, list[int]]:
-    """Seconds to rank 4 candidates of ~200 words with the scoring model's reading and without it
-    (judge off), and to generate them with `model`."""
+def ranking_vs_generation(
+    model: Path, threads: int, readers: tuple[Path, ...]
+) -> tuple[list[float], float, float, list[int]]:
+    """Seconds to rank 4 candidates of ~200 words with the scoring model's reading from each of
+    `readers` and without it (judge off), and to generate them with `model`."""
     engine = LlamaEngine(EngineConfig(model, n_ctx=4096, n_threads=threads))
     try:
         prompt = engine.chat_tokens(
@@ -111,14 +114,16 @@ def ranking_vs_generation(model: Path, threads: int, reader: Path) -> tuple[floa
     finally:
         engine.close()
     warm_up()  # as the app does when it loads a model: the reward's own models are loaded once
-    embedder = TextEmbedder(reader, threads)  # loaded once, as the worker does
-    try:
-        embedder.embed(PARAGRAPH)
-        started = time.perf_counter()
-        rank_candidates(ScoreRequest(task="free"), texts, read=embedder.embed)
-        read_s = time.perf_counter() - started
-    finally:
-        embedder.close()
+    read_s = []
+    for reader in readers:
+        embedder = TextEmbedder(reader, threads)  # loaded once, as the worker does
+        try:
+            embedder.embed(PARAGRAPH)
+            started = time.perf_counter()
+            rank_candidates(ScoreRequest(task="free"), texts, read=embedder.embed)
+            read_s.append(time.perf_counter() - started)
+        finally:
+            embedder.close()
     started = time.perf_counter()
     rank_candidates(ScoreRequest(task="free"), texts)
     return read_s, time.perf_counter() - started, generation_s, [len(t.split()) for t in texts]
@@ -165,17 +170,22 @@ def main() -> int:
             f"{name:34} {prompt_tokens:6} {parallel_s:10.2f} {sequential_s:12.2f} {ratio:6.3f}  "
             f"{'<= 0.75':7} {'yes' if ratio <= 0.75 else 'NO'}"
         )
+    reading = reading_copy(default, AppPaths.default().cache_dir, args.threads)  # what the app reads with
     for name, model, goal in (("random 0.5B-shaped", random_half_b, 0.25), ("default model", default, None)):
-        read_s, text_s, generation_s, lengths = in_thread(ranking_vs_generation, model, args.threads, default)
+        (read_s, source_s), text_s, generation_s, lengths = in_thread(
+            ranking_vs_generation, model, args.threads, (reading, default)
+        )
         share = read_s / generation_s
         verdict = f" (goal <= {goal:.0%}: {'yes' if share <= goal else 'NO'})" if goal else ""
         print(
             f"ranking 4 candidates written by the {name} ({', '.join(map(str, lengths))} words), judge off: "
             f"{read_s * 1000:.0f} ms with the scoring model's reading = {share:.1%} of the "
-            f"{generation_s:.1f} s it took to generate them{verdict}; text features only: "
-            f"{text_s * 1000:.0f} ms = {text_s / generation_s:.1%}"
+            f"{generation_s:.1f} s it took to generate them{verdict}; reading the Q4_1 model itself "
+            f"instead of its Q8_0 copy: {source_s * 1000:.0f} ms = {source_s / generation_s:.1%} "
+            f"({source_s / read_s:.2f}x); text features only: {text_s * 1000:.0f} ms = "
+            f"{text_s / generation_s:.1%}"
         )
-    first_s, total_s, words = in_thread(review_timing, default, args.threads)
+    first_s, total_s, words = in_thread(review_timing, reading, args.threads)
     print(
         f"reviewing a {words}-word document: first shading after {first_s:.2f} s (goal <= 5 s: "
         f"{'yes' if first_s <= 5 else 'NO'}), every paragraph read after {total_s:.1f} s"

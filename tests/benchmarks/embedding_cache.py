@@ -18,6 +18,7 @@ import numpy as np
 
 from writer_app.engine.embedding import TextEmbedder, model_key
 from writer_app.engine.hardware import physical_cores
+from writer_app.engine.reading_copy import reading_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,8 +34,9 @@ class EmbeddingCache:
     """Embeddings of texts by one model: looked up on disk, made (and appended) when missing."""
 
     def __init__(self, model_path: Path = DEFAULT_MODEL, cache_dir: Path = CACHE_DIR) -> None:
-        self.model_path = model_path
-        self.path = cache_dir / f"embeddings-{model_key(model_path)}.jsonl"
+        self.source_path = model_path
+        self.model_path = reading_copy(model_path, cache_dir, physical_cores())  # what the app reads with
+        self.path = cache_dir / f"embeddings-{model_key(self.model_path)}.jsonl"
         self._known: dict[str, np.ndarray] = {}
         self._embedder: TextEmbedder | None = None
         if self.path.is_file():

@@ -25,6 +25,7 @@ from writer_app.assist.types import RewriteRequest
 from writer_app.engine.embedding import TextEmbedder
 from writer_app.engine.hardware import physical_cores
 from writer_app.engine.llama_engine import LlamaEngine
+from writer_app.engine.reading_copy import reading_copy
 from writer_app.engine.types import EngineConfig
 from writer_app.modelhub.default_model import require_default_model
 from writer_app.paths import AppPaths
@@ -90,7 +91,7 @@ def main() -> None:
     model = require_default_model(AppPaths.default())
     threads = physical_cores()
     engine = LlamaEngine(EngineConfig(model, n_ctx=4096, n_threads=threads))
-    reader = TextEmbedder(model, threads)
+    reader = TextEmbedder(reading_copy(model, AppPaths.default().cache_dir, threads), threads)
     phrases = all_phrases()
     results: dict[bool, dict[str, list]] = {
         on: {"texts": [], "best": [], "rate": [], "backups": [], "caps": [], "seconds": []}

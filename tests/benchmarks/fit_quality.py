@@ -261,8 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             "fitted_on": "lamp_R_train.jsonl (1,996 expert-scored paragraphs), ridge regression on scores "
             "and on score differences of versions of one paragraph, penalties and pair weight "
             "by 5-fold CV grouped by paragraph opening; reading = mean-pooled embedding of "
-            f"{cache.model_path.name}",
-            "scoring_model": cache.model_path.name,
+            f"{cache.source_path.name} (its Q8_0 reading copy)",
+            "scoring_model": cache.source_path.name,
             **{
                 f"{head} {key}": round(value, 4)
                 for head in ("text", "full")

@@ -25,10 +25,10 @@ PLAIN = (
 
 
 @pytest.fixture(scope="module")
-def reader(default_model_path: Path):
+def reader(reading_model_path: Path):
     from writer_app.engine.embedding import TextEmbedder
 
-    made = TextEmbedder(default_model_path, n_threads=2)
+    made = TextEmbedder(reading_model_path, n_threads=2)
     yield made
     made.close()
 

@@ -18,7 +18,7 @@ TIMEOUT_MS = 60_000
 
 
 def test_a_review_is_read_by_the_scoring_model_in_the_worker_thread_without_a_writing_model(
-    qtbot, default_model_path: Path
+    qtbot, reading_model_path: Path
 ) -> None:
     from writer_app.engine.embedding import TextEmbedder
 
@@ -26,7 +26,7 @@ def test_a_review_is_read_by_the_scoring_model_in_the_worker_thread_without_a_wr
 
     def reader() -> TextEmbedder:
         made_in.append(threading.current_thread())
-        return TextEmbedder(default_model_path, n_threads=2)
+        return TextEmbedder(reading_model_path, n_threads=2)
 
     controller = AssistController(lambda config: None, reader_factory=reader)  # no model is loaded
     try:
@@ -99,7 +99,7 @@ def test_a_review_runs_while_a_draft_is_paused(qtbot, monkeypatch) -> None:
 
 
 def test_a_rewrite_is_ranked_on_its_text_at_once_then_by_the_reading(
-    qtbot, tiny_model_path: Path, default_model_path: Path
+    qtbot, tiny_model_path: Path, reading_model_path: Path
 ) -> None:
     from writer_app.assist.types import AssistResult, RewriteRequest
     from writer_app.engine.embedding import TextEmbedder
@@ -107,7 +107,7 @@ def test_a_rewrite_is_ranked_on_its_text_at_once_then_by_the_reading(
     from writer_app.engine.types import EngineConfig
 
     controller = AssistController(
-        LlamaEngine, reader_factory=lambda: TextEmbedder(default_model_path, n_threads=2)
+        LlamaEngine, reader_factory=lambda: TextEmbedder(reading_model_path, n_threads=2)
     )
     try:
         with qtbot.waitSignal(controller.modelLoaded, timeout=TIMEOUT_MS):

@@ -66,6 +66,7 @@ class TextEmbedder:
         except (ValueError, RuntimeError, OSError) as error:
             raise ModelFileError(f"The scoring model {model_path.name} could not be loaded.") from error
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self.path = Path(model_path)
 
     @property
     def size(self) -> int:

@@ -271,9 +271,15 @@ def memory_needed_bytes(info: ModelFileInfo, n_ctx: int) -> int:
 EMBED_TOKENS = 512
 
 
+# The reader reads the default model's Q8_0 copy (`engine.reading_copy`): 8.5 bits a weight, not Q4_1's 5.
+READING_COPY_GROWTH = 1.7
+
+
 def embedding_memory_bytes(model_path: Path) -> int:
-    """What the scoring model's reader (`engine.embedding`) needs: weights, small context, buffers."""
-    return memory_needed_bytes(read_model_file(model_path), EMBED_TOKENS)
+    """What the scoring model's reader (`engine.embedding`) needs for `model_path`: the weights of its
+    reading copy, a small context, buffers."""
+    info = read_model_file(model_path)
+    return memory_needed_bytes(info, EMBED_TOKENS) + int(info.size_bytes * (READING_COPY_GROWTH - 1))
 
 
 def check_fits_in_memory(info: ModelFileInfo, n_ctx: int, available: int | None) -> None:
