@@ -11,13 +11,19 @@ come closer to the author's samples than the model's imitation of it, for the me
 character n-gram measure and for the whole ranker (with and without its style term); and how much
 closer the model's text comes when it writes with the samples than without (same passages, same seed).
 
-Run with `make eval-style` (--no-imitations for the meter alone). Prints figures; asserts nothing.
+Each figure is for the meter joined with the scoring model's reading of the voice
+(`reward.voice_reading`), as the ranker measures candidates where the scoring model is at hand, with
+the meter alone beside it; the readings are the app's own (its Q8_0 reading copy), kept on disk.
+
+Run with `make eval-style` (--no-imitations for the authorship figures only, --no-reading for the
+meter without the scoring model). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import statistics
 import sys
@@ -31,21 +37,23 @@ from tests.benchmarks.plain_style import style_similarity
 from tests.benchmarks.table import measured, print_table
 from writer_app.reward import ranker
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
-from writer_app.reward.style_meter import BACKGROUND_FILE, StyleBackground, build_profile, match
+from writer_app.reward.style_meter import BACKGROUND_FILE, StyleBackground, StyleMatch, build_profile, match
+from writer_app.reward.voice_reading import joined, voice_reading
 
 AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"
 SAMPLES = 8  # passages per profile (about 1,400 words)
 
 
-def pairs_accuracy(rows, rng, cross_work: bool, trials: int) -> tuple[float, float]:
-    """(meter accuracy, plain character n-gram TF-IDF accuracy) over `trials` sampled comparisons."""
+def pairs_accuracy(rows, rng, cross_work: bool, trials: int, read=None) -> tuple[float, float, float]:
+    """(meter accuracy, plain character n-gram TF-IDF accuracy, meter joined with the scoring model's
+    reading — nan without `read`) over `trials` sampled comparisons."""
     by_author = defaultdict(list)
     for row in rows:
         by_author[row["author"]].append(row)
     authors = sorted(by_author)
     if cross_work:
         authors = [a for a in authors if len({r["work"] for r in by_author[a]}) > 1]
-    right = plain_right = total = 0
+    right = plain_right = joined_right = total = 0
     backgrounds: dict[tuple[str, str], StyleBackground] = {}
     for _ in range(trials):
         author = rng.choice(authors)
@@ -70,13 +78,26 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int) -> tuple[float, flo
             backgrounds[pair] = StyleBackground.fit([r["text"] for r in rows if r["author"] not in pair])
         background = backgrounds[pair]
         stats = build_profile([s["text"] for s in samples], background)
-        right += (
-            match(same["text"], stats, background).distance < match(other["text"], stats, background).distance
-        )
+        near, far = match(same["text"], stats, background), match(other["text"], stats, background)
+        right += near.distance < far.distance
         texts = [s["text"] for s in samples]
+        heard = voice_reading(texts, read, origin()) if read else None
+        if heard is not None:
+            joined_right += (
+                joined(near, heard.standing(read(same["text"]))).standing
+                < joined(far, heard.standing(read(other["text"]))).standing
+            )
         plain_right += style_similarity(texts, same["text"]) > style_similarity(texts, other["text"])
         total += 1
-    return right / max(1, total), plain_right / max(1, total)
+    joined_share = joined_right / max(1, total) if read else math.nan
+    return right / max(1, total), plain_right / max(1, total), joined_share
+
+
+def origin() -> tuple[float, ...]:
+    """LAMP's average reading, shipped with the quality model (fitted without the authors)."""
+    mean = ranker.quality_model().full.reading_mean
+    assert mean is not None, "the quality model has no reading_mean: run fit_quality.py --write"
+    return mean
 
 
 def authors_own(item: Imitation) -> str:
@@ -85,7 +106,7 @@ def authors_own(item: Imitation) -> str:
     return item.real if item.kind == "rewrite" else item.real[len(item.opening) :].strip()
 
 
-def style_weight_row(items: list[Imitation], samples_of: dict[str, list[str]]):
+def style_weight_row(items: list[Imitation], samples_of: dict[str, list[str]], read=None):
     """The ranker's style weight for new text, validated: how often the whole ranker puts the author's
     passage over the model's imitation (every imitation with the samples) at several weights, on the
     first and the second half of the authors."""
@@ -99,7 +120,7 @@ def style_weight_row(items: list[Imitation], samples_of: dict[str, list[str]]):
             wins = {}
             for i in pairs:
                 request = ScoreRequest(task="free", style_samples=tuple(samples_of[i.author]))
-                wins[i] = rank_candidates(request, [authors_own(i), i.text])[0].rank == 1
+                wins[i] = rank_candidates(request, [authors_own(i), i.text], read=read)[0].rank == 1
             halves = [
                 [wins[i] for i in pairs if (i.author in authors[:4]) == first] for first in (True, False)
             ]
@@ -117,8 +138,9 @@ def style_weight_row(items: list[Imitation], samples_of: dict[str, list[str]]):
     )
 
 
-def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
-    """The human-over-imitation check and the rise in style match with the samples."""
+def imitation_rows(rows: list[dict], items: list[Imitation], read=None) -> list:
+    """The human-over-imitation check and the rise in style match with the samples (the meter joined
+    with the scoring model's reading where `read` is given, as the ranker does)."""
     split = split_authors(rows)
     backgrounds = {
         author: StyleBackground.fit([r["text"] for r in rows if r["author"] != author]) for author in split
@@ -128,16 +150,28 @@ def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
         for author, (samples, _) in split.items()
     }
 
+    samples_of = {a: [s["text"] for s in split[a][0]] for a in split}
+    heard = {a: voice_reading(samples_of[a], read, origin()) if read else None for a in split}
+
+    def meter(item: Imitation, text: str) -> StyleMatch:
+        return match(text, profiles[item.author], backgrounds[item.author])
+
+    def voice(item: Imitation, text: str) -> StyleMatch:
+        found, reading = meter(item, text), heard[item.author]
+        return found if reading is None else joined(found, reading.standing(read(text)))
+
     def distance(item: Imitation, text: str) -> float:
-        return match(text, profiles[item.author], backgrounds[item.author]).distance
+        return voice(item, text).standing
 
     table = []
-    samples_of = {a: [s["text"] for s in split[a][0]] for a in split}
     for kind in ("rewrite", "continue"):
         imitations = [i for i in items if i.kind == kind and i.voice and i.text]
         if not imitations:
             continue
-        meter = sum(distance(i, authors_own(i)) < distance(i, i.text) for i in imitations) / len(imitations)
+        share = sum(distance(i, authors_own(i)) < distance(i, i.text) for i in imitations) / len(imitations)
+        alone = sum(meter(i, authors_own(i)).distance < meter(i, i.text).distance for i in imitations) / len(
+            imitations
+        )
         plain = sum(
             style_similarity(samples_of[i.author], authors_own(i))
             > style_similarity(samples_of[i.author], i.text)
@@ -150,19 +184,20 @@ def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
                 request = ScoreRequest(
                     task="free", style_samples=tuple(samples_of[i.author]) if with_style else ()
                 )
-                wins += rank_candidates(request, [authors_own(i), i.text])[0].rank == 1
+                wins += rank_candidates(request, [authors_own(i), i.text], read=read)[0].rank == 1
             ranker[with_style] = wins / len(imitations)
         goal = "≥ 0.75" if kind == "rewrite" else "-"
         table.append(
             measured(
                 f"author over imitation ({kind}, n={len(imitations)})",
-                meter,
+                share,
                 goal,
-                f"char n-gram TF-IDF {plain:.3f}; whole ranker (shipped background) {ranker[True]:.3f} "
+                f"meter alone {alone:.3f}; char n-gram TF-IDF {plain:.3f}; "
+                f"whole ranker (shipped background) {ranker[True]:.3f} "
                 f"(without its style term {ranker[False]:.3f})",
             )
         )
-    table.append(style_weight_row(items, samples_of))
+    table.append(style_weight_row(items, samples_of, read))
     for kind in ("rewrite", "continue"):
         pairs = {}
         for item in items:
@@ -174,14 +209,10 @@ def imitation_rows(rows: list[dict], items: list[Imitation]) -> list:
         closer = sum(distance(v, v.text) < distance(n, n.text) for v, n in both) / len(both)
 
         def mean_score(chosen: list[Imitation]) -> float:
-            return statistics.fmean(
-                match(i.text, profiles[i.author], backgrounds[i.author]).score for i in chosen
-            )
+            return statistics.fmean(voice(i, i.text).score for i in chosen)
 
         def mean_percentile(chosen: list[Imitation]) -> float:
-            return statistics.fmean(
-                match(i.text, profiles[i.author], backgrounds[i.author]).percentile for i in chosen
-            )
+            return statistics.fmean(voice(i, i.text).percentile for i in chosen)
 
         with_voice, without = [v for v, _ in both], [n for _, n in both]
         table.append(
@@ -206,21 +237,29 @@ def main() -> int:
     parser.add_argument("--no-imitations", action="store_true", help="the meter's authorship figures only")
     parser.add_argument("--model", type=Path, help="the model that imitates (default: the embedded model)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-reading", action="store_true", help="the meter without the scoring model")
     args = parser.parse_args()
     rows = [json.loads(line) for line in AUTHORS.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.fit:
         background = StyleBackground.fit([r["text"] for r in rows])
         BACKGROUND_FILE.write_text(json.dumps(background.to_data(), indent=0) + "\n", encoding="utf-8")
         print(f"wrote {BACKGROUND_FILE} ({len(background.means)} features)")
+    read = None
+    if not args.no_reading:
+        from tests.benchmarks.embedding_cache import EmbeddingCache
+
+        cache = EmbeddingCache()  # the scoring model's readings, as the ranker gets them; kept on disk
+        cache.fill([r["text"] for r in rows], "authors")
+        read = cache.get
     rng = random.Random(args.seed)
-    same, same_plain = pairs_accuracy(rows, rng, False, args.trials)
-    cross, cross_plain = pairs_accuracy(rows, rng, True, args.trials)
-    table = [
-        measured("authorship accuracy", same, "≥ 0.95", f"char n-gram TF-IDF {same_plain:.3f}"),
-        measured(
-            "across works (Austen, Chesterton)", cross, "≥ 0.85", f"char n-gram TF-IDF {cross_plain:.3f}"
-        ),
-    ]
+    table = []
+    for label, cross, goal in (("authorship accuracy", False, "≥ 0.95"), ("across works", True, "≥ 0.85")):
+        meter, plain, joined_share = pairs_accuracy(rows, rng, cross, args.trials, read)
+        detail = f"meter alone {meter:.3f}; char n-gram TF-IDF {plain:.3f}"
+        if read is None:
+            table.append(measured(f"{label} (meter)", meter, goal, f"char n-gram TF-IDF {plain:.3f}"))
+        else:
+            table.append(measured(f"{label} (meter + reading)", joined_share, goal, detail))
     if not args.no_imitations:
         from writer_app.modelhub.default_model import require_default_model
         from writer_app.paths import AppPaths
@@ -228,7 +267,7 @@ def main() -> int:
         model = args.model or require_default_model(AppPaths.default(), fetch=False)
         items = load_or_generate(model, args.threads)
         print(f"Imitations by {model.name}: {len(items)} texts")
-        table += imitation_rows(rows, items)
+        table += imitation_rows(rows, items, read)
     print(f"Style meter on {AUTHORS.name}: {len(rows)} passages, profiles of {SAMPLES} passages")
     print_table(table)
     return 0

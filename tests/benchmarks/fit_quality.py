@@ -167,6 +167,8 @@ def head_json(model: Ridge, k: float, n_text: int) -> dict:
         reading = model.weights[n_text:] / model.scale[n_text:]
         head["reading"] = [float(f"{v:.6g}") for v in reading]
         head["reading_offset"] = round(float(-(reading @ model.mean[n_text:])), 6)
+        # the average reading of LAMP's paragraphs: the origin the voice's readings are measured from
+        head["reading_mean"] = [float(f"{v:.6g}") for v in model.mean[n_text:]]
     return head
 
 

@@ -72,6 +72,7 @@ def score_request_for(request: RewriteRequest) -> ScoreRequest:
         mode=mode,
         instruction=request.instruction,
         style_profile=request.style,
+        style_samples=request.style_samples,
         source_errors=misspellings(request.text),
     )
 

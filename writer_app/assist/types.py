@@ -21,6 +21,7 @@ class RewriteRequest:
     seed: int = 0
     temperature: float = 0.8
     style: StyleProfileStats | None = None  # the active voice: candidates are also ranked by closeness to it
+    style_samples: tuple[str, ...] = ()  # its samples, for the scoring model's reading of the voice
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,7 @@ class QualityHead:
     logit_per_point: float  # calibrated on random pairs of paragraphs: P(a > b) = σ(k·(ŝa − ŝb))
     reading: tuple[float, ...] | None = None
     reading_offset: float = 0.0
+    reading_mean: tuple[float, ...] | None = None  # LAMP's average reading (the voice is measured from it)
 
     @classmethod
     def from_json(cls, raw: dict) -> QualityHead:  # type: ignore[type-arg]
@@ -116,6 +117,7 @@ class QualityHead:
             raw["logit_per_point"],
             None if reading is None else tuple(float(v) for v in reading),
             raw.get("reading_offset", 0.0),
+            tuple(float(v) for v in raw["reading_mean"]) if "reading_mean" in raw else None,
         )
 
     def contributions(

@@ -27,8 +27,9 @@ from writer_app.reward.quality import (
     reasons,
 )
 from writer_app.reward.slop import Span, describe
-from writer_app.reward.style_meter import StyleProfileStats, build_profile, match
+from writer_app.reward.style_meter import StyleProfileStats, match
 from writer_app.reward.text_units import words
+from writer_app.reward.voice_reading import joined, meter_profile, voice_reading
 
 # How much each component moves the logit (quality is the fitted model's own logit, weight 1).
 # meaning: (kept share − 0.75) × 4 → +1 when all content is kept, −2 when a quarter is;
@@ -264,7 +265,9 @@ def rank_candidates(
     level = sum(logits) / len(logits) if logits and source_features is None else 0.0
     # Content words cannot be compared across languages: a translation is not judged on them.
     translating = requested_language(request.instruction) is not None
-    style = _style_of(request)
+    style = meter_profile(request.style_profile, request.style_samples)
+    origin = model.full.reading_mean
+    heard = voice_reading(request.style_samples, read, origin) if style and read and origin else None
     style_notes: dict[int, str] = {}
     for index, text in enumerate(candidates):
         features = all_features[index]
@@ -318,6 +321,8 @@ def rank_candidates(
         measurable = length >= MIN_STYLE_WORDS and not translating and is_english(text)
         if style is not None and measurable and request.mode != "grammar":
             voice = match(text, style)
+            if heard is not None and readings[index] is not None:  # what the scoring model hears too
+                voice = joined(voice, heard.standing(readings[index]))  # type: ignore[arg-type]
             parts["style_match"] = voice.percentile / 100
             parts["style_score"] = voice.score
             parts["style"] = -max(-2.0, min(4.0, voice.standing)) / 2
@@ -344,19 +349,6 @@ def rank_candidates(
             draft[3]["judge"] = (wins - 0.5) * 2
             draft[2] += weights["judge"] * draft[3]["judge"]
     return _finish(request, drafts, style_notes)
-
-
-@cache
-def _profile_of(samples: tuple[str, ...]) -> StyleProfileStats:
-    return build_profile(list(samples))
-
-
-def _style_of(request: ScoreRequest) -> StyleProfileStats | None:
-    """The voice candidates are measured against: the request's profile, or one from its samples."""
-    if request.style_profile is not None:
-        return request.style_profile
-    samples = tuple(s for s in request.style_samples if s.strip())
-    return _profile_of(samples) if samples else None
 
 
 def _finish(

@@ -126,6 +126,7 @@ class AssistSession(QObject):
             n_candidates=self.panel.candidate_count(),
             seed=self.next_seed(),
             style=self.voice.stats if self.voice else None,  # ranked by closeness to the active voice too
+            style_samples=self.voice.samples if self.voice else (),
         )
         if instruction:
             self.settings.last_instruction = instruction

@@ -1,0 +1,99 @@
+"""The voice as the scoring model reads it: the samples' readings measured against themselves, a
+held-out passage of the author standing closer than other authors' on a fixed set, joined with the
+meter in the ranker, and left out (the meter alone) wherever a reading is missing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from writer_app.reward.ranker import ScoreRequest, quality_model, rank_candidates
+from writer_app.reward.style_meter import StyleMatch
+from writer_app.reward.voice_reading import MIN_PASSAGES, READING_WORDS, joined, voice_reading
+
+AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"
+
+
+@pytest.fixture(scope="module")
+def passages() -> dict[str, list[str]]:
+    if not AUTHORS.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AUTHORS} is missing: CI runs with shared/ beside the project")
+        pytest.skip("shared/data is not beside the project")
+    by_author: dict[str, list[str]] = {}
+    for line in AUTHORS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        by_author.setdefault(row["author"], []).append(row["text"])
+    return by_author
+
+
+@pytest.fixture(scope="module")
+def read(reading_model_path: Path):
+    from writer_app.engine.embedding import TextEmbedder
+
+    reader = TextEmbedder(reading_model_path, n_threads=2)
+    yield reader.read
+    reader.close()
+
+
+def _passage(seed: int) -> str:
+    return " ".join(f"word{seed}x{i}." if i % 12 == 11 else f"word{seed}x{i}" for i in range(READING_WORDS))
+
+
+def test_the_samples_own_spread_is_the_yardstick() -> None:
+    """Made-up readings: the centre's own direction stands well inside, the opposite far outside."""
+    rng = np.random.default_rng(3)
+    direction = rng.normal(size=16)
+    vectors = {_passage(i): direction + rng.normal(scale=0.5, size=16) for i in range(5)}
+    heard = voice_reading(list(vectors), vectors.get, np.zeros(16))
+    assert heard is not None
+    assert heard.standing(direction) < 0 < heard.standing(-direction)
+    assert abs(np.mean([heard.standing(v) for v in vectors.values()])) < 1.5  # the samples are typical
+
+
+def test_too_few_passages_an_unread_one_or_another_width_leave_the_meter_alone() -> None:
+    few = [_passage(i) for i in range(MIN_PASSAGES - 1)]
+    assert voice_reading(few, lambda _t: np.ones(4), np.zeros(4)) is None
+    enough = [_passage(i) for i in range(MIN_PASSAGES)]
+    assert voice_reading(enough, lambda t: None if t == enough[1] else np.ones(4), np.zeros(4)) is None
+    assert voice_reading(enough, lambda _t: np.ones(3), np.zeros(4)) is None
+
+
+def test_joined_averages_the_standings_and_scores_follow() -> None:
+    meter = StyleMatch(score=5.0, percentile=40.0, distance=0.3, explanation="longer sentences", standing=1.0)
+    closer, farther = joined(meter, -1.0), joined(meter, 3.0)
+    assert closer.standing == 0.0 and farther.standing == 2.0
+    assert closer.score > meter.score > farther.score and closer.percentile > farther.percentile
+    assert closer.explanation == meter.explanation
+
+
+def test_a_held_out_passage_of_the_author_reads_closer_than_other_authors(passages, read) -> None:
+    origin = quality_model().full.reading_mean
+    assert origin is not None and len(origin) == len(read(passages["austen"][0]))
+    right = total = 0
+    for author in ("austen", "carroll", "melville", "burgess"):
+        heard = voice_reading(passages[author][:8], read, origin)
+        assert heard is not None
+        own = [heard.standing(read(t)) for t in passages[author][40:43]]
+        others = [heard.standing(read(t)) for a, ts in passages.items() if a != author for t in ts[40:41]]
+        right += sum(o < x for o in own for x in others)
+        total += len(own) * len(others)
+    assert right / total > 0.8
+
+
+def test_the_ranker_joins_the_reading_where_the_scoring_model_reads(passages, read) -> None:
+    samples = tuple(passages["melville"][:8])
+    request = ScoreRequest(task="free", style_samples=samples)
+    candidates = [passages["melville"][50], passages["burgess"][50]]
+    with_reading = rank_candidates(request, candidates, read=read)
+    meter_only = rank_candidates(request, candidates)
+    for heard, alone in zip(
+        sorted(with_reading, key=lambda c: c.index), sorted(meter_only, key=lambda c: c.index), strict=True
+    ):
+        assert heard.breakdown["style_score"] != alone.breakdown["style_score"]  # the reading moved the match
+    melville, burgess = sorted(with_reading, key=lambda c: c.index)
+    assert melville.breakdown["style_score"] > burgess.breakdown["style_score"]
