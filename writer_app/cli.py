@@ -16,7 +16,7 @@ from writer_app import __version__
 from writer_app.assist.modes import DEFAULT_MODE, MODES
 from writer_app.assist.rewrite import rewrite
 from writer_app.assist.text_input import check_text, decode_input
-from writer_app.assist.types import AssistResult, RewriteRequest
+from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
 from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for, open_engine
@@ -224,7 +224,7 @@ def result_json(result: AssistResult, style: StyleProfileStats | None = None) ->
                 "breakdown": c.breakdown,
                 "explanation": c.explanation,
                 "merged_into": c.merged_into,
-                **({"style": style_json(c.text, style)} if style is not None else {}),
+                **({"style": style_json(c, style)} if style is not None else {}),
             }
             for c in result.candidates
         ],
@@ -306,8 +306,15 @@ def run_complete(argv: list[str]) -> int:
     return 0
 
 
-def style_json(text: str, style: StyleProfileStats) -> dict[str, object]:
-    voice = match(text, style)
+def style_json(candidate: Candidate, style: StyleProfileStats) -> dict[str, object]:
+    """The voice match as the ranker measured it (with the scoring model's reading), else the meter's."""
+    voice, parts = match(candidate.text, style), candidate.breakdown
+    if "style_score" in parts:
+        return {
+            "score": parts["style_score"],
+            "percentile": round(100 * parts["style_match"], 1),
+            "explanation": voice.explanation,
+        }
     return {"score": voice.score, "percentile": voice.percentile, "explanation": voice.explanation}
 
 

@@ -3,6 +3,7 @@ line and the window)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,7 @@ def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder 
     """The quality model's reader: the default model in embedding mode, whichever model writes (the
     quality model was fitted on its readings); None when the default model is not installed."""
     from writer_app.engine.embedding import TextEmbedder  # loads llama.cpp: only when a reader is made
-    from writer_app.engine.errors import ModelFileError
+    from writer_app.engine.errors import ModelFileError, NotEnoughMemoryError
     from writer_app.engine.reading_copy import reading_copy
 
     model = find_default_model(paths)
@@ -68,8 +69,10 @@ def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder 
     copy = reading_copy(model, paths.cache_dir, threads)
     try:
         return TextEmbedder(copy, threads)
-    except ModelFileError:
+    except (ModelFileError, NotEnoughMemoryError) as error:
         if copy == model:
             raise
-        copy.unlink(missing_ok=True)  # a copy damaged since it was made: made again next time
-        return TextEmbedder(model, threads)
+        if isinstance(error, ModelFileError):
+            with contextlib.suppress(OSError):  # a copy damaged since it was made: made again next time
+                copy.unlink(missing_ok=True)
+        return TextEmbedder(model, threads)  # the smaller source, where the copy does not fit

@@ -1,5 +1,6 @@
 """`writer-app score`: candidate texts given as JSON on standard input, scored and explained by the
-writing reward (its style term measured with the style meter against "style_samples")."""
+writing reward (its style term measured against "style_samples" with the style meter, joined by the
+scoring model's reading of them where it reads)."""
 
 from __future__ import annotations
 

@@ -171,6 +171,8 @@ def main() -> int:
             f"{'<= 0.75':7} {'yes' if ratio <= 0.75 else 'NO'}"
         )
     reading = reading_copy(default, AppPaths.default().cache_dir, args.threads)  # what the app reads with
+    if reading == default:
+        print("the reading copy could not be made (see the log): both readings below are the Q4_1 model's")
     for name, model, goal in (("random 0.5B-shaped", random_half_b, 0.25), ("default model", default, None)):
         (read_s, source_s), text_s, generation_s, lengths = in_thread(
             ranking_vs_generation, model, args.threads, (reading, default)

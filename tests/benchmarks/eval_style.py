@@ -13,7 +13,9 @@ closer the model's text comes when it writes with the samples than without (same
 
 Each figure is for the meter joined with the scoring model's reading of the voice
 (`reward.voice_reading`), as the ranker measures candidates where the scoring model is at hand, with
-the meter alone beside it; the readings are the app's own (its Q8_0 reading copy), kept on disk.
+the meter alone beside it; the readings are the app's own (its Q8_0 reading copy), kept on disk. The
+reading's equal weight, passage size and typical spread were chosen on these same passages (a sweep of
+weights 0.25–4 beside the meter; no held-out split), so the joined figures are optimistic by that much.
 
 Run with `make eval-style` (--no-imitations for the authorship figures only, --no-reading for the
 meter without the scoring model). Prints figures; asserts nothing.

@@ -12,8 +12,14 @@ import numpy as np
 import pytest
 
 from writer_app.reward.ranker import ScoreRequest, quality_model, rank_candidates
-from writer_app.reward.style_meter import StyleMatch
-from writer_app.reward.voice_reading import MIN_PASSAGES, READING_WORDS, joined, voice_reading
+from writer_app.reward.style_meter import StyleMatch, build_profile, match
+from writer_app.reward.voice_reading import (
+    MIN_PASSAGES,
+    READING_WORDS,
+    TYPICAL_DISTANCE,
+    joined,
+    voice_reading,
+)
 
 AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"
 
@@ -64,11 +70,13 @@ def test_too_few_passages_an_unread_one_or_another_width_leave_the_meter_alone()
 
 
 def test_joined_averages_the_standings_and_scores_follow() -> None:
-    meter = StyleMatch(score=5.0, percentile=40.0, distance=0.3, explanation="longer sentences", standing=1.0)
-    closer, farther = joined(meter, -1.0), joined(meter, 3.0)
+    meter = StyleMatch(score=4.0, percentile=10.0, distance=0.3, explanation="longer sentences", standing=2.0)
+    closer, farther = joined(meter, -2.0), joined(meter, 2.0)
     assert closer.standing == 0.0 and farther.standing == 2.0
     assert closer.score > meter.score > farther.score and closer.percentile > farther.percentile
-    assert closer.explanation == meter.explanation
+    assert closer.explanation == meter.explanation == farther.explanation  # the meter found it far too
+    near = StyleMatch(score=7.0, percentile=50.0, distance=0.2, explanation="close in rhythm", standing=0.0)
+    assert "read unlike the samples" in joined(near, 3.0).explanation  # only the reading finds it far
 
 
 def test_a_held_out_passage_of_the_author_reads_closer_than_other_authors(passages, read) -> None:
@@ -89,11 +97,38 @@ def test_the_ranker_joins_the_reading_where_the_scoring_model_reads(passages, re
     samples = tuple(passages["melville"][:8])
     request = ScoreRequest(task="free", style_samples=samples)
     candidates = [passages["melville"][50], passages["burgess"][50]]
-    with_reading = rank_candidates(request, candidates, read=read)
-    meter_only = rank_candidates(request, candidates)
-    for heard, alone in zip(
-        sorted(with_reading, key=lambda c: c.index), sorted(meter_only, key=lambda c: c.index), strict=True
-    ):
-        assert heard.breakdown["style_score"] != alone.breakdown["style_score"]  # the reading moved the match
-    melville, burgess = sorted(with_reading, key=lambda c: c.index)
+    ranked = sorted(rank_candidates(request, candidates, read=read), key=lambda c: c.index)
+    heard = voice_reading(samples, read, quality_model().full.reading_mean)
+    profile = build_profile(list(samples))
+    for candidate, text in zip(ranked, candidates, strict=True):
+        expected = joined(match(text, profile), heard.standing(read(text)))
+        assert candidate.breakdown["style_score"] == expected.score
+        assert candidate.breakdown["style"] == pytest.approx(-max(-2.0, min(4.0, expected.standing)) / 2)
+    melville, burgess = ranked
     assert melville.breakdown["style_score"] > burgess.breakdown["style_score"]
+
+
+def test_a_voice_of_few_passages_is_pooled_with_a_typical_spread() -> None:
+    """Three nearly equal readings would make any other text stand dozens of spreads away."""
+    rng = np.random.default_rng(5)
+    direction = rng.normal(size=16)
+    vectors = {_passage(i): direction + rng.normal(scale=0.01, size=16) for i in range(MIN_PASSAGES)}
+    heard = voice_reading(list(vectors), vectors.get, np.zeros(16))
+    assert heard is not None and heard.spread >= TYPICAL_DISTANCE[1] / 2  # pooled: 3 typical ones in 6
+    assert heard.standing(rng.normal(size=16)) < 25
+
+
+def test_a_rewrite_in_the_active_voice_is_read_against_its_samples(passages, read) -> None:
+    from writer_app.assist.ranking import score_request_for
+    from writer_app.assist.types import RewriteRequest
+
+    samples = tuple(passages["melville"][:8])
+    profile = build_profile(list(samples))
+    rewrite = RewriteRequest(text=passages["melville"][52], style=profile, style_samples=samples)
+    request = score_request_for(rewrite)
+    candidates = [passages["melville"][53], passages["burgess"][53]]
+    ranked = sorted(rank_candidates(request, candidates, read=read), key=lambda c: c.index)
+    heard = voice_reading(samples, read, quality_model().full.reading_mean)
+    for candidate, text in zip(ranked, candidates, strict=True):
+        expected = joined(match(text, profile), heard.standing(read(text)))
+        assert candidate.breakdown["style_score"] == expected.score

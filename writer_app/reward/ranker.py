@@ -29,7 +29,7 @@ from writer_app.reward.quality import (
 from writer_app.reward.slop import Span, describe
 from writer_app.reward.style_meter import StyleProfileStats, match
 from writer_app.reward.text_units import words
-from writer_app.reward.voice_reading import joined, meter_profile, voice_reading
+from writer_app.reward.voice_reading import VoiceReading, joined, meter_profile, voice_reading
 
 # How much each component moves the logit (quality is the fitted model's own logit, weight 1).
 # meaning: (kept share − 0.75) × 4 → +1 when all content is kept, −2 when a quarter is;
@@ -267,7 +267,7 @@ def rank_candidates(
     translating = requested_language(request.instruction) is not None
     style = meter_profile(request.style_profile, request.style_samples)
     origin = model.full.reading_mean
-    heard = voice_reading(request.style_samples, read, origin) if style and read and origin else None
+    heard: list[VoiceReading | None] = []  # the samples as the scoring model reads them, read once needed
     style_notes: dict[int, str] = {}
     for index, text in enumerate(candidates):
         features = all_features[index]
@@ -321,8 +321,9 @@ def rank_candidates(
         measurable = length >= MIN_STYLE_WORDS and not translating and is_english(text)
         if style is not None and measurable and request.mode != "grammar":
             voice = match(text, style)
-            if heard is not None and readings[index] is not None:  # what the scoring model hears too
-                voice = joined(voice, heard.standing(readings[index]))  # type: ignore[arg-type]
+            if read and origin and readings[index] is not None:  # what the scoring model hears too
+                heard = heard or [voice_reading(request.style_samples, read, origin)]
+                voice = joined(voice, heard[0].standing(readings[index])) if heard[0] else voice  # type: ignore[arg-type]
             parts["style_match"] = voice.percentile / 100
             parts["style_score"] = voice.score
             parts["style"] = -max(-2.0, min(4.0, voice.standing)) / 2
