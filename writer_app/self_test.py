@@ -150,16 +150,25 @@ def check_quality(home: Path | None) -> str:
     reader = scoring_reader(AppPaths.default(home))
     if reader is None:
         return "quality: the default model is not installed, so scores use the text's features only"
+    from writer_app.reward.voice_reading import voice_reading
+
     try:
         review = review_document(ReviewRequest(f"{PLAIN}\n\n{CLICHED}"), read=reader.embed)
+        voice = voice_reading((KEEPER * 20,), reader.embed)  # a voice as the scoring model hears it
+        near = voice and voice.standing(reader.embed(KEEPER * 3)) < voice.standing(reader.embed(CLICHED))
     finally:
         reader.close()
     if [p.weak for p in review.paragraphs] != [False, True] or not all(p.read for p in review.paragraphs):
         raise UserError("Self-test failed: the quality model or the document review does not work.")
+    if not near:
+        raise UserError("Self-test failed: the scoring model's reading of a voice does not work.")
     plain, cliched = review.paragraphs
     scores = f"{plain.score:.1f}, and {cliched.score:.1f} for the clichéd one"
     copy = "its fast reading copy" if reader.path.name.endswith(READING_SUFFIX) else "the model itself"
-    return f"quality: the review reads each paragraph (with {copy}) and marks the weakest ({scores})"
+    return (
+        f"quality: the review reads each paragraph (with {copy}) and marks the weakest ({scores}); "
+        "a voice's reading tells its own text from another"
+    )
 
 
 def check_files() -> str:

@@ -14,8 +14,10 @@ closer the model's text comes when it writes with the samples than without (same
 Each figure is for the meter joined with the scoring model's reading of the voice
 (`reward.voice_reading`), as the ranker measures candidates where the scoring model is at hand, with
 the meter alone beside it; the readings are the app's own (its Q8_0 reading copy), kept on disk. The
-reading's equal weight, passage size and typical spread were chosen on these same passages (a sweep of
-weights 0.25–4 beside the meter; no held-out split), so the joined figures are optimistic by that much.
+reading space is fitted without the authors compared (`voice_space_fit.py`), but the reading's equal
+weight, the passage size and the space's size and floor were chosen on these same passages (sweeps
+of each beside the meter; no held-out split), so the joined figures are optimistic by that much.
+--fit also writes the shipped reading space (fitted on every author).
 
 Run with `make eval-style` (--no-imitations for the authorship figures only, --no-reading for the
 meter without the scoring model). Prints figures; asserts nothing.
@@ -37,10 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.benchmarks.imitation_set import Imitation, load_or_generate, split_authors
 from tests.benchmarks.plain_style import style_similarity
 from tests.benchmarks.table import measured, print_table
+from tests.benchmarks.voice_space_fit import fit_space
 from writer_app.reward import ranker
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import BACKGROUND_FILE, StyleBackground, StyleMatch, build_profile, match
-from writer_app.reward.voice_reading import joined, voice_reading
+from writer_app.reward.voice_reading import SPACE_FILE, ReadingSpace, joined, voice_reading
 
 AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"
 SAMPLES = 8  # passages per profile (about 1,400 words)
@@ -83,7 +86,7 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int, read=None) -> tuple
         near, far = match(same["text"], stats, background), match(other["text"], stats, background)
         right += near.distance < far.distance
         texts = [s["text"] for s in samples]
-        heard = voice_reading(texts, read, origin()) if read else None
+        heard = voice_reading(texts, read, space_without(rows, read, pair)) if read else None
         if heard is not None:
             joined_right += (
                 joined(near, heard.standing(read(same["text"]))).standing
@@ -95,11 +98,21 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int, read=None) -> tuple
     return right / max(1, total), plain_right / max(1, total), joined_share
 
 
-def origin() -> tuple[float, ...]:
-    """LAMP's average reading, shipped with the quality model (fitted without the authors)."""
-    mean = ranker.quality_model().full.reading_mean
-    assert mean is not None, "the quality model has no reading_mean: run fit_quality.py --write"
-    return mean
+_SPACES: dict[tuple[str, ...], ReadingSpace] = {}
+
+
+def space_without(rows, read, excluded: tuple[str, ...]) -> ReadingSpace:
+    """The reading space fitted on the authors' passages but those of `excluded` (none: the shipped
+    one's fit), from LAMP's average reading (shipped with the quality model, fitted without them)."""
+    if excluded not in _SPACES:
+        origin = ranker.quality_model().full.reading_mean
+        assert origin is not None, "the quality model has no reading_mean: run fit_quality.py --write"
+        by_author: dict[str, list] = defaultdict(list)
+        for row in rows:
+            if row["author"] not in excluded:
+                by_author[row["author"]].append(read(row["text"]))
+        _SPACES[excluded] = fit_space(by_author, origin)
+    return _SPACES[excluded]
 
 
 def authors_own(item: Imitation) -> str:
@@ -153,7 +166,10 @@ def imitation_rows(rows: list[dict], items: list[Imitation], read=None) -> list:
     }
 
     samples_of = {a: [s["text"] for s in split[a][0]] for a in split}
-    heard = {a: voice_reading(samples_of[a], read, origin()) if read else None for a in split}
+    heard = {
+        a: voice_reading(samples_of[a], read, space_without(rows, read, (a,))) if read else None
+        for a in split
+    }
 
     def meter(item: Imitation, text: str) -> StyleMatch:
         return match(text, profiles[item.author], backgrounds[item.author])
@@ -253,6 +269,13 @@ def main() -> int:
         cache = EmbeddingCache()  # the scoring model's readings, as the ranker gets them; kept on disk
         cache.fill([r["text"] for r in rows], "authors")
         read = cache.get
+        if args.fit:
+            space = space_without(rows, read, ())
+            SPACE_FILE.write_text(json.dumps(space.to_data()) + "\n", encoding="utf-8")
+            ranker_space = (
+                f"{len(space.directions)} directions, typical {space.typical[0]:.3f} ± {space.typical[1]:.3f}"
+            )
+            print(f"wrote {SPACE_FILE} ({ranker_space})")
     rng = random.Random(args.seed)
     table = []
     for label, cross, goal in (("authorship accuracy", False, "≥ 0.95"), ("across works", True, "≥ 0.85")):

@@ -11,13 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from writer_app.reward.ranker import ScoreRequest, quality_model, rank_candidates
+from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import StyleMatch, build_profile, match
 from writer_app.reward.voice_reading import (
     MIN_PASSAGES,
     READING_WORDS,
-    TYPICAL_DISTANCE,
+    ReadingSpace,
     joined,
+    reading_space,
     voice_reading,
 )
 
@@ -46,6 +47,9 @@ def read(reading_model_path: Path):
     reader.close()
 
 
+FLAT = ReadingSpace((0.0, 0.0, 0.0, 0.0))  # readings of width 4, as they come
+
+
 def _passage(seed: int) -> str:
     return " ".join(f"word{seed}x{i}." if i % 12 == 11 else f"word{seed}x{i}" for i in range(READING_WORDS))
 
@@ -55,7 +59,7 @@ def test_the_samples_own_spread_is_the_yardstick() -> None:
     rng = np.random.default_rng(3)
     direction = rng.normal(size=16)
     vectors = {_passage(i): direction + rng.normal(scale=0.5, size=16) for i in range(5)}
-    heard = voice_reading(list(vectors), vectors.get, np.zeros(16))
+    heard = voice_reading(list(vectors), vectors.get, ReadingSpace(tuple(np.zeros(16))))
     assert heard is not None
     assert heard.standing(direction) < 0 < heard.standing(-direction)
     assert abs(np.mean([heard.standing(v) for v in vectors.values()])) < 1.5  # the samples are typical
@@ -63,10 +67,10 @@ def test_the_samples_own_spread_is_the_yardstick() -> None:
 
 def test_too_few_passages_an_unread_one_or_another_width_leave_the_meter_alone() -> None:
     few = [_passage(i) for i in range(MIN_PASSAGES - 1)]
-    assert voice_reading(few, lambda _t: np.ones(4), np.zeros(4)) is None
+    assert voice_reading(few, lambda _t: np.ones(4), FLAT) is None
     enough = [_passage(i) for i in range(MIN_PASSAGES)]
-    assert voice_reading(enough, lambda t: None if t == enough[1] else np.ones(4), np.zeros(4)) is None
-    assert voice_reading(enough, lambda _t: np.ones(3), np.zeros(4)) is None
+    assert voice_reading(enough, lambda t: None if t == enough[1] else np.ones(4), FLAT) is None
+    assert voice_reading(enough, lambda _t: np.ones(3), FLAT) is None
 
 
 def test_joined_averages_the_standings_and_scores_follow() -> None:
@@ -80,11 +84,11 @@ def test_joined_averages_the_standings_and_scores_follow() -> None:
 
 
 def test_a_held_out_passage_of_the_author_reads_closer_than_other_authors(passages, read) -> None:
-    origin = quality_model().full.reading_mean
-    assert origin is not None and len(origin) == len(read(passages["austen"][0]))
+    space = reading_space()
+    assert space is not None and len(space.origin) == len(read(passages["austen"][0]))
     right = total = 0
     for author in ("austen", "carroll", "melville", "burgess"):
-        heard = voice_reading(passages[author][:8], read, origin)
+        heard = voice_reading(passages[author][:8], read)
         assert heard is not None
         own = [heard.standing(read(t)) for t in passages[author][40:43]]
         others = [heard.standing(read(t)) for a, ts in passages.items() if a != author for t in ts[40:41]]
@@ -98,7 +102,7 @@ def test_the_ranker_joins_the_reading_where_the_scoring_model_reads(passages, re
     request = ScoreRequest(task="free", style_samples=samples)
     candidates = [passages["melville"][50], passages["burgess"][50]]
     ranked = sorted(rank_candidates(request, candidates, read=read), key=lambda c: c.index)
-    heard = voice_reading(samples, read, quality_model().full.reading_mean)
+    heard = voice_reading(samples, read)
     profile = build_profile(list(samples))
     for candidate, text in zip(ranked, candidates, strict=True):
         expected = joined(match(text, profile), heard.standing(read(text)))
@@ -113,8 +117,8 @@ def test_a_voice_of_few_passages_is_pooled_with_a_typical_spread() -> None:
     rng = np.random.default_rng(5)
     direction = rng.normal(size=16)
     vectors = {_passage(i): direction + rng.normal(scale=0.01, size=16) for i in range(MIN_PASSAGES)}
-    heard = voice_reading(list(vectors), vectors.get, np.zeros(16))
-    assert heard is not None and heard.spread >= TYPICAL_DISTANCE[1] / 2  # pooled: 3 typical ones in 6
+    heard = voice_reading(list(vectors), vectors.get, ReadingSpace(tuple(np.zeros(16))))
+    assert heard is not None and heard.spread >= heard.space.typical[1] / 2  # pooled: 3 typical ones in 6
     assert heard.standing(rng.normal(size=16)) < 25
 
 
@@ -128,7 +132,19 @@ def test_a_rewrite_in_the_active_voice_is_read_against_its_samples(passages, rea
     request = score_request_for(rewrite)
     candidates = [passages["melville"][53], passages["burgess"][53]]
     ranked = sorted(rank_candidates(request, candidates, read=read), key=lambda c: c.index)
-    heard = voice_reading(samples, read, quality_model().full.reading_mean)
+    heard = voice_reading(samples, read)
     for candidate, text in zip(ranked, candidates, strict=True):
         expected = joined(match(text, profile), heard.standing(read(text)))
         assert candidate.breakdown["style_score"] == expected.score
+
+
+def test_the_space_shrinks_the_directions_an_author_varies_in_and_round_trips() -> None:
+    topic = (1.0, 0.0, 0.0)
+    space = ReadingSpace((0.5, 0.5, 0.5), (topic,), (1.0,), (0.2, 0.05))
+    assert space.unit((3.5, 0.5, 2.5)) == pytest.approx([0.0, 0.0, 1.0])  # the topic direction is gone
+    half = ReadingSpace((0.0, 0.0, 0.0), (topic,), (0.5,))
+    assert half.unit((2.0, 1.0, 0.0)) == pytest.approx([1 / 2**0.5, 1 / 2**0.5, 0.0])  # shrunk, not gone
+    assert ReadingSpace.from_data(json.loads(json.dumps(space.to_data()))) == space
+    shipped = reading_space()
+    assert shipped is not None and len(shipped.directions) == len(shipped.shrink) > 0
+    assert all(0.0 <= s < 1.0 for s in shipped.shrink)

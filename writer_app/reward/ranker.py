@@ -266,7 +266,6 @@ def rank_candidates(
     # Content words cannot be compared across languages: a translation is not judged on them.
     translating = requested_language(request.instruction) is not None
     style = meter_profile(request.style_profile, request.style_samples)
-    origin = model.full.reading_mean
     heard: list[VoiceReading | None] = []  # the samples as the scoring model reads them, read once needed
     style_notes: dict[int, str] = {}
     for index, text in enumerate(candidates):
@@ -321,8 +320,8 @@ def rank_candidates(
         measurable = length >= MIN_STYLE_WORDS and not translating and is_english(text)
         if style is not None and measurable and request.mode != "grammar":
             voice = match(text, style)
-            if read and origin and readings[index] is not None:  # what the scoring model hears too
-                heard = heard or [voice_reading(request.style_samples, read, origin)]
+            if read and readings[index] is not None:  # what the scoring model hears too
+                heard = heard or [voice_reading(request.style_samples, read)]
                 voice = joined(voice, heard[0].standing(readings[index])) if heard[0] else voice  # type: ignore[arg-type]
             parts["style_match"] = voice.percentile / 100
             parts["style_score"] = voice.score

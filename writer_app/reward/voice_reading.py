@@ -10,30 +10,74 @@ alone, and put the author's own passage over the model's retelling of it more of
 from __future__ import annotations
 
 import functools
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from writer_app.reward.style_meter import StyleMatch, StyleProfileStats, build_profile, chunks
 
 READING_WORDS = 180  # the samples are read in passages of about this many words
 MIN_PASSAGES = 3  # fewer give no spread to measure against: the meter alone
 MAX_PASSAGES = 12  # a long voice is read in this many passages spread over it (half a second each)
-# The samples' own distances from the centre of the others, for a typical voice of 8 passages of the
-# authors' (mean, spread); a voice of few passages is pooled with it as if it had PRIOR_PASSAGES more.
-TYPICAL_DISTANCE = (0.178, 0.068)
-PRIOR_PASSAGES = 3
+PRIOR_PASSAGES = 3  # a voice of few passages is pooled with a typical voice as if it had this many more
 MIN_SPREAD = 0.02
 FAR = 1.0  # a reading standing beyond this is "reads unlike the samples"
+SPACE_FILE = Path(__file__).with_name("voice_space.json")
 
 Vector = Sequence[float]
 Reader = Callable[[str], "Vector | None"]
 
 
-def _unit(reading: Vector, origin: Vector) -> list[float]:
-    vector = [float(r) - o for r, o in zip(reading, origin, strict=True)]
-    norm = math.sqrt(sum(v * v for v in vector))
-    return [v / norm for v in vector] if norm else vector
+@dataclass(frozen=True)
+class ReadingSpace:
+    """Where readings are compared: from LAMP's average reading (`origin`), with the directions in
+    which one author's passages differ among themselves (what they are about, mostly) shrunk by
+    `shrink` — a within-author whitening, fitted on the authors' passages by `make eval-style
+    ARGS=--fit` — and the samples' own distances of a typical voice of 8 passages (`typical`)."""
+
+    origin: tuple[float, ...]
+    directions: tuple[tuple[float, ...], ...] = ()
+    shrink: tuple[float, ...] = ()
+    typical: tuple[float, float] = (0.18, 0.07)
+
+    @classmethod
+    def from_data(cls, data: dict) -> ReadingSpace:  # type: ignore[type-arg]
+        return cls(
+            tuple(data["origin"]),
+            tuple(tuple(d) for d in data["directions"]),
+            tuple(data["shrink"]),
+            (float(data["typical"][0]), float(data["typical"][1])),
+        )
+
+    def to_data(self) -> dict:  # type: ignore[type-arg]
+        def rounded(values: Vector) -> list[float]:
+            return [float(f"{v:.5g}") for v in values]
+
+        return {
+            "origin": rounded(self.origin),
+            "directions": [rounded(d) for d in self.directions],
+            "shrink": rounded(self.shrink),
+            "typical": rounded(self.typical),
+        }
+
+    def unit(self, reading: Vector) -> list[float]:
+        """The reading's direction in this space."""
+        vector = [float(r) - o for r, o in zip(reading, self.origin, strict=True)]
+        for direction, shrink in zip(self.directions, self.shrink, strict=True):
+            along = shrink * sum(v * d for v, d in zip(vector, direction, strict=True))
+            vector = [v - along * d for v, d in zip(vector, direction, strict=True)]
+        norm = math.sqrt(sum(v * v for v in vector))
+        return [v / norm for v in vector] if norm else vector
+
+
+@functools.cache
+def reading_space() -> ReadingSpace | None:
+    """The shipped space (None without its file: the meter alone)."""
+    if not SPACE_FILE.is_file():
+        return None
+    return ReadingSpace.from_data(json.loads(SPACE_FILE.read_text(encoding="utf-8")))
 
 
 def _distance(unit: Vector, direction: Vector) -> float:
@@ -43,40 +87,43 @@ def _distance(unit: Vector, direction: Vector) -> float:
 
 @dataclass(frozen=True)
 class VoiceReading:
-    """The samples' readings: the direction of their centre from LAMP's average reading (`origin`),
-    and how far the samples' own passages lie from the centre of the others (mean and spread)."""
+    """The samples' readings: the direction of their centre in the reading space, and how far the
+    samples' own passages lie from the centre of the others (mean and spread)."""
 
     centre: tuple[float, ...]
-    origin: tuple[float, ...]
+    space: ReadingSpace
     mean: float
     spread: float
 
     def standing(self, reading: Vector) -> float:
         """(distance − the samples' own mean distance) / their spread: 0 is typical of the samples."""
-        return (_distance(_unit(reading, self.origin), self.centre) - self.mean) / self.spread
+        return (_distance(self.space.unit(reading), self.centre) - self.mean) / self.spread
 
 
-def voice_reading(samples: Sequence[str], read: Reader, origin: Vector) -> VoiceReading | None:
+def voice_reading(
+    samples: Sequence[str], read: Reader, space: ReadingSpace | None = None
+) -> VoiceReading | None:
     """The samples read in passages of about READING_WORDS words (at most MAX_PASSAGES, spread over
-    them); None with too few passages, or when one cannot be read or reads at another width."""
+    them) and placed in `space` (the shipped one by default); None with too few passages, without a
+    space, or when a passage cannot be read or reads at another width."""
+    space = space or reading_space()
     passages = chunks([s for s in samples if s.strip()], READING_WORDS)
-    if len(passages) < MIN_PASSAGES:
+    if space is None or len(passages) < MIN_PASSAGES:
         return None
     if len(passages) > MAX_PASSAGES:
         step = len(passages) / MAX_PASSAGES
         passages = [passages[int(i * step)] for i in range(MAX_PASSAGES)]
     readings = [read(passage) for passage in passages]
-    if any(r is None or len(r) != len(origin) for r in readings):
+    if any(r is None or len(r) != len(space.origin) for r in readings):
         return None
-    base = tuple(float(o) for o in origin)
-    units = [_unit(r, base) for r in readings]  # type: ignore[arg-type]
+    units = [space.unit(r) for r in readings]  # type: ignore[arg-type]
     total = [sum(column) for column in zip(*units, strict=True)]
     held_out = [_distance(u, [t - x for t, x in zip(total, u, strict=True)]) for u in units]
-    n, (typical_mean, typical_spread) = len(held_out), TYPICAL_DISTANCE
+    n, (typical_mean, typical_spread) = len(held_out), space.typical
     mean = (sum(held_out) + PRIOR_PASSAGES * typical_mean) / (n + PRIOR_PASSAGES)
     own = sum((d - sum(held_out) / n) ** 2 for d in held_out)
     spread = math.sqrt((own + PRIOR_PASSAGES * typical_spread**2) / (n + PRIOR_PASSAGES))
-    return VoiceReading(tuple(t / n for t in total), base, mean, max(spread, MIN_SPREAD))
+    return VoiceReading(tuple(t / n for t in total), space, mean, max(spread, MIN_SPREAD))
 
 
 def joined(meter: StyleMatch, reading_standing: float) -> StyleMatch:
