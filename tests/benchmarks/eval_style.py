@@ -3,7 +3,7 @@ authorship accuracy — samples are passages of one author; another passage of t
 closer than a passage of another author — also when samples and test passage come from different
 works (Austen, Chesterton: topic cannot help). The background the meter measures against is fitted
 without the two authors of each comparison, so the figures are for voices the meter never saw;
---fit writes the shipped background (fitted on every passage) first.
+--fit writes the shipped background and reading space (fitted on every passage) first.
 
 Then the case the product is for, on the imitation set shared with the reward's evaluation
 (tests/benchmarks/imitation_set.py, generated once by the default model): the author's own passage must
@@ -146,7 +146,7 @@ def style_weight_row(items: list[Imitation], samples_of: dict[str, list[str]], r
     finally:
         ranker.TASK_WEIGHTS["free"]["style"] = kept
     return measured(
-        f"ranker's style weight {kept:g} (author over imitation, n={len(pairs)})",
+        f"ranker's style weight {kept:g} (author over imitation, n={len(pairs)}, in-sample space)",
         kept,
         "-",
         "by weight, all (first / second half of the authors): " + "; ".join(figures),
@@ -211,7 +211,7 @@ def imitation_rows(rows: list[dict], items: list[Imitation], read=None) -> list:
                 share,
                 goal,
                 f"meter alone {alone:.3f}; char n-gram TF-IDF {plain:.3f}; "
-                f"whole ranker (shipped background) {ranker[True]:.3f} "
+                f"whole ranker (shipped background and reading space: in-sample) {ranker[True]:.3f} "
                 f"(without its style term {ranker[False]:.3f})",
             )
         )
@@ -250,7 +250,7 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=600)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--fit", action="store_true", help="fit the shipped background on every passage first"
+        "--fit", action="store_true", help="refit the shipped background and reading space first"
     )
     parser.add_argument("--no-imitations", action="store_true", help="the meter's authorship figures only")
     parser.add_argument("--model", type=Path, help="the model that imitates (default: the embedded model)")

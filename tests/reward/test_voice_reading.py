@@ -148,3 +148,25 @@ def test_the_space_shrinks_the_directions_an_author_varies_in_and_round_trips() 
     shipped = reading_space()
     assert shipped is not None and len(shipped.directions) == len(shipped.shrink) > 0
     assert all(0.0 <= s < 1.0 for s in shipped.shrink)
+
+
+def test_a_damaged_space_file_leaves_the_meter_alone(tmp_path: Path, monkeypatch) -> None:
+    from writer_app.reward import voice_reading as module
+
+    damaged = tmp_path / "voice_space.json"
+    damaged.write_text('{"origin": [0.1, 0.2]', encoding="utf-8")
+    monkeypatch.setattr(module, "SPACE_FILE", damaged)
+    module.reading_space.cache_clear()
+    try:
+        assert module.reading_space() is None
+        enough = [_passage(i) for i in range(MIN_PASSAGES)]
+        assert voice_reading(enough, lambda _t: np.ones(2)) is None  # no space: the meter alone
+    finally:
+        module.reading_space.cache_clear()
+
+
+def test_a_short_candidate_is_measured_by_the_meter_alone(passages, read) -> None:
+    samples = tuple(passages["melville"][:8])
+    short = " ".join(passages["melville"][54].split()[:60])
+    ranked = rank_candidates(ScoreRequest(task="free", style_samples=samples), [short], read=read)
+    assert ranked[0].breakdown["style_score"] == match(short, build_profile(list(samples))).score

@@ -29,7 +29,13 @@ from writer_app.reward.quality import (
 from writer_app.reward.slop import Span, describe
 from writer_app.reward.style_meter import StyleProfileStats, match
 from writer_app.reward.text_units import words
-from writer_app.reward.voice_reading import VoiceReading, joined, meter_profile, voice_reading
+from writer_app.reward.voice_reading import (
+    MIN_READING_WORDS,
+    VoiceReading,
+    joined,
+    meter_profile,
+    voice_reading,
+)
 
 # How much each component moves the logit (quality is the fitted model's own logit, weight 1).
 # meaning: (kept share − 0.75) × 4 → +1 when all content is kept, −2 when a quarter is;
@@ -320,7 +326,7 @@ def rank_candidates(
         measurable = length >= MIN_STYLE_WORDS and not translating and is_english(text)
         if style is not None and measurable and request.mode != "grammar":
             voice = match(text, style)
-            if read and readings[index] is not None:  # what the scoring model hears too
+            if read and readings[index] is not None and length >= MIN_READING_WORDS:  # what the model hears
                 heard = heard or [voice_reading(request.style_samples, read)]
                 voice = joined(voice, heard[0].standing(readings[index])) if heard[0] else voice  # type: ignore[arg-type]
             parts["style_match"] = voice.percentile / 100

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -18,12 +19,14 @@ from pathlib import Path
 
 from writer_app.reward.style_meter import StyleMatch, StyleProfileStats, build_profile, chunks
 
+LOGGER = logging.getLogger(__name__)
 READING_WORDS = 180  # the samples are read in passages of about this many words
 MIN_PASSAGES = 3  # fewer give no spread to measure against: the meter alone
 MAX_PASSAGES = 12  # a long voice is read in this many passages spread over it (half a second each)
 PRIOR_PASSAGES = 3  # a voice of few passages is pooled with a typical voice as if it had this many more
 MIN_SPREAD = 0.02
 FAR = 1.0  # a reading standing beyond this is "reads unlike the samples"
+MIN_READING_WORDS = 90  # a shorter text reads too noisily against 180-word passages: the meter alone
 SPACE_FILE = Path(__file__).with_name("voice_space.json")
 
 Vector = Sequence[float]
@@ -74,10 +77,14 @@ class ReadingSpace:
 
 @functools.cache
 def reading_space() -> ReadingSpace | None:
-    """The shipped space (None without its file: the meter alone)."""
-    if not SPACE_FILE.is_file():
+    """The shipped space (None without its file or with a damaged one: the meter alone)."""
+    try:
+        return ReadingSpace.from_data(json.loads(SPACE_FILE.read_text(encoding="utf-8")))
+    except FileNotFoundError:
         return None
-    return ReadingSpace.from_data(json.loads(SPACE_FILE.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        LOGGER.exception("the voice's reading space %s cannot be read: the style meter alone", SPACE_FILE)
+        return None
 
 
 def _distance(unit: Vector, direction: Vector) -> float:
