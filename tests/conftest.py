@@ -95,3 +95,14 @@ def reading_model_path(default_model_path: Path, tmp_path_factory: pytest.TempPa
     from writer_app.engine.reading_copy import reading_copy
 
     return reading_copy(default_model_path, tmp_path_factory.mktemp("reading-copy"), n_threads=2)
+
+
+@pytest.fixture(scope="session")
+def reader(reading_model_path: Path):
+    """The scoring model's reader as the app makes it (its reading copy), loaded once for the tests
+    that read with it."""
+    from writer_app.engine.embedding import TextEmbedder
+
+    made = TextEmbedder(reading_model_path, n_threads=2)
+    yield made
+    made.close()

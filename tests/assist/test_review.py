@@ -38,15 +38,6 @@ GOOD_2 = (
 DOCUMENT = f"# Notes from the harbour\n\n{GOOD_1}\n\n{WEAK}\n\nShort line.\n\n{GOOD_2}\n"
 
 
-@pytest.fixture(scope="module")
-def reader(reading_model_path: Path):
-    from writer_app.engine.embedding import TextEmbedder
-
-    made = TextEmbedder(reading_model_path, n_threads=2)
-    yield made
-    made.close()
-
-
 def test_paragraphs_are_prose_blocks_long_enough_to_score() -> None:
     spans = paragraph_spans(DOCUMENT)
     assert [DOCUMENT[s:e] for s, e in spans] == [GOOD_1, WEAK, GOOD_2]  # no heading, no short line

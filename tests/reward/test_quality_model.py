@@ -24,15 +24,6 @@ PLAIN = (
 )
 
 
-@pytest.fixture(scope="module")
-def reader(reading_model_path: Path):
-    from writer_app.engine.embedding import TextEmbedder
-
-    made = TextEmbedder(reading_model_path, n_threads=2)
-    yield made
-    made.close()
-
-
 def test_the_model_loads_from_the_shipped_file_with_both_heads() -> None:
     raw = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     assert "lamp_R_train" in raw["about"]["fitted_on"]

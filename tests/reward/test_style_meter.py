@@ -5,28 +5,9 @@ the explanation names what differs; the profile round-trips as plain data."""
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
-
-import pytest
 
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import StyleBackground, StyleProfileStats, build_profile, chunks, match
-
-AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"
-
-
-@pytest.fixture(scope="module")
-def passages() -> dict[str, list[str]]:
-    if not AUTHORS.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{AUTHORS} is missing: CI runs with shared/ beside the project")
-        pytest.skip("shared/data is not beside the project")
-    by_author: dict[str, list[str]] = {}
-    for line in AUTHORS.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        by_author.setdefault(row["author"], []).append(row["text"])
-    return by_author
 
 
 def test_a_held_out_passage_of_the_author_comes_closer_than_other_authors(passages) -> None:

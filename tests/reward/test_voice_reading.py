@@ -5,7 +5,6 @@ meter in the ranker, and left out (the meter alone) wherever a reading is missin
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -22,29 +21,10 @@ from writer_app.reward.voice_reading import (
     voice_reading,
 )
 
-AUTHORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "authors.jsonl"
 
-
-@pytest.fixture(scope="module")
-def passages() -> dict[str, list[str]]:
-    if not AUTHORS.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{AUTHORS} is missing: CI runs with shared/ beside the project")
-        pytest.skip("shared/data is not beside the project")
-    by_author: dict[str, list[str]] = {}
-    for line in AUTHORS.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        by_author.setdefault(row["author"], []).append(row["text"])
-    return by_author
-
-
-@pytest.fixture(scope="module")
-def read(reading_model_path: Path):
-    from writer_app.engine.embedding import TextEmbedder
-
-    reader = TextEmbedder(reading_model_path, n_threads=2)
-    yield reader.read
-    reader.close()
+@pytest.fixture
+def read(reader):
+    return reader.read
 
 
 FLAT = ReadingSpace((0.0, 0.0, 0.0, 0.0))  # readings of width 4, as they come

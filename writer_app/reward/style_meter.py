@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from writer_app.errors import UserError
+from writer_app.reward.standing import normal_percentile, pooled, standing_score
 from writer_app.reward.text_units import sentences, words
 
 _FUNCTION_TEXT = """
@@ -332,18 +333,16 @@ def _explain(text: str, values: dict[str, float], stats: StyleProfileStats, far:
     dialogue_gap = values["dialogue"] - stats.means["dialogue"]
     if abs(dialogue_gap) / stats.sigmas["dialogue"] > 1.5 and abs(dialogue_gap) > 0.1:
         notes.append("more dialogue" if dialogue_gap > 0 else "less dialogue")
-    marks = sorted(
-        ((abs(values[k] - stats.means[k]) / stats.sigmas[k], k) for k in stats.means if k.startswith("p:")),
-        reverse=True,
-    )
-    for z, key in marks[:2]:
+
+    def farthest(prefix: str) -> list[tuple[float, str]]:  # the features of a kind, farthest first
+        keys = [k for k in stats.means if k.startswith(prefix)]
+        return sorted(((abs(values[k] - stats.means[k]) / stats.sigmas[k], k) for k in keys), reverse=True)
+
+    for z, key in farthest("p:")[:2]:
         if z > 2:
             more = values[key] > stats.means[key]
             notes.append(f"{'more' if more else 'fewer'} “{key[2:]}”")
-    function = sorted(
-        ((abs(values[k] - stats.means[k]) / stats.sigmas[k], k) for k in stats.means if k.startswith("fw:")),
-        reverse=True,
-    )
+    function = farthest("fw:")
     if function and function[0][0] > 2.5:
         key = function[0][1]
         notes.append(f"“{key[3:]}” {'more' if values[key] > stats.means[key] else 'less'} often")
@@ -363,21 +362,15 @@ def match(text: str, stats: StyleProfileStats, background: StyleBackground | Non
     distance = centre_distance(text, stats, background)
     if len(stats.calibration) >= 2:
         percentile = _percentile(distance, stats.calibration)
-        # A few chunks give a noisy mean and spread: pooled with a typical profile's, as if it added
-        # PRIOR_CHUNKS chunks of its own (1,400 words of samples make 9 chunks, 300 words 3 or 4).
-        n, (typical_mean, typical_spread) = len(stats.calibration), TYPICAL_DISTANCE
-        mean = (n * statistics.fmean(stats.calibration) + PRIOR_CHUNKS * typical_mean) / (n + PRIOR_CHUNKS)
-        variance = n * statistics.pvariance(stats.calibration) + PRIOR_CHUNKS * typical_spread**2
-        spread = max(math.sqrt(variance / (n + PRIOR_CHUNKS)), MIN_SPREAD)
+        # 1,400 words of samples make 9 chunks, 300 words 3 or 4: pooled with a typical profile's
+        mean, spread = pooled(stats.calibration, TYPICAL_DISTANCE, PRIOR_CHUNKS, MIN_SPREAD)
         standing = (distance - mean) / spread
-        if n < EMPIRICAL_CHUNKS:  # too few to read a percentile off: the pooled spread's, so they agree
-            percentile = 100.0 * 0.5 * math.erfc(standing / math.sqrt(2))
+        if len(stats.calibration) < EMPIRICAL_CHUNKS:  # too few for a percentile: the pooled spread's
+            percentile = normal_percentile(standing)
     else:  # too few samples to calibrate (a few sentences): a typical profile's own spread
         standing = (distance - TYPICAL_DISTANCE[0]) / TYPICAL_DISTANCE[1]
-        percentile = 100.0 * 0.5 * math.erfc(standing / math.sqrt(2))
-    # 0–10 from the standing: the samples' own passages (standing about 0) score about 7, one that
-    # is closer than all of them 9 or more, another voice (standing 3 and more) 1 or less.
-    score = round(10.0 / (1.0 + math.exp(standing - 1.0)), 2)
+        percentile = normal_percentile(standing)
+    score = standing_score(standing)
     explanation = _explain(text, features(text).values, stats, far=standing > 1.0)
     return StyleMatch(score, round(percentile, 1), round(distance, 4), explanation, round(standing, 3))
 

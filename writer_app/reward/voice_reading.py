@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from writer_app.reward.standing import normal_percentile, pooled, standing_score
 from writer_app.reward.style_meter import StyleMatch, StyleProfileStats, build_profile, chunks
 
 LOGGER = logging.getLogger(__name__)
@@ -126,11 +127,8 @@ def voice_reading(
     units = [space.unit(r) for r in readings]  # type: ignore[arg-type]
     total = [sum(column) for column in zip(*units, strict=True)]
     held_out = [_distance(u, [t - x for t, x in zip(total, u, strict=True)]) for u in units]
-    n, (typical_mean, typical_spread) = len(held_out), space.typical
-    mean = (sum(held_out) + PRIOR_PASSAGES * typical_mean) / (n + PRIOR_PASSAGES)
-    own = sum((d - sum(held_out) / n) ** 2 for d in held_out)
-    spread = math.sqrt((own + PRIOR_PASSAGES * typical_spread**2) / (n + PRIOR_PASSAGES))
-    return VoiceReading(tuple(t / n for t in total), space, mean, max(spread, MIN_SPREAD))
+    mean, spread = pooled(held_out, space.typical, PRIOR_PASSAGES, MIN_SPREAD)
+    return VoiceReading(tuple(t / len(units) for t in total), space, mean, spread)
 
 
 def joined(meter: StyleMatch, reading_standing: float) -> StyleMatch:
@@ -139,8 +137,7 @@ def joined(meter: StyleMatch, reading_standing: float) -> StyleMatch:
     and where only the reading finds the text far, the explanation says so."""
     reading_standing = max(-4.0, min(8.0, reading_standing))  # one odd passage never decides alone
     standing = (meter.standing + reading_standing) / 2
-    score = round(10.0 / (1.0 + math.exp(standing - 1.0)), 2)
-    percentile = round(100.0 * 0.5 * math.erfc(standing / math.sqrt(2)), 1)
+    score, percentile = standing_score(standing), round(normal_percentile(standing), 1)
     explanation = meter.explanation
     if reading_standing > FAR >= meter.standing:
         explanation = "its words and syntax read unlike the samples, though its rhythm and punctuation match"
