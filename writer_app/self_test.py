@@ -155,7 +155,18 @@ def check_quality(home: Path | None) -> str:
     try:
         review = review_document(ReviewRequest(f"{PLAIN}\n\n{CLICHED}"), read=reader.embed)
         voice = voice_reading((KEEPER * 20,), reader.embed)  # a voice as the scoring model hears it
-        near = voice and voice.standing(reader.embed(KEEPER * 3)) < voice.standing(reader.embed(CLICHED))
+        near = (
+            voice
+            and len(voice.parts) == 2
+            and all(
+                own < other
+                for own, other in zip(
+                    voice.standings(reader.embed(KEEPER * 3)),
+                    voice.standings(reader.embed(CLICHED)),
+                    strict=True,
+                )
+            )
+        )
     finally:
         reader.close()
     if [p.weak for p in review.paragraphs] != [False, True] or not all(p.read for p in review.paragraphs):
@@ -167,7 +178,7 @@ def check_quality(home: Path | None) -> str:
     copy = "its fast reading copy" if reader.path.name.endswith(READING_SUFFIX) else "the model itself"
     return (
         f"quality: the review reads each paragraph (with {copy}) and marks the weakest ({scores}); "
-        "a voice's reading tells its own text from another"
+        "a voice's reading (last and middle layers) tells its own text from another"
     )
 
 

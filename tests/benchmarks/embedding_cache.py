@@ -1,7 +1,9 @@
 """The scoring model's embeddings of the evaluation texts, cached on disk by model and text.
 
-Reading 2,000 LAMP paragraphs takes about half an hour on 2 cores; the cache keeps every embedding
-made, one JSON line each, so a run that is stopped goes on where it was.
+Reading 2,000 LAMP paragraphs takes about a quarter of an hour on 2 cores; the cache keeps every
+embedding made, one JSON line each, so a run that is stopped goes on where it was. Readings made
+before the reader kept the middle layers' states hold the last layer's only: `get` (the quality
+model's part) takes them as they are, `whole` reads such a text again.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 
 from writer_app.engine.embedding import TextEmbedder, model_key
 from writer_app.engine.hardware import physical_cores
+from writer_app.engine.model_file import read_model_file
 from writer_app.engine.reading_copy import reading_copy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +40,7 @@ class EmbeddingCache:
         self.source_path = model_path
         self.model_path = reading_copy(model_path, cache_dir, physical_cores())  # what the app reads with
         self.path = cache_dir / f"embeddings-{model_key(self.model_path)}.jsonl"
+        self.width = int(read_model_file(self.model_path).arch_value("embedding_length"))  # the last layer's
         self._known: dict[str, np.ndarray] = {}
         self._embedder: TextEmbedder | None = None
         if self.path.is_file():
@@ -59,8 +63,14 @@ class EmbeddingCache:
             handle.write(json.dumps({"text": key, "e": encoded}) + "\n")
 
     def get(self, text: str) -> np.ndarray:
+        """The last layer's part of the text's reading: what the quality model reads."""
         found = self._known.get(text_key(text))
-        if found is not None:
+        return (found if found is not None else self.whole(text))[: self.width]
+
+    def whole(self, text: str) -> np.ndarray:
+        """The text's whole reading (the last layer's state, then the middle layers')."""
+        found = self._known.get(text_key(text))
+        if found is not None and len(found) > self.width:
             return found
         if self._embedder is None:
             self._embedder = TextEmbedder(self.model_path, physical_cores())
@@ -68,12 +78,17 @@ class EmbeddingCache:
         self.put(text, vector)
         return vector
 
-    def fill(self, texts: Iterable[str], label: str = "") -> None:
-        """Embed every text not cached yet, printing progress now and then."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self]
+    def fill(self, texts: Iterable[str], label: str = "", whole: bool = False) -> None:
+        """Embed every text not cached yet (`whole`: nor read with the middle layers), printing progress
+        now and then."""
+        missing = [
+            t
+            for t in dict.fromkeys(texts)
+            if t not in self or (whole and len(self._known[text_key(t)]) <= self.width)
+        ]
         started = time.perf_counter()
         for done, text in enumerate(missing, 1):
-            self.get(text)
+            self.whole(text)
             if done % 100 == 0 or done == len(missing):
                 rate = (time.perf_counter() - started) / done
                 print(f"  embedded {done}/{len(missing)} {label} texts ({rate:.2f} s each)", flush=True)

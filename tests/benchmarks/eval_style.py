@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.benchmarks.imitation_set import Imitation, load_or_generate, split_authors
 from tests.benchmarks.plain_style import style_similarity
 from tests.benchmarks.table import measured, print_table
-from tests.benchmarks.voice_space_fit import fit_space
+from tests.benchmarks.voice_space_fit import fit_spaces
 from writer_app.reward import ranker
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import BACKGROUND_FILE, StyleBackground, StyleMatch, build_profile, match
@@ -89,8 +89,8 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int, read=None) -> tuple
         heard = voice_reading(texts, read, space_without(rows, read, pair)) if read else None
         if heard is not None:
             joined_right += (
-                joined(near, heard.standing(read(same["text"]))).standing
-                < joined(far, heard.standing(read(other["text"]))).standing
+                joined(near, heard.standings(read(same["text"]))).standing
+                < joined(far, heard.standings(read(other["text"]))).standing
             )
         plain_right += style_similarity(texts, same["text"]) > style_similarity(texts, other["text"])
         total += 1
@@ -98,12 +98,13 @@ def pairs_accuracy(rows, rng, cross_work: bool, trials: int, read=None) -> tuple
     return right / max(1, total), plain_right / max(1, total), joined_share
 
 
-_SPACES: dict[tuple[str, ...], ReadingSpace] = {}
+_SPACES: dict[tuple[str, ...], tuple[ReadingSpace, ...]] = {}
 
 
-def space_without(rows, read, excluded: tuple[str, ...]) -> ReadingSpace:
-    """The reading space fitted on the authors' passages but those of `excluded` (none: the shipped
-    one's fit), from LAMP's average reading (shipped with the quality model, fitted without them)."""
+def space_without(rows, read, excluded: tuple[str, ...]) -> tuple[ReadingSpace, ...]:
+    """The reading spaces fitted on the authors' passages but those of `excluded` (none: the shipped
+    ones' fit); the last layer's from LAMP's average reading (shipped with the quality model, fitted
+    without them), the middle layers' from the fitted authors' own average."""
     if excluded not in _SPACES:
         origin = ranker.quality_model().full.reading_mean
         assert origin is not None, "the quality model has no reading_mean: run fit_quality.py --write"
@@ -111,7 +112,7 @@ def space_without(rows, read, excluded: tuple[str, ...]) -> ReadingSpace:
         for row in rows:
             if row["author"] not in excluded:
                 by_author[row["author"]].append(read(row["text"]))
-        _SPACES[excluded] = fit_space(by_author, origin)
+        _SPACES[excluded] = fit_spaces(by_author, origin)
     return _SPACES[excluded]
 
 
@@ -176,7 +177,7 @@ def imitation_rows(rows: list[dict], items: list[Imitation], read=None) -> list:
 
     def voice(item: Imitation, text: str) -> StyleMatch:
         found, reading = meter(item, text), heard[item.author]
-        return found if reading is None else joined(found, reading.standing(read(text)))
+        return found if reading is None else joined(found, reading.standings(read(text)))
 
     def distance(item: Imitation, text: str) -> float:
         return voice(item, text).standing
@@ -267,15 +268,17 @@ def main() -> int:
         from tests.benchmarks.embedding_cache import EmbeddingCache
 
         cache = EmbeddingCache()  # the scoring model's readings, as the ranker gets them; kept on disk
-        cache.fill([r["text"] for r in rows], "authors")
-        read = cache.get
+        cache.fill([r["text"] for r in rows], "authors", whole=True)
+        read = cache.whole
         if args.fit:
-            space = space_without(rows, read, ())
-            SPACE_FILE.write_text(json.dumps(space.to_data()) + "\n", encoding="utf-8")
-            ranker_space = (
+            spaces = space_without(rows, read, ())
+            data = {"spaces": [space.to_data() for space in spaces]}
+            SPACE_FILE.write_text(json.dumps(data) + "\n", encoding="utf-8")
+            shapes = "; ".join(
                 f"{len(space.directions)} directions, typical {space.typical[0]:.3f} ± {space.typical[1]:.3f}"
+                for space in spaces
             )
-            print(f"wrote {SPACE_FILE} ({ranker_space})")
+            print(f"wrote {SPACE_FILE} ({shapes})")
     rng = random.Random(args.seed)
     table = []
     for label, cross, goal in (("authorship accuracy", False, "≥ 0.95"), ("across works", True, "≥ 0.85")):

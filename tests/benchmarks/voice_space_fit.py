@@ -1,6 +1,8 @@
-"""Fits the reading space of `reward.voice_reading` on authors' passages: the directions in which one
-author's readings differ among themselves (topic, mostly) are shrunk — a within-author whitening,
-kept as its strongest DIRECTIONS eigenvectors — and a typical voice's own distances are measured in it.
+"""Fits the reading spaces of `reward.voice_reading` on authors' passages, one per part of a reading
+(the last layer's state, from LAMP's average reading; the middle layers', from the authors' average):
+the directions in which one author's readings differ among themselves (topic, mostly) are shrunk — a
+within-author whitening, kept as its strongest DIRECTIONS eigenvectors — and a typical voice's own
+distances are measured in it.
 
 Used by `eval_style.py`: fitted without the authors compared for its figures, on every author for the
 shipped `voice_space.json` (`make eval-style ARGS=--fit`).
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -18,6 +21,21 @@ from writer_app.reward.voice_reading import ReadingSpace
 DIRECTIONS = 48  # 48 of 576: the measured figures of the full whitening, in 0.3 MB
 FLOOR = 1.0  # the whitening's floor, as a share of the mean eigenvalue (chosen among 0.1, 1, 3, 10)
 VOICE_PASSAGES = 8
+
+
+def fit_spaces(
+    readings_by_author: dict[str, Sequence[np.ndarray]], last_origin: Sequence[float]
+) -> tuple[ReadingSpace, ...]:
+    """The spaces for these authors' readings: the last layer's part (the width of `last_origin`),
+    and the middle layers' part after it where the readings have it."""
+    width = len(last_origin)
+    last = {a: [np.asarray(r)[:width] for r in rs] for a, rs in readings_by_author.items()}
+    spaces = [fit_space(last, last_origin)]
+    if all(len(r) >= 2 * width for rs in readings_by_author.values() for r in rs):
+        middle = {a: [np.asarray(r)[width : 2 * width] for r in rs] for a, rs in readings_by_author.items()}
+        origin = np.mean([r for rs in middle.values() for r in rs], axis=0)
+        spaces.append(replace(fit_space(middle, origin), offset=width))
+    return tuple(spaces)
 
 
 def fit_space(readings_by_author: dict[str, Sequence[np.ndarray]], origin: Sequence[float]) -> ReadingSpace:

@@ -27,6 +27,38 @@ def test_readings_have_the_models_width_and_differ_by_text(tiny_model_path: Path
         reader.close()
 
 
+def test_a_reading_is_the_last_layers_state_then_the_middle_layers(tiny_model_path: Path) -> None:
+    """The first half is what llama.cpp's own embedding gives (the quality model was fitted on it);
+    the second the middle layers' states, seen during the same pass."""
+    import llama_cpp
+
+    reader = TextEmbedder(tiny_model_path, n_threads=2)
+    plain = llama_cpp.Llama(
+        str(tiny_model_path), n_ctx=512, n_batch=512, n_ubatch=512, n_threads=2, embedding=True,
+        pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN, verbose=False,
+    )  # fmt: skip
+    try:
+        text = "The boats came in at dawn, and the gulls came with them."
+        reading, own = reader.embed(text), np.asarray(plain.embed(text), dtype=np.float32)
+        width = len(own)
+        assert reader.size == 2 * width
+        cosine = float(reading[:width] @ own / np.linalg.norm(reading[:width]) / np.linalg.norm(own))
+        assert cosine > 0.999
+        assert np.isfinite(reading[width:]).all() and not np.allclose(reading[width:], reading[:width])
+        other = reader.embed("A gull stole a herring from the crate while nobody looked.")
+        assert not np.allclose(reading[width:], other[width:])  # the middle part follows the text too
+    finally:
+        plain.close()
+        reader.close()
+
+
+def test_the_middle_band_is_the_same_share_of_any_depth() -> None:
+    from writer_app.engine.layer_capture import middle_layers
+
+    assert middle_layers(30) == range(9, 19)  # the default model's: measured by make eval-style
+    assert list(middle_layers(2)) == [0] and list(middle_layers(12)) == [3, 4, 5, 6]
+
+
 def test_a_damaged_file_is_refused_with_a_sentence(tmp_path: Path) -> None:
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF" + b"\x00" * 64)
@@ -60,14 +92,15 @@ def test_the_cache_key_of_a_model_follows_its_contents(tiny_model_path: Path, tm
 def test_a_text_llama_cannot_read_costs_only_its_own_reading(tiny_model_path: Path, monkeypatch) -> None:
     reader = TextEmbedder(tiny_model_path, n_threads=2)
     try:
-        real = reader._llama.embed
+        real = reader._decode
+        broken = reader._llama.tokenize(b"A broken text.")
 
-        def embed(text, **kwargs):
-            if "broken" in text:
+        def decode(tokens):
+            if tokens == broken:
                 raise RuntimeError("llama_decode returned -1")
-            return real(text, **kwargs)
+            return real(tokens)
 
-        monkeypatch.setattr(reader._llama, "embed", embed)
+        monkeypatch.setattr(reader, "_decode", decode)
         assert reader.read("A broken text.") is None
         assert reader.read("The boats came in at dawn.").shape == (reader.size,)
     finally:

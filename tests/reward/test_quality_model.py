@@ -34,6 +34,11 @@ def test_the_model_loads_from_the_shipped_file_with_both_heads() -> None:
     # the head is chosen by whether the scoring model read the text
     assert model.head(None) is model.text and model.head(np.zeros(576)) is model.full
     assert model.head(np.zeros(64)) is model.text  # another model's reading cannot be used
+    assert model.head(np.zeros(1152)) is model.full  # the middle layers' part after it is not read
+    parts = model.full.contributions(dict.fromkeys(FEATURES, 0.0), np.r_[np.ones(576), np.full(576, 9.0)])
+    assert parts["reading"] == pytest.approx(
+        model.full.contributions(dict.fromkeys(FEATURES, 0.0), np.ones(576))["reading"]
+    )
 
 
 def test_slop_may_only_lower_a_score() -> None:
@@ -51,7 +56,7 @@ def test_a_clichéd_paragraph_and_its_plain_rewrite_are_ordered_right_with_text_
 def test_a_clichéd_paragraph_and_its_plain_rewrite_are_ordered_right_when_read(reader) -> None:
     model = QualityModel.load()
     plain, cliched = reader.embed(PLAIN), reader.embed(CLICHED)
-    assert len(plain) == 576 and not np.allclose(plain, cliched)
+    assert len(plain) == 2 * 576 and not np.allclose(plain, cliched)
     assert model.score(quality_features(PLAIN).values, plain) > model.score(
         quality_features(CLICHED).values, cliched
     )

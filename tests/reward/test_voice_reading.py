@@ -17,7 +17,7 @@ from writer_app.reward.voice_reading import (
     READING_WORDS,
     ReadingSpace,
     joined,
-    reading_space,
+    reading_spaces,
     voice_reading,
 )
 
@@ -39,42 +39,73 @@ def test_the_samples_own_spread_is_the_yardstick() -> None:
     rng = np.random.default_rng(3)
     direction = rng.normal(size=16)
     vectors = {_passage(i): direction + rng.normal(scale=0.5, size=16) for i in range(5)}
-    heard = voice_reading(list(vectors), vectors.get, ReadingSpace(tuple(np.zeros(16))))
-    assert heard is not None
-    assert heard.standing(direction) < 0 < heard.standing(-direction)
-    assert abs(np.mean([heard.standing(v) for v in vectors.values()])) < 1.5  # the samples are typical
+    heard = voice_reading(list(vectors), vectors.get, [ReadingSpace(tuple(np.zeros(16)))])
+    assert heard is not None and len(heard.parts) == 1
+    part = heard.parts[0]
+    assert part.standing(direction) < 0 < part.standing(-direction)
+    assert abs(np.mean([part.standing(v) for v in vectors.values()])) < 1.5  # the samples are typical
+
+
+def test_each_part_of_a_reading_is_measured_in_its_own_space() -> None:
+    """A reading of two parts (the last layer's, the middle layers'): each space reads its own, and a
+    reading without the second part is measured in the first alone."""
+    rng = np.random.default_rng(4)
+    last, middle = rng.normal(size=8), rng.normal(size=8)
+    vectors = {
+        _passage(i): np.concatenate(
+            [last + rng.normal(scale=0.4, size=8), middle + rng.normal(scale=0.4, size=8)]
+        )
+        for i in range(5)
+    }
+    spaces = [ReadingSpace(tuple(np.zeros(8))), ReadingSpace(tuple(np.zeros(8)), offset=8)]
+    heard = voice_reading(list(vectors), vectors.get, spaces)
+    assert heard is not None and [p.space.offset for p in heard.parts] == [0, 8]
+    near, far_middle = np.concatenate([last, middle]), np.concatenate([last, -middle])
+    (a, b), (c, d) = heard.standings(near), heard.standings(far_middle)
+    assert a == pytest.approx(c) and b < 0 < d  # only the middle part moved
+    assert len(heard.standings(last)) == 1  # the last layer's part only
+    narrow = {t: v[:8] for t, v in vectors.items()}
+    assert len(voice_reading(list(narrow), narrow.get, spaces).parts) == 1
 
 
 def test_too_few_passages_an_unread_one_or_another_width_leave_the_meter_alone() -> None:
     few = [_passage(i) for i in range(MIN_PASSAGES - 1)]
-    assert voice_reading(few, lambda _t: np.ones(4), FLAT) is None
+    assert voice_reading(few, lambda _t: np.ones(4), [FLAT]) is None
     enough = [_passage(i) for i in range(MIN_PASSAGES)]
-    assert voice_reading(enough, lambda t: None if t == enough[1] else np.ones(4), FLAT) is None
-    assert voice_reading(enough, lambda _t: np.ones(3), FLAT) is None
+    assert voice_reading(enough, lambda t: None if t == enough[1] else np.ones(4), [FLAT]) is None
+    assert voice_reading(enough, lambda _t: np.ones(3), [FLAT]) is None
 
 
 def test_joined_averages_the_standings_and_scores_follow() -> None:
     meter = StyleMatch(score=4.0, percentile=10.0, distance=0.3, explanation="longer sentences", standing=2.0)
-    closer, farther = joined(meter, -2.0), joined(meter, 2.0)
+    closer, farther = joined(meter, [-2.0]), joined(meter, [2.0])
     assert closer.standing == 0.0 and farther.standing == 2.0
+    assert joined(meter, [-2.0, -5.0]).standing == pytest.approx((2.0 - 2.0 - 4.0) / 3, abs=1e-3)  # clamped
+    assert joined(meter, []) == meter
     assert closer.score > meter.score > farther.score and closer.percentile > farther.percentile
     assert closer.explanation == meter.explanation == farther.explanation  # the meter found it far too
     near = StyleMatch(score=7.0, percentile=50.0, distance=0.2, explanation="close in rhythm", standing=0.0)
-    assert "read unlike the samples" in joined(near, 3.0).explanation  # only the reading finds it far
+    assert "read unlike the samples" in joined(near, [3.0]).explanation  # only the reading finds it far
 
 
 def test_a_held_out_passage_of_the_author_reads_closer_than_other_authors(passages, read) -> None:
-    space = reading_space()
-    assert space is not None and len(space.origin) == len(read(passages["austen"][0]))
-    right = total = 0
-    for author in ("austen", "carroll", "melville", "burgess"):
-        heard = voice_reading(passages[author][:8], read)
-        assert heard is not None
-        own = [heard.standing(read(t)) for t in passages[author][40:43]]
-        others = [heard.standing(read(t)) for a, ts in passages.items() if a != author for t in ts[40:41]]
-        right += sum(o < x for o in own for x in others)
-        total += len(own) * len(others)
-    assert right / total > 0.8
+    last, middle = reading_spaces()
+    assert middle.offset == len(last.origin) and middle.offset + len(middle.origin) == len(read("A text."))
+    for part in (0, 1):
+        right = total = 0
+        for author in ("austen", "carroll", "melville", "burgess"):
+            heard = voice_reading(passages[author][:8], read)
+            assert heard is not None and len(heard.parts) == 2
+            own = [heard.parts[part].standing(read(t)) for t in passages[author][40:43]]
+            others = [
+                heard.parts[part].standing(read(t))
+                for a, ts in passages.items()
+                if a != author
+                for t in ts[40:41]
+            ]
+            right += sum(o < x for o in own for x in others)
+            total += len(own) * len(others)
+        assert right / total > 0.8
 
 
 def test_the_ranker_joins_the_reading_where_the_scoring_model_reads(passages, read) -> None:
@@ -85,7 +116,7 @@ def test_the_ranker_joins_the_reading_where_the_scoring_model_reads(passages, re
     heard = voice_reading(samples, read)
     profile = build_profile(list(samples))
     for candidate, text in zip(ranked, candidates, strict=True):
-        expected = joined(match(text, profile), heard.standing(read(text)))
+        expected = joined(match(text, profile), heard.standings(read(text)))
         assert candidate.breakdown["style_score"] == expected.score
         assert candidate.breakdown["style"] == pytest.approx(-max(-2.0, min(4.0, expected.standing)) / 2)
     melville, burgess = ranked
@@ -97,9 +128,11 @@ def test_a_voice_of_few_passages_is_pooled_with_a_typical_spread() -> None:
     rng = np.random.default_rng(5)
     direction = rng.normal(size=16)
     vectors = {_passage(i): direction + rng.normal(scale=0.01, size=16) for i in range(MIN_PASSAGES)}
-    heard = voice_reading(list(vectors), vectors.get, ReadingSpace(tuple(np.zeros(16))))
-    assert heard is not None and heard.spread >= heard.space.typical[1] / 2  # pooled: 3 typical ones in 6
-    assert heard.standing(rng.normal(size=16)) < 25
+    heard = voice_reading(list(vectors), vectors.get, [ReadingSpace(tuple(np.zeros(16)))])
+    assert heard is not None
+    part = heard.parts[0]
+    assert part.spread >= part.space.typical[1] / 2  # pooled: 3 typical ones in 6
+    assert part.standing(rng.normal(size=16)) < 25
 
 
 def test_a_rewrite_in_the_active_voice_is_read_against_its_samples(passages, read) -> None:
@@ -114,20 +147,21 @@ def test_a_rewrite_in_the_active_voice_is_read_against_its_samples(passages, rea
     ranked = sorted(rank_candidates(request, candidates, read=read), key=lambda c: c.index)
     heard = voice_reading(samples, read)
     for candidate, text in zip(ranked, candidates, strict=True):
-        expected = joined(match(text, profile), heard.standing(read(text)))
+        expected = joined(match(text, profile), heard.standings(read(text)))
         assert candidate.breakdown["style_score"] == expected.score
 
 
 def test_the_space_shrinks_the_directions_an_author_varies_in_and_round_trips() -> None:
     topic = (1.0, 0.0, 0.0)
-    space = ReadingSpace((0.5, 0.5, 0.5), (topic,), (1.0,), (0.2, 0.05))
-    assert space.unit((3.5, 0.5, 2.5)) == pytest.approx([0.0, 0.0, 1.0])  # the topic direction is gone
+    space = ReadingSpace((0.5, 0.5, 0.5), (topic,), (1.0,), (0.2, 0.05), offset=3)
+    assert space.unit((9.0, 9.0, 9.0, 3.5, 0.5, 2.5)) == pytest.approx([0.0, 0.0, 1.0])  # topic gone
     half = ReadingSpace((0.0, 0.0, 0.0), (topic,), (0.5,))
     assert half.unit((2.0, 1.0, 0.0)) == pytest.approx([1 / 2**0.5, 1 / 2**0.5, 0.0])  # shrunk, not gone
     assert ReadingSpace.from_data(json.loads(json.dumps(space.to_data()))) == space
-    shipped = reading_space()
-    assert shipped is not None and len(shipped.directions) == len(shipped.shrink) > 0
-    assert all(0.0 <= s < 1.0 for s in shipped.shrink)
+    shipped = reading_spaces()
+    assert len(shipped) == 2
+    for part in shipped:
+        assert len(part.directions) == len(part.shrink) > 0 and all(0.0 <= s < 1.0 for s in part.shrink)
 
 
 def test_a_damaged_space_file_leaves_the_meter_alone(tmp_path: Path, monkeypatch) -> None:
@@ -136,13 +170,13 @@ def test_a_damaged_space_file_leaves_the_meter_alone(tmp_path: Path, monkeypatch
     damaged = tmp_path / "voice_space.json"
     damaged.write_text('{"origin": [0.1, 0.2]', encoding="utf-8")
     monkeypatch.setattr(module, "SPACE_FILE", damaged)
-    module.reading_space.cache_clear()
+    module.reading_spaces.cache_clear()
     try:
-        assert module.reading_space() is None
+        assert module.reading_spaces() == ()
         enough = [_passage(i) for i in range(MIN_PASSAGES)]
         assert voice_reading(enough, lambda _t: np.ones(2)) is None  # no space: the meter alone
     finally:
-        module.reading_space.cache_clear()
+        module.reading_spaces.cache_clear()
 
 
 def test_a_short_candidate_is_measured_by_the_meter_alone(passages, read) -> None:

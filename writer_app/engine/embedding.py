@@ -1,4 +1,4 @@
-"""The scoring model's reading of a text: the default model's mean-pooled hidden state, in its own context."""
+"""The scoring model's reading of a text: its last and middle layers' mean states, in a context of its own."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import llama_cpp
 import numpy as np
 
 from writer_app.engine.errors import ModelFileError
+from writer_app.engine.layer_capture import LayerCapture, middle_layers
 from writer_app.engine.llama_log import route_llama_log_to_logging
 from writer_app.engine.model_file import (
     EMBED_TOKENS,
@@ -38,8 +39,10 @@ def _key(text: str) -> bytes:
 
 
 class TextEmbedder:
-    """Owns a `Llama` in embedding mode (mean pooling); one thread only. Its context is small, so it
-    costs the model's weights and about 10 MB more (counted by the memory check before loading)."""
+    """Owns the scoring model and a context of its own in embedding mode (mean pooling); one thread
+    only. A reading is the last layer's mean state (what the quality model reads) followed by the
+    middle layers' (`engine.layer_capture`: what the voice reading reads), both from one pass. Its
+    context is small: the model's weights and about 110 MB more (counted by the memory check)."""
 
     def __init__(
         self,
@@ -51,26 +54,32 @@ class TextEmbedder:
         info = read_model_file(model_path)
         check_fits_in_memory(info, EMBED_TOKENS, available_memory())
         route_llama_log_to_logging()
-        try:
+        try:  # the weights and the tokenizer; its own context is never decoded in, so it is tiny
             self._llama = llama_cpp.Llama(
-                model_path=str(model_path),
-                n_ctx=EMBED_TOKENS,
-                n_batch=EMBED_TOKENS,
-                n_ubatch=EMBED_TOKENS,
-                n_threads=n_threads,
-                n_threads_batch=n_threads,
-                embedding=True,
-                pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN,
-                verbose=False,
+                model_path=str(model_path), n_ctx=16, n_batch=16, n_ubatch=16, n_threads=1, verbose=False
             )
         except (ValueError, RuntimeError, OSError) as error:
             raise ModelFileError(f"The scoring model {model_path.name} could not be loaded.") from error
+        self._capture = LayerCapture(middle_layers(llama_cpp.llama_model_n_layer(self._llama.model)))
+        params = llama_cpp.llama_context_default_params()
+        params.n_ctx = params.n_batch = params.n_ubatch = EMBED_TOKENS
+        params.n_threads = params.n_threads_batch = n_threads
+        params.embeddings = True
+        params.pooling_type = llama_cpp.LLAMA_POOLING_TYPE_MEAN
+        params.cb_eval = self._capture.callback
+        self._ctx = llama_cpp.llama_init_from_model(self._llama.model, params)
+        if not self._ctx:
+            self._llama.close()
+            raise ModelFileError(f"The scoring model {model_path.name} could not make a context to read in.")
+        self._batch = llama_cpp.llama_batch_init(EMBED_TOKENS, 0, 1)
+        self._memory = llama_cpp.llama_get_memory(self._ctx)
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self.path = Path(model_path)
 
     @property
     def size(self) -> int:
-        return int(self._llama.n_embd())
+        """A reading's width: the model's state width twice (the last layer's, the middle layers')."""
+        return 2 * int(self._llama.n_embd())
 
     def cached(self, text: str) -> np.ndarray | None:
         """The reading of a text read before (None otherwise); reads nothing."""
@@ -86,17 +95,41 @@ class TextEmbedder:
             return None
 
     def embed(self, text: str) -> np.ndarray:
-        """The mean of the last layer's states over the text's tokens (at most EMBED_TOKENS)."""
+        """The reading of the text's first EMBED_TOKENS tokens (see the class)."""
         key = _key(text)
         found = self._cache.get(key)
         if found is not None:
             self._cache.move_to_end(key)
             return found
-        vector = np.asarray(self._llama.embed(text, truncate=True), dtype=np.float32)
+        vector = self._decode(self._llama.tokenize(text.encode("utf-8"))[:EMBED_TOKENS])
         self._cache[key] = vector
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return vector
 
+    def _decode(self, tokens: list[int]) -> np.ndarray:
+        if not tokens:
+            raise ValueError("there is nothing to read")
+        batch = self._batch
+        for i, token in enumerate(tokens):
+            batch.token[i], batch.pos[i], batch.n_seq_id[i], batch.logits[i] = token, i, 1, True
+            batch.seq_id[i][0] = 0
+        batch.n_tokens = len(tokens)
+        llama_cpp.llama_memory_clear(self._memory, True)
+        self._capture.reset()
+        code = llama_cpp.llama_decode(self._ctx, batch)
+        if code != 0:
+            raise RuntimeError(f"llama_decode returned {code}")
+        width = int(self._llama.n_embd())
+        last = np.ctypeslib.as_array(llama_cpp.llama_get_embeddings_seq(self._ctx, 0), shape=(width,))
+        middle = self._capture.mean()
+        if middle is None or middle.shape != (width,):
+            raise RuntimeError("the middle layers' states were not seen")
+        return np.concatenate([last, middle]).astype(np.float32)
+
     def close(self) -> None:
+        if self._ctx:
+            llama_cpp.llama_batch_free(self._batch)
+            llama_cpp.llama_free(self._ctx)
+            self._ctx = None
         self._llama.close()

@@ -128,8 +128,8 @@ class QualityHead:
             name: self.weights.get(name, 0.0) * (values[name] - self.means[name]) / (self.scales[name] or 1.0)
             for name in FEATURES
         }
-        if self.reading is not None and embedding is not None and len(embedding) == len(self.reading):
-            dot = sum(w * float(e) for w, e in zip(self.reading, embedding, strict=True))
+        if self.reading is not None and embedding is not None and len(embedding) >= len(self.reading):
+            dot = sum(w * float(e) for w, e in zip(self.reading, embedding[: len(self.reading)], strict=True))
             parts["reading"] = dot + self.reading_offset
         return parts
 
@@ -153,9 +153,10 @@ class QualityModel:
         return cls(QualityHead.from_json(raw["full"]), QualityHead.from_json(raw["text"]), raw["about"])
 
     def head(self, embedding: Sequence[float] | None) -> QualityHead:
-        """The full head for a reading of the width it was fitted on, else the text features' head."""
+        """The full head for a reading that starts with the last layer's state it was fitted on (the
+        middle layers' after it are the voice's, not read here), else the text features' head."""
         reading = self.full.reading
-        usable = embedding is not None and reading is not None and len(embedding) == len(reading)
+        usable = embedding is not None and reading is not None and len(embedding) >= len(reading)
         return self.full if usable else self.text
 
     def score(

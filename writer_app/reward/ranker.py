@@ -328,7 +328,7 @@ def rank_candidates(
             voice = match(text, style)
             if read and readings[index] is not None and length >= MIN_READING_WORDS:  # what the model hears
                 heard = heard or [voice_reading(request.style_samples, read)]
-                voice = joined(voice, heard[0].standing(readings[index])) if heard[0] else voice  # type: ignore[arg-type]
+                voice = joined(voice, heard[0].standings(readings[index])) if heard[0] else voice  # type: ignore[arg-type]
             parts["style_match"] = voice.percentile / 100
             parts["style_score"] = voice.score
             parts["style"] = -max(-2.0, min(4.0, voice.standing)) / 2

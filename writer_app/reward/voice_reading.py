@@ -1,9 +1,10 @@
 """The voice as the scoring model reads it: a text's reading against the samples' readings, joined
 with the style meter's standing where the scoring model is at hand.
 
-The meter counts function words, punctuation and sentence shapes; the default model's reading (its
-mean-pooled state, `engine.embedding`) also carries a voice's era, register and syntax. Measured on
-the authors' passages (`make eval-style`), the two together tell authors apart better than either
+The meter counts function words, punctuation and sentence shapes; the default model's reading
+(`engine.embedding`: its last layer's mean state, then its middle layers') also carries a voice's
+era, register and syntax. Each part is compared in a space of its own; measured on the authors'
+passages (`make eval-style`), the meter and both parts together tell authors apart better than any
 alone, and put the author's own passage over the model's retelling of it more often.
 """
 
@@ -29,6 +30,7 @@ MIN_SPREAD = 0.02
 FAR = 1.0  # a reading standing beyond this is "reads unlike the samples"
 MIN_READING_WORDS = 90  # a shorter text reads too noisily against 180-word passages: the meter alone
 SPACE_FILE = Path(__file__).with_name("voice_space.json")
+PART_WEIGHTS = (1.0, 1.0)  # the last layer's standing and the middle layers', each beside the meter's 1
 
 Vector = Sequence[float]
 Reader = Callable[[str], "Vector | None"]
@@ -45,6 +47,7 @@ class ReadingSpace:
     directions: tuple[tuple[float, ...], ...] = ()
     shrink: tuple[float, ...] = ()
     typical: tuple[float, float] = (0.18, 0.07)
+    offset: int = 0  # where its part of a reading starts (0: the last layer's; then the middle layers')
 
     @classmethod
     def from_data(cls, data: dict) -> ReadingSpace:  # type: ignore[type-arg]
@@ -53,6 +56,7 @@ class ReadingSpace:
             tuple(tuple(d) for d in data["directions"]),
             tuple(data["shrink"]),
             (float(data["typical"][0]), float(data["typical"][1])),
+            int(data.get("offset", 0)),
         )
 
     def to_data(self) -> dict:  # type: ignore[type-arg]
@@ -64,11 +68,17 @@ class ReadingSpace:
             "directions": [rounded(d) for d in self.directions],
             "shrink": rounded(self.shrink),
             "typical": rounded(self.typical),
+            "offset": self.offset,
         }
 
+    def reads(self, reading: Vector) -> bool:
+        """Whether a reading has this space's part."""
+        return len(reading) >= self.offset + len(self.origin)
+
     def unit(self, reading: Vector) -> list[float]:
-        """The reading's direction in this space."""
-        vector = [float(r) - o for r, o in zip(reading, self.origin, strict=True)]
+        """The direction of the reading's part in this space."""
+        part = reading[self.offset : self.offset + len(self.origin)]
+        vector = [float(r) - o for r, o in zip(part, self.origin, strict=True)]
         for direction, shrink in zip(self.directions, self.shrink, strict=True):
             along = shrink * sum(v * d for v, d in zip(vector, direction, strict=True))
             vector = [v - along * d for v, d in zip(vector, direction, strict=True)]
@@ -77,15 +87,17 @@ class ReadingSpace:
 
 
 @functools.cache
-def reading_space() -> ReadingSpace | None:
-    """The shipped space (None without its file or with a damaged one: the meter alone)."""
+def reading_spaces() -> tuple[ReadingSpace, ...]:
+    """The shipped spaces, one per part of a reading (none without their file or with a damaged one:
+    the meter alone)."""
     try:
-        return ReadingSpace.from_data(json.loads(SPACE_FILE.read_text(encoding="utf-8")))
+        data = json.loads(SPACE_FILE.read_text(encoding="utf-8"))
+        return tuple(ReadingSpace.from_data(space) for space in data["spaces"])
     except FileNotFoundError:
-        return None
+        return ()
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         LOGGER.exception("the voice's reading space %s cannot be read: the style meter alone", SPACE_FILE)
-        return None
+        return ()
 
 
 def _distance(unit: Vector, direction: Vector) -> float:
@@ -94,9 +106,9 @@ def _distance(unit: Vector, direction: Vector) -> float:
 
 
 @dataclass(frozen=True)
-class VoiceReading:
-    """The samples' readings: the direction of their centre in the reading space, and how far the
-    samples' own passages lie from the centre of the others (mean and spread)."""
+class HeardPart:
+    """The samples' readings in one space: the direction of their centre, and how far the samples' own
+    passages lie from the centre of the others (mean and spread)."""
 
     centre: tuple[float, ...]
     space: ReadingSpace
@@ -108,35 +120,59 @@ class VoiceReading:
         return (_distance(self.space.unit(reading), self.centre) - self.mean) / self.spread
 
 
+@dataclass(frozen=True)
+class VoiceReading:
+    """The samples as the scoring model reads them: one part per space their readings have."""
+
+    parts: tuple[HeardPart, ...]
+
+    def standings(self, reading: Vector) -> list[float]:
+        """A text's standing in each part its reading has."""
+        return [part.standing(reading) for part in self.parts if part.space.reads(reading)]
+
+
+def _heard(readings: Sequence[Vector], space: ReadingSpace) -> HeardPart:
+    units = [space.unit(r) for r in readings]
+    total = [sum(column) for column in zip(*units, strict=True)]
+    held_out = [_distance(u, [t - x for t, x in zip(total, u, strict=True)]) for u in units]
+    mean, spread = pooled(held_out, space.typical, PRIOR_PASSAGES, MIN_SPREAD)
+    return HeardPart(tuple(t / len(units) for t in total), space, mean, spread)
+
+
 def voice_reading(
-    samples: Sequence[str], read: Reader, space: ReadingSpace | None = None
+    samples: Sequence[str], read: Reader, spaces: Sequence[ReadingSpace] | None = None
 ) -> VoiceReading | None:
     """The samples read in passages of about READING_WORDS words (at most MAX_PASSAGES, spread over
-    them) and placed in `space` (the shipped one by default); None with too few passages, without a
-    space, or when a passage cannot be read or reads at another width."""
-    space = space or reading_space()
+    them) and placed in each of `spaces` (the shipped ones by default) their readings have; None with
+    too few passages, without a space, or when a passage cannot be read."""
+    spaces = reading_spaces() if spaces is None else spaces
     passages = chunks([s for s in samples if s.strip()], READING_WORDS)
-    if space is None or len(passages) < MIN_PASSAGES:
+    if not spaces or len(passages) < MIN_PASSAGES:
         return None
     if len(passages) > MAX_PASSAGES:
         step = len(passages) / MAX_PASSAGES
         passages = [passages[int(i * step)] for i in range(MAX_PASSAGES)]
     readings = [read(passage) for passage in passages]
-    if any(r is None or len(r) != len(space.origin) for r in readings):
+    if any(r is None for r in readings):
         return None
-    units = [space.unit(r) for r in readings]  # type: ignore[arg-type]
-    total = [sum(column) for column in zip(*units, strict=True)]
-    held_out = [_distance(u, [t - x for t, x in zip(total, u, strict=True)]) for u in units]
-    mean, spread = pooled(held_out, space.typical, PRIOR_PASSAGES, MIN_SPREAD)
-    return VoiceReading(tuple(t / len(units) for t in total), space, mean, spread)
+    kept = [space for space in spaces if all(space.reads(r) for r in readings)]  # type: ignore[arg-type]
+    parts = tuple(_heard(readings, space) for space in kept)  # type: ignore[arg-type]
+    return VoiceReading(parts) if parts else None
 
 
-def joined(meter: StyleMatch, reading_standing: float) -> StyleMatch:
-    """The meter's match with the reading's standing averaged in (equal weights; `make eval-style`
-    reports the alternatives); score and percentile follow the joined standing as the meter's own do,
-    and where only the reading finds the text far, the explanation says so."""
-    reading_standing = max(-4.0, min(8.0, reading_standing))  # one odd passage never decides alone
-    standing = (meter.standing + reading_standing) / 2
+def joined(meter: StyleMatch, reading_standings: Sequence[float]) -> StyleMatch:
+    """The meter's match with the reading's standings averaged in (equal weights: the meter, the last
+    layer's, the middle layers'; `make eval-style` reports the alternatives); score and percentile
+    follow the joined standing as the meter's own do, and where only the reading finds the text far,
+    the explanation says so."""
+    if not reading_standings:
+        return meter
+    clamped = [max(-4.0, min(8.0, s)) for s in reading_standings]  # one odd passage never decides alone
+    weights = PART_WEIGHTS[: len(clamped)]
+    standing = (meter.standing + sum(w * s for w, s in zip(weights, clamped, strict=True))) / (
+        1 + sum(weights)
+    )
+    reading_standing = sum(clamped) / len(clamped)
     score, percentile = standing_score(standing), round(normal_percentile(standing), 1)
     explanation = meter.explanation
     if reading_standing > FAR >= meter.standing:
