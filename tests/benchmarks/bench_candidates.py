@@ -150,6 +150,37 @@ def review_timing(reader: Path, threads: int, words: int = 5000) -> tuple[float,
         embedder.close()
 
 
+def reading_vs_bare(reader: Path, threads: int, rounds: int = 3) -> tuple[float, float, int]:
+    """Seconds to read 12 paragraphs of about 200 words with the app's reader (the last layer's and the
+    middle layers' states in one pass) and with a bare `llama_cpp.Llama.embed` on the same file (the
+    last layer's only), best of `rounds`, interleaved; fresh texts each time (neither keeps them)."""
+    texts = [
+        " ".join(f"{PARAGRAPH} It was day {i}, round {r}." for i in range(6)) for r in range(12 * rounds * 2)
+    ]
+    ours = TextEmbedder(reader, threads)
+    bare = llama_cpp.Llama(
+        str(reader), n_ctx=512, n_batch=512, n_ubatch=512, n_threads=threads, n_threads_batch=threads,
+        embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN, verbose=False,
+    )  # fmt: skip
+    try:
+        ours.embed(PARAGRAPH), bare.embed(PARAGRAPH)
+        best_ours = best_bare = float("inf")
+        for r in range(rounds):
+            batch = texts[24 * r : 24 * r + 24]
+            started = time.perf_counter()
+            for text in batch[:12]:
+                ours.embed(text)
+            best_ours = min(best_ours, time.perf_counter() - started)
+            started = time.perf_counter()
+            for text in batch[12:]:
+                bare.embed(text)
+            best_bare = min(best_bare, time.perf_counter() - started)
+        return best_ours, best_bare, len(texts[0].split())
+    finally:
+        ours.close()
+        bare.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=2)
@@ -187,6 +218,11 @@ def main() -> int:
             f"({source_s / read_s:.2f}x); text features only: {text_s * 1000:.0f} ms = "
             f"{text_s / generation_s:.1%}"
         )
+    ours_s, bare_s, words = in_thread(reading_vs_bare, reading, args.threads)
+    print(
+        f"reading 12 paragraphs of {words} words: {ours_s:.2f} s with the middle layers' states too, "
+        f"{bare_s:.2f} s with a bare llama_cpp embed (last layer only): {ours_s / bare_s:.2f}x"
+    )
     first_s, total_s, words = in_thread(review_timing, reading, args.threads)
     print(
         f"reviewing a {words}-word document: first shading after {first_s:.2f} s (goal <= 5 s: "

@@ -32,6 +32,8 @@ def test_a_reading_is_the_last_layers_state_then_the_middle_layers(tiny_model_pa
     the second the middle layers' states, seen during the same pass."""
     import llama_cpp
 
+    from writer_app.engine.layer_capture import middle_layers
+
     reader = TextEmbedder(tiny_model_path, n_threads=2)
     plain = llama_cpp.Llama(
         str(tiny_model_path), n_ctx=512, n_batch=512, n_ubatch=512, n_threads=2, embedding=True,
@@ -44,12 +46,28 @@ def test_a_reading_is_the_last_layers_state_then_the_middle_layers(tiny_model_pa
         assert reader.size == 2 * width
         cosine = float(reading[:width] @ own / np.linalg.norm(reading[:width]) / np.linalg.norm(own))
         assert cosine > 0.999
+        assert reader._capture.seen == len(middle_layers(2))  # each of the band's layers, once a pass
         assert np.isfinite(reading[width:]).all() and not np.allclose(reading[width:], reading[:width])
         other = reader.embed("A gull stole a herring from the crate while nobody looked.")
         assert not np.allclose(reading[width:], other[width:])  # the middle part follows the text too
     finally:
         plain.close()
         reader.close()
+
+
+def test_where_llama_cpp_shows_no_middle_layers_the_last_layers_state_is_read(tiny_model_path: Path) -> None:
+    from writer_app.engine.layer_capture import LayerCapture
+
+    reader = TextEmbedder(tiny_model_path, n_threads=2)
+    try:
+        reader._capture._names = {b"no-such-layer"}  # as if llama.cpp named its layers otherwise
+        reading = reader.embed("The boats came in at dawn.")
+        assert reading.shape == (reader.size,) and reader.size == reader._width  # the quality model's part
+        assert isinstance(reader._capture, LayerCapture) and reader._capture.seen == 0
+    finally:
+        reader.close()
+    reader.close()  # twice is harmless
+    assert reader.read("Read after closing.") is None  # a sentence in the log, not a crash
 
 
 def test_the_middle_band_is_the_same_share_of_any_depth() -> None:
@@ -93,7 +111,7 @@ def test_a_text_llama_cannot_read_costs_only_its_own_reading(tiny_model_path: Pa
     reader = TextEmbedder(tiny_model_path, n_threads=2)
     try:
         real = reader._decode
-        broken = reader._llama.tokenize(b"A broken text.")
+        broken = reader._tokens("A broken text.")
 
         def decode(tokens):
             if tokens == broken:

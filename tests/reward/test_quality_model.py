@@ -35,6 +35,7 @@ def test_the_model_loads_from_the_shipped_file_with_both_heads() -> None:
     assert model.head(None) is model.text and model.head(np.zeros(576)) is model.full
     assert model.head(np.zeros(64)) is model.text  # another model's reading cannot be used
     assert model.head(np.zeros(1152)) is model.full  # the middle layers' part after it is not read
+    assert model.head(np.zeros(1000)) is model.text  # no model's reading of ours
     parts = model.full.contributions(dict.fromkeys(FEATURES, 0.0), np.r_[np.ones(576), np.full(576, 9.0)])
     assert parts["reading"] == pytest.approx(
         model.full.contributions(dict.fromkeys(FEATURES, 0.0), np.ones(576))["reading"]

@@ -74,6 +74,7 @@ def test_too_few_passages_an_unread_one_or_another_width_leave_the_meter_alone()
     enough = [_passage(i) for i in range(MIN_PASSAGES)]
     assert voice_reading(enough, lambda t: None if t == enough[1] else np.ones(4), [FLAT]) is None
     assert voice_reading(enough, lambda _t: np.ones(3), [FLAT]) is None
+    assert voice_reading(enough, lambda _t: np.ones(12), [FLAT]) is None  # wider: another model's
 
 
 def test_joined_averages_the_standings_and_scores_follow() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import llama_cpp
 import numpy as np
 
-from writer_app.engine.errors import ModelFileError
+from writer_app.engine.errors import ModelFileError, NotEnoughMemoryError
 from writer_app.engine.layer_capture import LayerCapture, middle_layers
 from writer_app.engine.llama_log import route_llama_log_to_logging
 from writer_app.engine.model_file import (
@@ -22,7 +22,7 @@ from writer_app.engine.model_file import (
 )
 
 LOGGER = logging.getLogger(__name__)
-CACHE_SIZE = 8192  # readings kept (2.3 KB each, 19 MB at most): a review re-reads unchanged paragraphs free
+CACHE_SIZE = 8192  # readings kept (4.6 KB each, 38 MB at most): a review re-reads unchanged paragraphs free
 
 
 def model_key(model_path: Path) -> str:
@@ -41,8 +41,9 @@ def _key(text: str) -> bytes:
 class TextEmbedder:
     """Owns the scoring model and a context of its own in embedding mode (mean pooling); one thread
     only. A reading is the last layer's mean state (what the quality model reads) followed by the
-    middle layers' (`engine.layer_capture`: what the voice reading reads), both from one pass. Its
-    context is small: the model's weights and about 110 MB more (counted by the memory check)."""
+    middle layers' (`engine.layer_capture`: what the voice reading reads), both from one pass; where
+    llama.cpp shows no middle layers, the last layer's alone. It costs the model's weights, a 512-token
+    context and its buffers (about 115 MB for the default model, counted by the memory check)."""
 
     def __init__(
         self,
@@ -54,32 +55,40 @@ class TextEmbedder:
         info = read_model_file(model_path)
         check_fits_in_memory(info, EMBED_TOKENS, available_memory())
         route_llama_log_to_logging()
-        try:  # the weights and the tokenizer; its own context is never decoded in, so it is tiny
-            self._llama = llama_cpp.Llama(
-                model_path=str(model_path), n_ctx=16, n_batch=16, n_ubatch=16, n_threads=1, verbose=False
-            )
-        except (ValueError, RuntimeError, OSError) as error:
-            raise ModelFileError(f"The scoring model {model_path.name} could not be loaded.") from error
-        self._capture = LayerCapture(middle_layers(llama_cpp.llama_model_n_layer(self._llama.model)))
+        llama_cpp.llama_backend_init()  # as llama_cpp.Llama does (once is enough; again is harmless)
+        self.path = Path(model_path)
+        self._ctx = None
+        self._model = llama_cpp.llama_model_load_from_file(
+            str(model_path).encode(), llama_cpp.llama_model_default_params()
+        )
+        if not self._model:
+            raise ModelFileError(f"The scoring model {model_path.name} could not be loaded.")
+        self._vocab = llama_cpp.llama_model_get_vocab(self._model)
+        self._width = int(llama_cpp.llama_model_n_embd(self._model))
+        self._capture = LayerCapture(middle_layers(llama_cpp.llama_model_n_layer(self._model)))
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = params.n_batch = params.n_ubatch = EMBED_TOKENS
         params.n_threads = params.n_threads_batch = n_threads
         params.embeddings = True
         params.pooling_type = llama_cpp.LLAMA_POOLING_TYPE_MEAN
+        # As llama_cpp.Llama reads (the quality model was fitted on its readings): no flash attention.
+        params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         params.cb_eval = self._capture.callback
-        self._ctx = llama_cpp.llama_init_from_model(self._llama.model, params)
+        self._ctx = llama_cpp.llama_init_from_model(self._model, params)
         if not self._ctx:
-            self._llama.close()
-            raise ModelFileError(f"The scoring model {model_path.name} could not make a context to read in.")
+            llama_cpp.llama_model_free(self._model)
+            raise NotEnoughMemoryError(
+                f"The scoring model {model_path.name} could not make its context: too little memory."
+            )
         self._batch = llama_cpp.llama_batch_init(EMBED_TOKENS, 0, 1)
         self._memory = llama_cpp.llama_get_memory(self._ctx)
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self.path = Path(model_path)
+        self._without_middle = False  # set once llama.cpp has shown no middle layers (logged once)
 
     @property
     def size(self) -> int:
         """A reading's width: the model's state width twice (the last layer's, the middle layers')."""
-        return 2 * int(self._llama.n_embd())
+        return self._width * (1 if self._without_middle else 2)
 
     def cached(self, text: str) -> np.ndarray | None:
         """The reading of a text read before (None otherwise); reads nothing."""
@@ -101,13 +110,26 @@ class TextEmbedder:
         if found is not None:
             self._cache.move_to_end(key)
             return found
-        vector = self._decode(self._llama.tokenize(text.encode("utf-8"))[:EMBED_TOKENS])
+        vector = self._decode(self._tokens(text))
         self._cache[key] = vector
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return vector
 
+    def _tokens(self, text: str) -> list[int]:
+        """The text's first EMBED_TOKENS tokens (a token is never longer than 64 bytes)."""
+        if not self._ctx:
+            raise RuntimeError("the scoring model's reader is closed")
+        data = text.encode("utf-8", "replace")[: EMBED_TOKENS * 64]
+        room = len(data) + 2
+        buffer = (llama_cpp.llama_token * room)()
+        count = llama_cpp.llama_tokenize(self._vocab, data, len(data), buffer, room, True, False)
+        if count < 0:
+            raise RuntimeError(f"llama_tokenize needs {-count} tokens")
+        return list(buffer[: min(count, EMBED_TOKENS)])
+
     def _decode(self, tokens: list[int]) -> np.ndarray:
+        tokens = tokens[:EMBED_TOKENS]
         if not tokens:
             raise ValueError("there is nothing to read")
         batch = self._batch
@@ -120,16 +142,18 @@ class TextEmbedder:
         code = llama_cpp.llama_decode(self._ctx, batch)
         if code != 0:
             raise RuntimeError(f"llama_decode returned {code}")
-        width = int(self._llama.n_embd())
-        last = np.ctypeslib.as_array(llama_cpp.llama_get_embeddings_seq(self._ctx, 0), shape=(width,))
+        last = np.ctypeslib.as_array(llama_cpp.llama_get_embeddings_seq(self._ctx, 0), shape=(self._width,))
         middle = self._capture.mean()
-        if middle is None or middle.shape != (width,):
-            raise RuntimeError("the middle layers' states were not seen")
+        if middle is None or middle.shape != (self._width,):
+            if not self._without_middle:
+                LOGGER.warning("llama.cpp showed no middle layers: the voice reads the last layer alone")
+            self._without_middle = True
+            return last.astype(np.float32)
         return np.concatenate([last, middle]).astype(np.float32)
 
     def close(self) -> None:
         if self._ctx:
             llama_cpp.llama_batch_free(self._batch)
             llama_cpp.llama_free(self._ctx)
+            llama_cpp.llama_model_free(self._model)
             self._ctx = None
-        self._llama.close()

@@ -9,10 +9,26 @@ voice reading uses them for.
 from __future__ import annotations
 
 import ctypes
+import os
+from pathlib import Path
 
 import llama_cpp
 import numpy as np
-from llama_cpp import _ggml
+from llama_cpp._ctypes_extensions import load_shared_library
+
+# The tensor accessors live in ggml's base library, beside llama.cpp's own (where llama_cpp finds it).
+_LIB_DIR = Path(os.environ.get("LLAMA_CPP_LIB_PATH") or Path(llama_cpp.__file__).parent / "lib")
+_GGML = load_shared_library("ggml-base", _LIB_DIR)
+_GGML.ggml_get_name.restype = ctypes.c_char_p
+_GGML.ggml_get_name.argtypes = [ctypes.c_void_p]
+_GGML.ggml_nelements.restype = ctypes.c_int64
+_GGML.ggml_nelements.argtypes = [ctypes.c_void_p]
+_GGML.ggml_nrows.restype = ctypes.c_int64
+_GGML.ggml_nrows.argtypes = [ctypes.c_void_p]
+_GGML.ggml_nbytes.restype = ctypes.c_size_t
+_GGML.ggml_nbytes.argtypes = [ctypes.c_void_p]
+_GGML.ggml_backend_tensor_get.restype = None
+_GGML.ggml_backend_tensor_get.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t]
 
 
 def middle_layers(n_layer: int) -> range:
@@ -22,40 +38,37 @@ def middle_layers(n_layer: int) -> range:
     return range(start, min(n_layer, start + max(1, n_layer // 3)))
 
 
-_LIB = _ggml.libggml  # libggml resolves its base library's tensor accessors
-_LIB.ggml_get_name.restype = ctypes.c_char_p
-_LIB.ggml_get_name.argtypes = [ctypes.c_void_p]
-_LIB.ggml_get_data_f32.restype = ctypes.POINTER(ctypes.c_float)
-_LIB.ggml_get_data_f32.argtypes = [ctypes.c_void_p]
-_LIB.ggml_nelements.restype = ctypes.c_int64
-_LIB.ggml_nelements.argtypes = [ctypes.c_void_p]
-_LIB.ggml_nrows.restype = ctypes.c_int64
-_LIB.ggml_nrows.argtypes = [ctypes.c_void_p]
-
-
 class LayerCapture:
     """Set `callback` as a context's `cb_eval`; after each decode, `mean()` is the average over the
-    middle layers of their states, each averaged over the tokens but the first (which every causal
-    model uses as an attention sink, with states unlike the others')."""
+    band's layers of their states, each averaged over the tokens but the first (which every causal
+    model uses as an attention sink, with states unlike the others'). `seen` counts the layers seen."""
 
     def __init__(self, layers: range) -> None:
         self._names = {f"l_out-{layer}".encode() for layer in layers}
-        self._sums: list[np.ndarray] = []
+        self._means: list[np.ndarray] = []
         self.callback = llama_cpp.ggml_backend_sched_eval_callback(self._observe)
 
+    @property
+    def seen(self) -> int:
+        return len(self._means)
+
     def reset(self) -> None:
-        self._sums = []
+        self._means = []
 
     def _observe(self, tensor: int, ask: bool, _user_data: int) -> bool:
-        if _LIB.ggml_get_name(tensor) not in self._names:
+        if _GGML.ggml_get_name(tensor) not in self._names:
             return not ask  # not asked for: computed without stopping; never stop a decode
         if ask:
             return True
-        count, rows = _LIB.ggml_nelements(tensor), _LIB.ggml_nrows(tensor)
-        states = np.ctypeslib.as_array(_LIB.ggml_get_data_f32(tensor), shape=(count,)).reshape(rows, -1)
-        self._sums.append(states[1:].mean(axis=0) if rows > 1 else states[0].copy())
+        count, rows = _GGML.ggml_nelements(tensor), _GGML.ggml_nrows(tensor)
+        if count <= 0 or _GGML.ggml_nbytes(tensor) != 4 * count:  # only float32 states are read
+            return True
+        states = np.empty(count, dtype=np.float32)  # copied out wherever the backend keeps them
+        _GGML.ggml_backend_tensor_get(tensor, states.ctypes.data, 0, 4 * count)
+        states = states.reshape(rows, -1)
+        self._means.append(states[1:].mean(axis=0) if rows > 1 else states[0])
         return True
 
     def mean(self) -> np.ndarray | None:
-        """The middle layers' mean state of the last decode (None when none was seen)."""
-        return np.mean(self._sums, axis=0).astype(np.float32) if self._sums else None
+        """The band's mean state of the last decode (None when none of its layers was seen)."""
+        return np.mean(self._means, axis=0).astype(np.float32) if self._means else None

@@ -128,7 +128,7 @@ class QualityHead:
             name: self.weights.get(name, 0.0) * (values[name] - self.means[name]) / (self.scales[name] or 1.0)
             for name in FEATURES
         }
-        if self.reading is not None and embedding is not None and len(embedding) >= len(self.reading):
+        if self.reading is not None and embedding is not None and len(embedding) in _widths(self.reading):
             dot = sum(w * float(e) for w, e in zip(self.reading, embedding[: len(self.reading)], strict=True))
             parts["reading"] = dot + self.reading_offset
         return parts
@@ -136,6 +136,12 @@ class QualityHead:
     def logit_of(self, parts: dict[str, float], ignore: tuple[str, ...] = ()) -> float:
         """Log-odds over an average LAMP paragraph from a text's shares (those in `ignore` left out)."""
         return self.logit_per_point * sum(v for name, v in parts.items() if name not in ignore)
+
+
+def _widths(weights: Sequence[float]) -> tuple[int, int]:
+    """The widths of a reading the weights read: the last layer's state alone, or with the middle
+    layers' after it (`engine.embedding`)."""
+    return len(weights), 2 * len(weights)
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,7 @@ class QualityModel:
         """The full head for a reading that starts with the last layer's state it was fitted on (the
         middle layers' after it are the voice's, not read here), else the text features' head."""
         reading = self.full.reading
-        usable = embedding is not None and reading is not None and len(embedding) >= len(reading)
+        usable = embedding is not None and reading is not None and len(embedding) in _widths(reading)
         return self.full if usable else self.text
 
     def score(

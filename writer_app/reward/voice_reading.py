@@ -72,8 +72,10 @@ class ReadingSpace:
         }
 
     def reads(self, reading: Vector) -> bool:
-        """Whether a reading has this space's part."""
-        return len(reading) >= self.offset + len(self.origin)
+        """Whether a reading has this space's part: readings are the last layer's state alone or with
+        the middle layers' after it, each as wide as a space's origin."""
+        width = len(self.origin)
+        return len(reading) in (width, 2 * width) and len(reading) >= self.offset + width
 
     def unit(self, reading: Vector) -> list[float]:
         """The direction of the reading's part in this space."""
@@ -168,7 +170,7 @@ def joined(meter: StyleMatch, reading_standings: Sequence[float]) -> StyleMatch:
     if not reading_standings:
         return meter
     clamped = [max(-4.0, min(8.0, s)) for s in reading_standings]  # one odd passage never decides alone
-    weights = PART_WEIGHTS[: len(clamped)]
+    weights = [PART_WEIGHTS[i] if i < len(PART_WEIGHTS) else 1.0 for i in range(len(clamped))]
     standing = (meter.standing + sum(w * s for w, s in zip(weights, clamped, strict=True))) / (
         1 + sum(weights)
     )
