@@ -70,6 +70,23 @@ def test_where_llama_cpp_shows_no_middle_layers_the_last_layers_state_is_read(ti
     assert reader.read("Read after closing.") is None  # a sentence in the log, not a crash
 
 
+def test_a_failure_inside_the_layer_callback_costs_that_reading_only(
+    tiny_model_path: Path, monkeypatch
+) -> None:
+    reader = TextEmbedder(tiny_model_path, n_threads=2)
+    try:
+
+        def broken(_tensor, _ask):
+            raise MemoryError
+
+        monkeypatch.setattr(reader._capture, "_take", broken)
+        assert reader.read("The boats came in at dawn.") is None  # logged, and not a wrong reading
+        monkeypatch.undo()
+        assert reader.read("The boats came in at dawn.").shape == (reader.size,) == (2 * reader._width,)
+    finally:
+        reader.close()
+
+
 def test_the_middle_band_is_the_same_share_of_any_depth() -> None:
     from writer_app.engine.layer_capture import middle_layers
 

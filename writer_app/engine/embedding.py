@@ -19,6 +19,7 @@ from writer_app.engine.model_file import (
     available_memory_bytes,
     check_fits_in_memory,
     read_model_file,
+    reader_memory_bytes,
 )
 
 LOGGER = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ class TextEmbedder:
     only. A reading is the last layer's mean state (what the quality model reads) followed by the
     middle layers' (`engine.layer_capture`: what the voice reading reads), both from one pass; where
     llama.cpp shows no middle layers, the last layer's alone. It costs the model's weights, a 512-token
-    context and its buffers (about 115 MB for the default model, counted by the memory check)."""
+    context, its compute buffer and its logits buffer (about 215 MB beside the 145 MB reading copy of
+    the default model, counted by the memory check)."""
 
     def __init__(
         self,
@@ -53,16 +55,25 @@ class TextEmbedder:
         available_memory: Callable[[], int | None] = available_memory_bytes,
     ) -> None:
         info = read_model_file(model_path)
-        check_fits_in_memory(info, EMBED_TOKENS, available_memory())
+        check_fits_in_memory(info, EMBED_TOKENS, available_memory(), reader_memory_bytes(info))
         route_llama_log_to_logging()
         llama_cpp.llama_backend_init()  # as llama_cpp.Llama does (once is enough; again is harmless)
         self.path = Path(model_path)
-        self._ctx = None
-        self._model = llama_cpp.llama_model_load_from_file(
-            str(model_path).encode(), llama_cpp.llama_model_default_params()
-        )
+        self._ctx = self._batch = None
+        model_params = llama_cpp.llama_model_default_params()
+        model_params.n_gpu_layers = 0  # on the CPU, as the quality model and the voice spaces were fitted
+        self._model = llama_cpp.llama_model_load_from_file(str(model_path).encode(), model_params)
         if not self._model:
             raise ModelFileError(f"The scoring model {model_path.name} could not be loaded.")
+        try:
+            self._open_context(model_path, n_threads)
+        except BaseException:
+            self.close()
+            raise
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._without_middle = False  # set once llama.cpp has shown no middle layers (logged once)
+
+    def _open_context(self, model_path: Path, n_threads: int) -> None:
         self._vocab = llama_cpp.llama_model_get_vocab(self._model)
         self._width = int(llama_cpp.llama_model_n_embd(self._model))
         self._capture = LayerCapture(middle_layers(llama_cpp.llama_model_n_layer(self._model)))
@@ -75,15 +86,12 @@ class TextEmbedder:
         params.flash_attn_type = llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
         params.cb_eval = self._capture.callback
         self._ctx = llama_cpp.llama_init_from_model(self._model, params)
-        if not self._ctx:
-            llama_cpp.llama_model_free(self._model)
+        if not self._ctx:  # what fails here is an allocation: the file itself loaded
             raise NotEnoughMemoryError(
                 f"The scoring model {model_path.name} could not make its context: too little memory."
             )
         self._batch = llama_cpp.llama_batch_init(EMBED_TOKENS, 0, 1)
         self._memory = llama_cpp.llama_get_memory(self._ctx)
-        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self._without_middle = False  # set once llama.cpp has shown no middle layers (logged once)
 
     @property
     def size(self) -> int:
@@ -117,10 +125,11 @@ class TextEmbedder:
         return vector
 
     def _tokens(self, text: str) -> list[int]:
-        """The text's first EMBED_TOKENS tokens (a token is never longer than 64 bytes)."""
+        """The text's first EMBED_TOKENS tokens (of its first 128 bytes a token, which is more than
+        any token of the default model's is long)."""
         if not self._ctx:
             raise RuntimeError("the scoring model's reader is closed")
-        data = text.encode("utf-8", "replace")[: EMBED_TOKENS * 64]
+        data = text.encode("utf-8", "replace")[: EMBED_TOKENS * 128]
         room = len(data) + 2
         buffer = (llama_cpp.llama_token * room)()
         count = llama_cpp.llama_tokenize(self._vocab, data, len(data), buffer, room, True, False)
@@ -143,6 +152,8 @@ class TextEmbedder:
         if code != 0:
             raise RuntimeError(f"llama_decode returned {code}")
         last = np.ctypeslib.as_array(llama_cpp.llama_get_embeddings_seq(self._ctx, 0), shape=(self._width,))
+        if self._capture.failed:  # the pass itself may be incomplete
+            raise RuntimeError("the middle layers' states could not be read")
         middle = self._capture.mean()
         if middle is None or middle.shape != (self._width,):
             if not self._without_middle:
@@ -152,8 +163,13 @@ class TextEmbedder:
         return np.concatenate([last, middle]).astype(np.float32)
 
     def close(self) -> None:
-        if self._ctx:
+        """Free the batch, the context and the model (each once; closing again does nothing)."""
+        if self._batch is not None:
             llama_cpp.llama_batch_free(self._batch)
+            self._batch = None
+        if self._ctx:
             llama_cpp.llama_free(self._ctx)
+        self._ctx = None
+        if self._model:
             llama_cpp.llama_model_free(self._model)
-            self._ctx = None
+            self._model = None

@@ -17,7 +17,8 @@ import numpy as np
 from llama_cpp._ctypes_extensions import load_shared_library
 
 # The tensor accessors live in ggml's base library, beside llama.cpp's own (where llama_cpp finds it).
-_LIB_DIR = Path(os.environ.get("LLAMA_CPP_LIB_PATH") or Path(llama_cpp.__file__).parent / "lib")
+_OVERRIDE = os.environ.get("LLAMA_CPP_LIB_PATH")  # as llama_cpp reads it
+_LIB_DIR = Path(_OVERRIDE) if _OVERRIDE is not None else Path(llama_cpp.__file__).parent / "lib"
 _GGML = load_shared_library("ggml-base", _LIB_DIR)
 _GGML.ggml_get_name.restype = ctypes.c_char_p
 _GGML.ggml_get_name.argtypes = [ctypes.c_void_p]
@@ -46,6 +47,7 @@ class LayerCapture:
     def __init__(self, layers: range) -> None:
         self._names = {f"l_out-{layer}".encode() for layer in layers}
         self._means: list[np.ndarray] = []
+        self.failed = False
         self.callback = llama_cpp.ggml_backend_sched_eval_callback(self._observe)
 
     @property
@@ -54,8 +56,16 @@ class LayerCapture:
 
     def reset(self) -> None:
         self._means = []
+        self.failed = False
 
     def _observe(self, tensor: int, ask: bool, _user_data: int) -> bool:
+        try:
+            return self._take(tensor, ask)
+        except Exception:  # never let ggml stop a decode half-way: this pass's band counts as unseen
+            self.failed = True
+            return True
+
+    def _take(self, tensor: int, ask: bool) -> bool:
         if _GGML.ggml_get_name(tensor) not in self._names:
             return not ask  # not asked for: computed without stopping; never stop a decode
         if ask:
@@ -71,4 +81,6 @@ class LayerCapture:
 
     def mean(self) -> np.ndarray | None:
         """The band's mean state of the last decode (None when none of its layers was seen)."""
-        return np.mean(self._means, axis=0).astype(np.float32) if self._means else None
+        if self.failed or not self._means:
+            return None
+        return np.mean(self._means, axis=0).astype(np.float32)

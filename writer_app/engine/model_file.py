@@ -285,14 +285,23 @@ def embedding_memory_bytes(model_path: Path) -> int:
     default model; measured, the reader grows by 358 MB after reading 512 tokens, counted 348 MB)."""
     info = read_model_file(model_path)
     copy = dataclasses.replace(info, size_bytes=int(info.size_bytes * READING_COPY_GROWTH))
-    return memory_needed_bytes(copy, EMBED_TOKENS) + 4 * EMBED_TOKENS * info.arch_value("vocab_size", 65536)
+    return reader_memory_bytes(copy)
 
 
-def check_fits_in_memory(info: ModelFileInfo, n_ctx: int, available: int | None) -> None:
-    """Raise NotEnoughMemoryError when the model clearly cannot fit in `available` bytes."""
+def reader_memory_bytes(info: ModelFileInfo) -> int:
+    """What the reader needs for this file itself: as a model with EMBED_TOKENS of context, and its
+    logits buffer."""
+    return memory_needed_bytes(info, EMBED_TOKENS) + 4 * EMBED_TOKENS * info.arch_value("vocab_size", 65536)
+
+
+def check_fits_in_memory(
+    info: ModelFileInfo, n_ctx: int, available: int | None, needed: int | None = None
+) -> None:
+    """Raise NotEnoughMemoryError when the model clearly cannot fit in `available` bytes (it needs
+    `needed`, by default as a model with `n_ctx` tokens of context)."""
     if available is None:
         return
-    needed = memory_needed_bytes(info, n_ctx)
+    needed = memory_needed_bytes(info, n_ctx) if needed is None else needed
     if needed > available:
         raise NotEnoughMemoryError(
             f"The model {info.name} needs about {needed / 2**30:.1f} GB of memory but only "
