@@ -163,7 +163,8 @@ def reading_vs_bare(reader: Path, threads: int, rounds: int = 3) -> tuple[float,
         embedding=True, pooling_type=llama_cpp.LLAMA_POOLING_TYPE_MEAN, verbose=False,
     )  # fmt: skip
     try:
-        ours.embed(PARAGRAPH), bare.embed(PARAGRAPH)
+        ours.embed(PARAGRAPH)  # both warmed up before timing
+        bare.embed(PARAGRAPH)
         best_ours = best_bare = float("inf")
         for r in range(rounds):
             batch = texts[24 * r : 24 * r + 24]

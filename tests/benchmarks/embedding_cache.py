@@ -67,11 +67,14 @@ class EmbeddingCache:
         found = self._known.get(text_key(text))
         return (found if found is not None else self.whole(text))[: self.width]
 
+    def _has_whole(self, text: str) -> bool:
+        found = self._known.get(text_key(text))
+        return found is not None and len(found) > self.width
+
     def whole(self, text: str) -> np.ndarray:
         """The text's whole reading (the last layer's state, then the middle layers')."""
-        found = self._known.get(text_key(text))
-        if found is not None and len(found) > self.width:
-            return found
+        if self._has_whole(text):
+            return self._known[text_key(text)]
         if self._embedder is None:
             self._embedder = TextEmbedder(self.model_path, physical_cores())
         vector = self._embedder.embed(text)
@@ -81,11 +84,7 @@ class EmbeddingCache:
     def fill(self, texts: Iterable[str], label: str = "", whole: bool = False) -> None:
         """Embed every text not cached yet (`whole`: nor read with the middle layers), printing progress
         now and then."""
-        missing = [
-            t
-            for t in dict.fromkeys(texts)
-            if t not in self or (whole and len(self._known[text_key(t)]) <= self.width)
-        ]
+        missing = [t for t in dict.fromkeys(texts) if not (self._has_whole(t) if whole else t in self)]
         started = time.perf_counter()
         for done, text in enumerate(missing, 1):
             self.whole(text)

@@ -6,28 +6,21 @@ from __future__ import annotations
 
 import json
 
+from tests.reward.held_out import own_closer_share
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import StyleBackground, StyleProfileStats, build_profile, chunks, match
 
 
 def test_a_held_out_passage_of_the_author_comes_closer_than_other_authors(passages) -> None:
-    right = total = 0
-    for author in ("austen", "carroll", "melville", "burgess"):
+    def meter_for(author: str):
         # The background is fitted without the profile's author: a voice the meter never saw.
         background = StyleBackground.fit(
             [t for a, texts in passages.items() if a != author for t in texts[:30]]
         )
         stats = build_profile(passages[author][:8], background)
-        own = [match(t, stats, background).distance for t in passages[author][40:45]]
-        others = [
-            match(t, stats, background).distance
-            for a, texts in passages.items()
-            if a != author
-            for t in texts[40:42]
-        ]
-        right += sum(o < x for o in own for x in others)
-        total += len(own) * len(others)
-    assert right / total > 0.8
+        return lambda text: match(text, stats, background).distance
+
+    assert own_closer_share(passages, meter_for, own=slice(40, 45), others=slice(40, 42)) > 0.8
 
 
 def test_the_percentile_is_calibrated_on_the_samples_and_the_explanation_names_differences(passages) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.reward.held_out import own_closer_share
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
 from writer_app.reward.style_meter import StyleMatch, build_profile, match
 from writer_app.reward.voice_reading import (
@@ -93,20 +94,13 @@ def test_a_held_out_passage_of_the_author_reads_closer_than_other_authors(passag
     last, middle = reading_spaces()
     assert middle.offset == len(last.origin) and middle.offset + len(middle.origin) == len(read("A text."))
     for part in (0, 1):
-        right = total = 0
-        for author in ("austen", "carroll", "melville", "burgess"):
+
+        def heard_in_part(author: str, part: int = part):
             heard = voice_reading(passages[author][:8], read)
             assert heard is not None and len(heard.parts) == 2
-            own = [heard.parts[part].standing(read(t)) for t in passages[author][40:43]]
-            others = [
-                heard.parts[part].standing(read(t))
-                for a, ts in passages.items()
-                if a != author
-                for t in ts[40:41]
-            ]
-            right += sum(o < x for o in own for x in others)
-            total += len(own) * len(others)
-        assert right / total > 0.8
+            return lambda text: heard.parts[part].standing(read(text))
+
+        assert own_closer_share(passages, heard_in_part, own=slice(40, 43), others=slice(40, 41)) > 0.8
 
 
 def test_the_ranker_joins_the_reading_where_the_scoring_model_reads(passages, read) -> None:

@@ -128,7 +128,11 @@ class QualityHead:
             name: self.weights.get(name, 0.0) * (values[name] - self.means[name]) / (self.scales[name] or 1.0)
             for name in FEATURES
         }
-        if self.reading is not None and embedding is not None and len(embedding) in _widths(self.reading):
+        if (
+            self.reading is not None
+            and embedding is not None
+            and len(embedding) in reading_widths(len(self.reading))
+        ):
             dot = sum(w * float(e) for w, e in zip(self.reading, embedding[: len(self.reading)], strict=True))
             parts["reading"] = dot + self.reading_offset
         return parts
@@ -138,10 +142,10 @@ class QualityHead:
         return self.logit_per_point * sum(v for name, v in parts.items() if name not in ignore)
 
 
-def _widths(weights: Sequence[float]) -> tuple[int, int]:
-    """The widths of a reading the weights read: the last layer's state alone, or with the middle
-    layers' after it (`engine.embedding`)."""
-    return len(weights), 2 * len(weights)
+def reading_widths(width: int) -> tuple[int, int]:
+    """The widths a reading of a model whose state is `width` wide comes in: the last layer's state
+    alone, or with the middle layers' after it (`engine.embedding`)."""
+    return width, 2 * width
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,9 @@ class QualityModel:
         """The full head for a reading that starts with the last layer's state it was fitted on (the
         middle layers' after it are the voice's, not read here), else the text features' head."""
         reading = self.full.reading
-        usable = embedding is not None and reading is not None and len(embedding) in _widths(reading)
+        usable = (
+            embedding is not None and reading is not None and len(embedding) in reading_widths(len(reading))
+        )
         return self.full if usable else self.text
 
     def score(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from writer_app.reward.quality import reading_widths
 from writer_app.reward.standing import normal_percentile, pooled, standing_score
 from writer_app.reward.style_meter import StyleMatch, StyleProfileStats, build_profile, chunks
 
@@ -75,7 +76,7 @@ class ReadingSpace:
         """Whether a reading has this space's part: readings are the last layer's state alone or with
         the middle layers' after it, each as wide as a space's origin."""
         width = len(self.origin)
-        return len(reading) in (width, 2 * width) and len(reading) >= self.offset + width
+        return len(reading) in reading_widths(width) and len(reading) >= self.offset + width
 
     def unit(self, reading: Vector) -> list[float]:
         """The direction of the reading's part in this space."""
