@@ -287,6 +287,35 @@ def test_imitate_ranks_candidates_with_their_style_match(tiny_model_path: Path, 
     assert json.loads(written.stdout)["candidates"]
 
 
+def test_style_score_measures_a_text_as_a_card_is(tmp_path: Path, reader) -> None:
+    """`style-score` joins in the scoring model's reading where the text is long enough to read, as
+    imitate's candidates are measured; the voice's own kind of text scores above another kind."""
+    from writer_app.reward.style_meter import build_profile, match
+    from writer_app.reward.voice_reading import voice_match
+
+    keeper = (
+        "It was late in the evening when the keeper climbed the stairs again. He counted them, as he "
+        "always did, and he thought of the letter. The wind had turned; the sea was loud below. "
+    )
+    report = (
+        "Quarterly revenue rose by four percent, driven by subscriptions in the northern region; costs "
+        "held steady and the board approved the budget for the next year without further discussion. "
+    )
+    samples = tmp_path / "keeper.txt"
+    samples.write_text(keeper * 20)  # four passages to read
+    profile = build_profile([keeper * 20])
+    scores = {}
+    for name, text in (("keeper", keeper * 3), ("report", report * 4)):
+        result = run_cli("style-score", "--samples", str(samples), "--json", stdin=text.encode())
+        assert result.returncode == 0, result.stderr
+        scores[name] = json.loads(result.stdout)
+        expected = voice_match(text, profile, [keeper * 20], reader.read)
+        assert scores[name]["score"] == pytest.approx(expected.score, abs=0.05)
+        assert expected != match(text, profile)  # the reading is in it
+    assert scores["keeper"]["score"] > scores["report"]["score"]
+    assert scores["keeper"]["percentile"] > scores["report"]["percentile"]
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from writer_app.assist.style_profiles import ProfileStore, check_samples, read_sample_files
@@ -23,7 +24,9 @@ from writer_app.cli import (
 )
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
-from writer_app.reward.style_meter import StyleProfileStats, build_profile, match
+from writer_app.reward.style_meter import StyleProfileStats, build_profile
+from writer_app.reward.text_units import words
+from writer_app.reward.voice_reading import MIN_READING_WORDS, voice_match
 
 MIN_SCORED_WORDS = 30
 
@@ -104,14 +107,17 @@ def run_style_score(argv: list[str]) -> int:
     _add_voice_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--home", type=Path, help="keep settings, data and state under this folder")
+    parser.add_argument("--threads", type=int, help="CPU threads (default: the physical cores)")
     args = parser.parse_args(argv)
+    configure_logging(False)
     text = check_text(
         decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b""), what="text to score"
     )
     if len(text.split()) < MIN_SCORED_WORDS:
         raise UserError(f"Give at least {MIN_SCORED_WORDS} words: a voice shows over a few sentences.")
-    _, stats = _voice(args)
-    result = match(text, stats)
+    samples, stats = _voice(args)
+    with quality_reader(args) if len(words(text)) >= MIN_READING_WORDS else nullcontext() as read:
+        result = voice_match(text, stats, samples, read)  # as imitate's candidates are measured
     if args.json:
         print(
             json.dumps(
@@ -119,7 +125,7 @@ def run_style_score(argv: list[str]) -> int:
             )
         )
     else:
-        print(f"style match {result.score:.1f}/10 (percentile {result.percentile:.0f}): {result.explanation}")
+        print(f"voice match {result.score:.1f}/10 (percentile {result.percentile:.0f}): {result.explanation}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """The voice as the scoring model reads it: the samples' readings measured against themselves, a
 held-out passage of the author standing closer than other authors' on a fixed set, joined with the
-meter in the ranker, and left out (the meter alone) wherever a reading is missing."""
+meter in the ranker (and for the Style panel's selection, measured as a card is), and left out (the
+meter alone) wherever a reading is missing."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from writer_app.reward.voice_reading import (
     ReadingSpace,
     joined,
     reading_spaces,
+    voice_match,
     voice_reading,
 )
 
@@ -179,3 +181,22 @@ def test_a_short_candidate_is_measured_by_the_meter_alone(passages, read) -> Non
     short = " ".join(passages["melville"][54].split()[:60])
     ranked = rank_candidates(ScoreRequest(task="free", style_samples=samples), [short], read=read)
     assert ranked[0].breakdown["style_score"] == match(short, build_profile(list(samples))).score
+
+
+def test_a_texts_voice_match_is_measured_as_a_cards(passages, read) -> None:
+    """The Style panel's figure for a selection is the figure the same text gets on a card."""
+    samples = tuple(passages["melville"][:8])
+    profile = build_profile(list(samples))
+    short = " ".join(passages["melville"][56].split()[:60])
+    texts = [passages["melville"][55], passages["burgess"][55], short]
+    request = ScoreRequest(task="free", style_samples=samples, style_profile=profile)
+    ranked = sorted(rank_candidates(request, texts, read=read), key=lambda c: c.index)
+    for candidate, text in zip(ranked, texts, strict=True):
+        assert voice_match(text, profile, samples, read).score == candidate.breakdown["style_score"]
+    melville = texts[0]
+    assert voice_match(melville, profile, samples, None) == match(melville, profile)  # no scoring model
+    heard = voice_reading(samples, read)
+    assert voice_match(melville, profile, samples, read) == joined(
+        match(melville, profile), heard.standings(read(melville))
+    )
+    assert voice_match(short, profile, samples, read) == match(short, profile)  # too short to read

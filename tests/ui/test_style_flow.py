@@ -33,7 +33,7 @@ def test_a_voice_from_the_selection_is_kept_and_remembered(
     assert window.style_panel.active() == "Keeper"
     assert window.voices.store.get("Keeper").words >= 300
     assert AppSettings(app_paths.config_dir).style_profile == "Keeper"
-    assert "style match" in window.style_panel.meter.text()  # the selection is the samples themselves
+    assert "Selection: voice" in window.style_panel.meter.text()  # the selection is the samples themselves
     select(window, "The meeting is at noon")
     qtbot.waitUntil(lambda: "30 words or more" in window.style_panel.meter.text(), timeout=TIMEOUT_MS)
     window.style_panel.addRequested.emit("selection")  # a second sample, then dropped again

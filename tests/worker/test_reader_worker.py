@@ -1,7 +1,7 @@
 """The scoring model on the real worker: loaded and used in the worker thread; a review runs
 with no writing model loaded, runs beside a paused draft, and falls back to the text's features (saying
 so) when the scoring model cannot be loaded; a rewrite is ranked on its text at once, then by the
-reading."""
+reading; a selection's voice match is read there too, and one replaced by a newer reads no more."""
 
 from __future__ import annotations
 
@@ -128,3 +128,66 @@ def test_a_rewrite_is_ranked_on_its_text_at_once_then_by_the_reading(
         ]
     finally:
         controller.shutdown()
+
+
+KEEPER = (
+    "It was late in the evening when the keeper climbed the stairs again. He counted them, as he always "
+    "did, and he thought of the letter. The wind had turned; the sea was loud below. "
+)
+OTHER = (
+    "Quarterly revenue rose by four percent, driven by subscriptions in the northern region; costs held "
+    "steady and the board approved the budget for the next year without further discussion of it. "
+)
+
+
+def test_a_selections_voice_match_is_read_in_the_worker_as_a_cards(qtbot, reading_model_path: Path) -> None:
+    from writer_app.assist.types import VoiceMatchRequest
+    from writer_app.engine.embedding import TextEmbedder
+    from writer_app.reward.style_meter import build_profile, match
+    from writer_app.reward.voice_reading import voice_match
+
+    samples = (KEEPER * 20,)  # 780 words: four passages to read
+    profile = build_profile(list(samples))
+    text = OTHER * 4  # 120 words: long enough to read
+    controller = AssistController(
+        lambda config: None, reader_factory=lambda: TextEmbedder(reading_model_path, n_threads=2)
+    )
+    try:
+        client = controller.client()
+        with qtbot.waitSignal(client.requestFinished, timeout=TIMEOUT_MS) as finished:
+            client.submit(
+                VoiceMatchRequest(text, samples, profile), lane=Lane.INTERACTIVE, title="Voice match"
+            )
+        heard = finished.args[1]
+    finally:
+        controller.shutdown()
+    reader = TextEmbedder(reading_model_path, n_threads=2)
+    try:
+        assert heard == voice_match(text, profile, samples, reader.read)
+    finally:
+        reader.close()
+    assert heard != match(text, profile)  # the reading is joined in, not the meter alone
+
+
+def test_a_voice_match_replaced_by_a_newer_one_reads_no_more() -> None:
+    import threading
+
+    from writer_app.assist.jobs import Job, JobContext, run_job
+    from writer_app.assist.types import VoiceMatchRequest
+    from writer_app.reward.style_meter import build_profile, match
+
+    samples = (KEEPER * 12,)
+    profile = build_profile(list(samples))
+    request = VoiceMatchRequest(OTHER * 4, samples, profile)
+    asked: list[str] = []
+
+    def read(text: str):
+        asked.append(text)
+        return None
+
+    cancel = threading.Event()
+    cancel.set()
+    result = run_job(None, Job("voice", request), JobContext(cancel, read=read))  # type: ignore[arg-type]
+    assert asked == [] and result == match(request.text, profile)
+    run_job(None, Job("voice", request), JobContext(threading.Event(), read=read))  # type: ignore[arg-type]
+    assert asked == [request.text]  # not replaced: the text is read (and, unread, the meter stands)

@@ -17,9 +17,11 @@ from writer_app.assist.outline import PlanRequest, plan_draft
 from writer_app.assist.ranking import rank_again
 from writer_app.assist.review import DocumentReview, ReviewRequest, review_document
 from writer_app.assist.rewrite import rewrite
-from writer_app.assist.types import AssistResult, RescoreRequest, RewriteRequest
+from writer_app.assist.types import AssistResult, RescoreRequest, RewriteRequest, VoiceMatchRequest
 from writer_app.engine.interface import TextEngine
 from writer_app.reward.quality import Reading
+from writer_app.reward.style_meter import StyleMatch
+from writer_app.reward.voice_reading import voice_match
 
 
 class Lane(Enum):
@@ -93,6 +95,15 @@ def _review(engine: TextEngine, request: object, context: JobContext) -> Documen
     )
 
 
+def _voice_match(engine: TextEngine, request: object, context: JobContext) -> StyleMatch:
+    """The voice match of a text; once replaced by a newer request, it reads nothing more (the meter's
+    figure is returned, and dropped)."""
+    read = context.read
+    hearing = (lambda text: None if context.cancel.is_set() else read(text)) if read is not None else None
+    voice: VoiceMatchRequest = request  # type: ignore[assignment]
+    return voice_match(voice.text, voice.profile, voice.samples, hearing)
+
+
 def _complete(engine: TextEngine, request: object, context: JobContext) -> AssistResult:
     return complete_ghost(engine, request, context.cancel, context.listener)  # type: ignore[arg-type]
 
@@ -107,9 +118,10 @@ ASSISTS: dict[str, AssistFunction] = {
     "draft": _with_context(write_draft, ("cancel", "listener", "progress")),
     "review": _review,
     "rescore": lambda engine, request, context: rank_again(request, context.read),  # type: ignore[arg-type]
+    "voice": _voice_match,
 }
 MODEL_FREE = frozenset(
-    {"review", "rescore"}
+    {"review", "rescore", "voice"}
 )  # kinds that run without a writing model (the reader is their own)
 KINDS: dict[type, str] = {
     RewriteRequest: "rewrite",
@@ -120,6 +132,7 @@ KINDS: dict[type, str] = {
     DraftRequest: "draft",
     ReviewRequest: "review",
     RescoreRequest: "rescore",
+    VoiceMatchRequest: "voice",
 }
 
 

@@ -81,3 +81,13 @@ class RescoreRequest:
 
     result: AssistResult
     texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VoiceMatchRequest:
+    """How close `text` comes to the voice of `samples` (their stored figures: `profile`), measured as a
+    candidate's voice match is (the Style panel's figure for the selection)."""
+
+    text: str
+    samples: tuple[str, ...]
+    profile: StyleProfileStats

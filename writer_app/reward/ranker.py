@@ -27,15 +27,9 @@ from writer_app.reward.quality import (
     reasons,
 )
 from writer_app.reward.slop import Span, describe
-from writer_app.reward.style_meter import StyleProfileStats, match
+from writer_app.reward.style_meter import StyleProfileStats
 from writer_app.reward.text_units import words
-from writer_app.reward.voice_reading import (
-    MIN_READING_WORDS,
-    VoiceReading,
-    joined,
-    meter_profile,
-    voice_reading,
-)
+from writer_app.reward.voice_reading import meter_profile, voice_match
 
 # How much each component moves the logit (quality is the fitted model's own logit, weight 1).
 # meaning: (kept share − 0.75) × 4 → +1 when all content is kept, −2 when a quarter is;
@@ -272,7 +266,6 @@ def rank_candidates(
     # Content words cannot be compared across languages: a translation is not judged on them.
     translating = requested_language(request.instruction) is not None
     style = meter_profile(request.style_profile, request.style_samples)
-    heard: list[VoiceReading | None] = []  # the samples as the scoring model reads them, read once needed
     style_notes: dict[int, str] = {}
     for index, text in enumerate(candidates):
         features = all_features[index]
@@ -325,10 +318,8 @@ def rank_candidates(
         length = len(words(text))
         measurable = length >= MIN_STYLE_WORDS and not translating and is_english(text)
         if style is not None and measurable and request.mode != "grammar":
-            voice = match(text, style)
-            if read and readings[index] is not None and length >= MIN_READING_WORDS:  # what the model hears
-                heard = heard or [voice_reading(request.style_samples, read)]
-                voice = joined(voice, heard[0].standings(readings[index])) if heard[0] else voice  # type: ignore[arg-type]
+            hearing = read if readings[index] is not None else None  # the model's reading, where it has one
+            voice = voice_match(text, style, request.style_samples, hearing)
             parts["style_match"] = voice.percentile / 100
             parts["style_score"] = voice.score
             parts["style"] = -max(-2.0, min(4.0, voice.standing)) / 2

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from writer_app.reward.quality import reading_widths
 from writer_app.reward.standing import normal_percentile, pooled, standing_score
-from writer_app.reward.style_meter import StyleMatch, StyleProfileStats, build_profile, chunks
+from writer_app.reward.style_meter import StyleMatch, StyleProfileStats, build_profile, chunks, match
+from writer_app.reward.text_units import words
 
 LOGGER = logging.getLogger(__name__)
 READING_WORDS = 180  # the samples are read in passages of about this many words
@@ -183,6 +184,20 @@ def joined(meter: StyleMatch, reading_standings: Sequence[float]) -> StyleMatch:
     return replace(
         meter, standing=round(standing, 3), score=score, percentile=percentile, explanation=explanation
     )
+
+
+def voice_match(
+    text: str, profile: StyleProfileStats, samples: Sequence[str], read: Reader | None
+) -> StyleMatch:
+    """How close `text` comes to the voice, as a candidate's voice match is measured: the meter's match,
+    joined with the scoring model's reading of the text and of the samples where the model is at hand
+    and the text is long enough to read (MIN_READING_WORDS)."""
+    found = match(text, profile)
+    if read is None or len(words(text)) < MIN_READING_WORDS:
+        return found
+    reading = read(text)
+    heard = voice_reading(samples, read) if reading is not None else None
+    return joined(found, heard.standings(reading)) if heard is not None else found
 
 
 @functools.cache

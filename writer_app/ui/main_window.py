@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
 
         styles = styles or ProfileStore(history_dir.parent / "styles")
         self.voices = StyleSession(
-            styles, self.style_panel, self.editor, self.session, settings, self.prompts, self
+            controller, styles, self.style_panel, self.editor, self.session, settings, self.prompts, self
         )
         self.reviews = ReviewSession(controller, self.editor, self.review_panel, self.session, self)
         self.status = StatusLine(self.statusBar(), self.editor, controller, lambda: self.session.running)

@@ -1,5 +1,6 @@
 """One window's voices: style profiles made from the selection, the document or files, the active one
-(remembered), the style meter for the selection as it changes, and writing in the voice through the
+(remembered), the voice match of the selection as it changes (the meter's at once, then the scoring
+model's reading joined in by the worker, as a card's is measured), and writing in the voice through the
 window's assist session."""
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 
 from writer_app.assist.imitate import ImitateRequest
+from writer_app.assist.jobs import Lane
 from writer_app.assist.style_profiles import ProfileStore, StyleProfile, read_sample_files
+from writer_app.assist.types import VoiceMatchRequest
 from writer_app.errors import UserError
-from writer_app.reward.style_meter import match
+from writer_app.reward.style_meter import StyleMatch, match
 from writer_app.reward.text_units import words
+from writer_app.reward.voice_reading import MIN_READING_WORDS
 from writer_app.ui.assist_session import AssistSession
 from writer_app.ui.editor import Editor, cursor_text
 from writer_app.ui.prompts import Prompts
 from writer_app.ui.settings import AppSettings
 from writer_app.ui.style_panel import StylePanel
+from writer_app.worker.controller import AssistController
 
 LOGGER = logging.getLogger(__name__)
 MIN_METERED_WORDS = 30  # a voice shows over a few sentences
@@ -37,6 +42,7 @@ class StyleSession(QObject):
 
     def __init__(
         self,
+        controller: AssistController,
         store: ProfileStore,
         panel: StylePanel,
         editor: Editor,
@@ -49,6 +55,11 @@ class StyleSession(QObject):
         self.store, self.panel, self.editor, self.assist = store, panel, editor, assist
         self.settings, self.prompts = settings, prompts
         self.profile: StyleProfile | None = None
+        # Its own client: measuring the selection never cancels this window's rewrite or suggestion.
+        self.client = controller.client(self)
+        self.client.requestFinished.connect(self._on_heard)
+        self.client.requestFailed.connect(lambda request_id, _why: self._on_heard(request_id, None))
+        self._hearing: tuple[int, str] | None = None  # the reading asked for, and the meter's line meanwhile
         self._meter_timer = QTimer(self)
         self._meter_timer.setSingleShot(True)
         self._meter_timer.setInterval(METER_DELAY_MS)
@@ -230,19 +241,42 @@ class StyleSession(QObject):
 
     # ----- meter and writing -----------------------------------------------------------------------
     def update_meter(self) -> None:
+        """The selection's voice match: the meter's at once; for a selection long enough to read, the
+        worker then joins in the scoring model's reading (latest wins), as a card's match is measured."""
         if self.building:
             return
+        if self._hearing is not None:
+            self.client.cancel(Lane.INTERACTIVE)
+            self._hearing = None
         text = cursor_text(self.editor.textCursor())[:MAX_METERED_CHARS]
         if self.profile is None:
             self.panel.show_meter("")
         elif len(words(text)) < MIN_METERED_WORDS:
             self.panel.show_meter(f"Select {MIN_METERED_WORDS} words or more to see how close they are.")
         else:
-            voice = match(text, self.profile.stats)
-            self.panel.show_meter(
-                f"Selection: style match {voice.score:.1f}/10, closer than {voice.percentile:.0f}% of the "
-                f"samples' own passages — {voice.explanation}"
-            )
+            line = self._match_line(match(text, self.profile.stats))
+            request_id = None
+            if len(words(text)) >= MIN_READING_WORDS:  # skipped (None) while a rewrite runs: the meter's
+                request = VoiceMatchRequest(text, self.profile.samples, self.profile.stats)
+                request_id = self.client.submit(request, Lane.INTERACTIVE, title="Voice match")
+            if request_id is not None:
+                self._hearing = request_id, line
+            reading = " (the scoring model is reading it…)" if request_id is not None else ""
+            self.panel.show_meter(line + reading)
+
+    @staticmethod
+    def _match_line(voice: StyleMatch) -> str:
+        return (
+            f"Selection: voice {voice.score:.1f}/10, closer than {voice.percentile:.0f}% of the samples' "
+            f"own passages — {voice.explanation}"
+        )
+
+    def _on_heard(self, request_id: int, voice: object) -> None:
+        if self._hearing is None or self._hearing[0] != request_id:
+            return  # an earlier selection's
+        line = self._hearing[1]
+        self._hearing = None
+        self.panel.show_meter(self._match_line(voice) if isinstance(voice, StyleMatch) else line)
 
     def imitate(self, kind: str, instruction: str = "") -> int | None:
         """Rewrite the selection ("rewrite"), continue at the cursor ("continue") or write from
