@@ -192,7 +192,7 @@ def quality_reader(args: argparse.Namespace) -> Iterator[Reading | None]:
     try:
         reader = scoring_reader(AppPaths.default(args.home), args.threads)
     except UserError as error:
-        LOGGER.warning("quality from the text's features only: %s", error)
+        LOGGER.warning("without the scoring model's reading (the text's features only): %s", error)
         reader = None
 
     try:

@@ -22,6 +22,7 @@ from writer_app.engine.embedding import TextEmbedder, model_key
 from writer_app.engine.hardware import physical_cores
 from writer_app.engine.model_file import read_model_file
 from writer_app.engine.reading_copy import reading_copy
+from writer_app.reward.quality import reading_widths
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,7 +70,7 @@ class EmbeddingCache:
 
     def _has_whole(self, text: str) -> bool:
         found = self._known.get(text_key(text))
-        return found is not None and len(found) > self.width
+        return found is not None and len(found) == max(reading_widths(self.width))
 
     def whole(self, text: str) -> np.ndarray:
         """The text's whole reading (the last layer's state, then the middle layers')."""

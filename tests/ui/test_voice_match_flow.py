@@ -1,11 +1,12 @@
 """The Style panel's voice match for the selection: the meter's at once, then the figure a card would
 show (the scoring model's reading joined in by the worker) — on a window whose worker has a stand-in
 reader (this is about the panel and the worker, not about the model: the reading tests use the real
-one); a short selection and a rewrite in flight keep the meter's alone."""
+one); a short selection keeps the meter's alone, and so does a reading a rewrite replaces."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -36,13 +37,18 @@ def make_voice(qtbot, window: MainWindow, prompts) -> None:
 
 
 class StandInReader:
-    """A reading per text, the same each time (random directions keyed by the text)."""
+    """A reading per text, the same each time (random directions keyed by the text); the reading of
+    `held` waits until `go` is set, so a test sees the panel while the worker reads."""
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.held = ""
+        self.go = threading.Event()
 
     def read(self, text: str) -> np.ndarray:
         self.texts.append(text)
+        if text == self.held:
+            self.go.wait(TIMEOUT_MS / 1000)
         seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "little")
         return np.random.default_rng(seed).normal(size=WIDTH).astype(np.float32)
 
@@ -50,7 +56,7 @@ class StandInReader:
         return None
 
     def close(self) -> None:
-        pass
+        self.go.set()
 
 
 @pytest.fixture
@@ -68,6 +74,7 @@ def controller(qtbot, tiny_model_path: Path, reader: StandInReader):
     with qtbot.waitSignal(made.modelLoaded, timeout=30_000):
         made.load_model(EngineConfig(tiny_model_path, n_ctx=2048, n_threads=2))
     yield made
+    reader.go.set()
     made.shutdown()
 
 
@@ -78,32 +85,41 @@ def test_the_selections_voice_match_is_the_cards_once_read(
     voice = window.voices.profile
     text = OTHER * 4  # 120 words: long enough to read
     set_text(window, KEEPER * 20 + "\n\n" + text)
+    reader.held = text
     select(window, text)
     meter_line = StyleSession._match_line(match(text, voice.stats))
-    qtbot.waitUntil(lambda: window.style_panel.meter.text().startswith(meter_line), timeout=TIMEOUT_MS)
-    assert "reading it" in window.style_panel.meter.text()  # the meter's figure meanwhile
+    waiting = meter_line + " (the scoring model is reading it…)"
+    qtbot.waitUntil(lambda: window.style_panel.meter.text() == waiting, timeout=TIMEOUT_MS)
     card = StyleSession._match_line(voice_match(text, voice.stats, voice.samples, reader.read))
     assert card != meter_line  # the reading moves it
+    reader.go.set()
     qtbot.waitUntil(lambda: window.style_panel.meter.text() == card, timeout=TIMEOUT_MS)
-    assert text in reader.texts
 
 
-def test_a_short_selection_or_one_during_a_rewrite_keeps_the_meters(
+def test_a_short_selection_keeps_the_meters_and_a_rewrite_replaces_a_reading(
     qtbot, window: MainWindow, prompts, reader: StandInReader
 ) -> None:
     make_voice(qtbot, window, prompts)
     voice = window.voices.profile
     short = " ".join(OTHER.split()[:31]) + "."  # over 30 words: the meter's, but too short to read
-    set_text(window, KEEPER * 20 + "\n\n" + short + "\n\n" + OTHER * 4)
+    text = OTHER * 3  # 93 words: read, and short enough for the tiny model to rewrite
+    set_text(window, KEEPER * 20 + "\n\n" + short + "\n\n" + text)
     reader.texts.clear()
     select(window, short)
     line = StyleSession._match_line(match(short, voice.stats))
     qtbot.waitUntil(lambda: window.style_panel.meter.text() == line, timeout=TIMEOUT_MS)
     qtbot.wait(300)
     assert window.style_panel.meter.text() == line and short not in reader.texts
+    reader.held = text
+    select(window, text)
+    qtbot.waitUntil(lambda: "reading it" in window.style_panel.meter.text(), timeout=TIMEOUT_MS)
     with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
-        select(window, short)
-        window.session.request_rewrite()  # a rewrite runs: the selection's reading waits for no one
-        select(window, OTHER * 4)
-        window.voices.update_meter()  # skipped, not queued behind the rewrite: the meter's alone
-        assert window.style_panel.meter.text() == StyleSession._match_line(match(OTHER * 4, voice.stats))
+        window.session.request_rewrite()  # a rewrite comes first: the reading gives way
+        meter_line = StyleSession._match_line(match(text, voice.stats))
+        assert window.style_panel.meter.text() == meter_line  # at once, not "reading it…" for ever
+        reader.go.set()
+    qtbot.wait(300)
+    assert window.style_panel.meter.text() == meter_line  # the replaced reading's result is dropped
+    window.voices.update_meter()  # asked again while nothing runs: read, as a card is
+    qtbot.waitUntil(lambda: "reading it" not in window.style_panel.meter.text(), timeout=TIMEOUT_MS)
+    assert window.style_panel.meter.text() != meter_line

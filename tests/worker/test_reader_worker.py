@@ -8,6 +8,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from tests.assist.test_review import DOCUMENT
 from writer_app.assist.jobs import Lane
 from writer_app.assist.review import NO_READER, ReviewRequest
@@ -176,18 +178,19 @@ def test_a_voice_match_replaced_by_a_newer_one_reads_no_more() -> None:
     from writer_app.assist.types import VoiceMatchRequest
     from writer_app.reward.style_meter import build_profile, match
 
-    samples = (KEEPER * 12,)
+    samples = (KEEPER * 20,)  # four passages to read after the text
     profile = build_profile(list(samples))
     request = VoiceMatchRequest(OTHER * 4, samples, profile)
+    cancel = threading.Event()
     asked: list[str] = []
 
     def read(text: str):
         asked.append(text)
-        return None
+        cancel.set()  # replaced while its first reading is made
+        return np.ones(576, dtype=np.float32)
 
-    cancel = threading.Event()
-    cancel.set()
     result = run_job(None, Job("voice", request), JobContext(cancel, read=read))  # type: ignore[arg-type]
-    assert asked == [] and result == match(request.text, profile)
-    run_job(None, Job("voice", request), JobContext(threading.Event(), read=read))  # type: ignore[arg-type]
-    assert asked == [request.text]  # not replaced: the text is read (and, unread, the meter stands)
+    assert asked == [request.text] and result == match(request.text, profile)  # no sample was read
+    asked.clear()
+    run_job(None, Job("voice", request), JobContext(cancel, read=read))  # type: ignore[arg-type]
+    assert asked == []  # replaced before it began: nothing is read

@@ -27,7 +27,9 @@ from writer_app.reward.voice_reading import voice_match
 class Lane(Enum):
     """How a job shares the one engine (see `assist.lanes.Scheduler`)."""
 
-    INTERACTIVE = "interactive"  # ghost text: short, latest wins, skipped while a user job runs
+    # ghost text and the Style panel's voice match: short, latest wins (any window's), skipped while a
+    # user job runs
+    INTERACTIVE = "interactive"
     USER = "user"  # rewrite, continue, imitate, plan: one at a time, other windows wait their turn
     BACKGROUND = "background"  # long drafts, reviews: yield to the other lanes at every token
 

@@ -29,7 +29,7 @@ from writer_app.reward.quality import (
 from writer_app.reward.slop import Span, describe
 from writer_app.reward.style_meter import StyleProfileStats
 from writer_app.reward.text_units import words
-from writer_app.reward.voice_reading import meter_profile, voice_match
+from writer_app.reward.voice_reading import heard_once, meter_profile, voice_match
 
 # How much each component moves the logit (quality is the fitted model's own logit, weight 1).
 # meaning: (kept share − 0.75) × 4 → +1 when all content is kept, −2 when a quarter is;
@@ -266,6 +266,7 @@ def rank_candidates(
     # Content words cannot be compared across languages: a translation is not judged on them.
     translating = requested_language(request.instruction) is not None
     style = meter_profile(request.style_profile, request.style_samples)
+    heard = heard_once(request.style_samples, read)  # read for the first candidate that needs it
     style_notes: dict[int, str] = {}
     for index, text in enumerate(candidates):
         features = all_features[index]
@@ -319,7 +320,7 @@ def rank_candidates(
         measurable = length >= MIN_STYLE_WORDS and not translating and is_english(text)
         if style is not None and measurable and request.mode != "grammar":
             hearing = read if readings[index] is not None else None  # the model's reading, where it has one
-            voice = voice_match(text, style, request.style_samples, hearing)
+            voice = voice_match(text, style, request.style_samples, hearing, heard)
             parts["style_match"] = voice.percentile / 100
             parts["style_score"] = voice.score
             parts["style"] = -max(-2.0, min(4.0, voice.standing)) / 2

@@ -186,18 +186,37 @@ def joined(meter: StyleMatch, reading_standings: Sequence[float]) -> StyleMatch:
     )
 
 
+def heard_once(samples: Sequence[str], read: Reader | None) -> Callable[[], VoiceReading | None]:
+    """The samples' reading, made on the first call and kept for the next ones (None without a reader)."""
+    kept: list[VoiceReading | None] = []
+
+    def heard() -> VoiceReading | None:
+        if not kept:
+            kept.append(voice_reading(samples, read) if read is not None else None)
+        return kept[0]
+
+    return heard
+
+
 def voice_match(
-    text: str, profile: StyleProfileStats, samples: Sequence[str], read: Reader | None
+    text: str,
+    profile: StyleProfileStats,
+    samples: Sequence[str],
+    read: Reader | None,
+    heard: Callable[[], VoiceReading | None] | None = None,
 ) -> StyleMatch:
     """How close `text` comes to the voice, as a candidate's voice match is measured: the meter's match,
     joined with the scoring model's reading of the text and of the samples where the model is at hand
-    and the text is long enough to read (MIN_READING_WORDS)."""
+    and the text is long enough to read (MIN_READING_WORDS). `heard` gives the samples' reading when
+    the caller keeps it (the ranker, for its candidates); otherwise they are read here."""
     found = match(text, profile)
     if read is None or len(words(text)) < MIN_READING_WORDS:
         return found
     reading = read(text)
-    heard = voice_reading(samples, read) if reading is not None else None
-    return joined(found, heard.standings(reading)) if heard is not None else found
+    if reading is None:
+        return found
+    voice = heard() if heard is not None else voice_reading(samples, read)
+    return joined(found, voice.standings(reading)) if voice is not None else found
 
 
 @functools.cache

@@ -337,8 +337,8 @@ class MainWindow(QMainWindow):
         if not self.documents.confirm_discard(self):
             event.ignore()
             return
-        self.drafts.stop()  # finished sections are in the text and the journal: Resume goes on
-        self.reviews.stop()
+        for session in (self.drafts, self.reviews, self.voices):  # a draft's sections stay: Resume goes on
+            session.stop()
         self.session.stop_everything()
         self.ghost.close()
         self.documents.close()

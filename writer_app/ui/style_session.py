@@ -59,6 +59,7 @@ class StyleSession(QObject):
         self.client = controller.client(self)
         self.client.requestFinished.connect(self._on_heard)
         self.client.requestFailed.connect(lambda request_id, _why: self._on_heard(request_id, None))
+        controller.lanesChanged.connect(self._on_lanes_changed)  # a bound slot: let go with the window
         self._hearing: tuple[int, str] | None = None  # the reading asked for, and the meter's line meanwhile
         self._meter_timer = QTimer(self)
         self._meter_timer.setSingleShot(True)
@@ -172,6 +173,7 @@ class StyleSession(QObject):
         if self.building:
             self.messageRequested.emit("A voice is still being measured: a moment, please.", "info")
             return
+        self.stop()  # the selection's match against the voice as it was is beside the point now
         self.building = True
         self.panel.set_busy(True)  # no other change to the voices until this one is on disk
         self.panel.show_meter(status)
@@ -240,14 +242,18 @@ class StyleSession(QObject):
         self.refresh("")
 
     # ----- meter and writing -----------------------------------------------------------------------
-    def update_meter(self) -> None:
-        """The selection's voice match: the meter's at once; for a selection long enough to read, the
-        worker then joins in the scoring model's reading (latest wins), as a card's match is measured."""
-        if self.building:
-            return
+    def stop(self) -> None:
+        """Stop reading the selection (its result, should it come, is dropped)."""
         if self._hearing is not None:
             self.client.cancel(Lane.INTERACTIVE)
             self._hearing = None
+
+    def update_meter(self) -> None:
+        """The selection's voice match: the meter's at once; for a selection long enough to read, the
+        worker then joins in the scoring model's reading (latest wins), as a card's match is measured."""
+        self.stop()
+        if self.building:
+            return
         text = cursor_text(self.editor.textCursor())[:MAX_METERED_CHARS]
         if self.profile is None:
             self.panel.show_meter("")
@@ -270,6 +276,12 @@ class StyleSession(QObject):
             f"Selection: voice {voice.score:.1f}/10, closer than {voice.percentile:.0f}% of the samples' "
             f"own passages — {voice.explanation}"
         )
+
+    def _on_lanes_changed(self, _lanes: str) -> None:
+        """A job of the interactive lane gives way to any newer one or a rewrite (another window's too),
+        and its result never comes: the meter's figure stands."""
+        if self._hearing is not None and not self.client.owns(self._hearing[0]):
+            self._on_heard(self._hearing[0], None)
 
     def _on_heard(self, request_id: int, voice: object) -> None:
         if self._hearing is None or self._hearing[0] != request_id:
