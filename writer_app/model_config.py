@@ -53,9 +53,10 @@ def scoring_memory_bytes(paths: AppPaths) -> int:
 def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder | None:
     """The quality model's reader: the default model in embedding mode, whichever model writes (the
     quality model was fitted on its readings); None when the default model is not installed."""
-    from writer_app.engine.embedding import TextEmbedder  # loads llama.cpp: only when a reader is made
+    from writer_app.engine.embedding import TextEmbedder, model_key  # loads llama.cpp: only when one is made
     from writer_app.engine.errors import ModelFileError, NotEnoughMemoryError
     from writer_app.engine.reading_copy import reading_copy
+    from writer_app.engine.reading_store import ReadingStore
 
     model = find_default_model(paths)
     if model is None:
@@ -68,7 +69,8 @@ def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder 
     threads = max(threads or physical_cores(), 1)
     copy = reading_copy(model, paths.cache_dir, threads)
     try:
-        return TextEmbedder(copy, threads)
+        store = ReadingStore(paths.cache_dir / "readings" / f"{model_key(copy)}.npz")
+        return TextEmbedder(copy, threads, store=store)
     except (ModelFileError, NotEnoughMemoryError) as error:
         if copy == model:
             raise

@@ -21,6 +21,7 @@ from writer_app.engine.model_file import (
     read_model_file,
     reader_memory_bytes,
 )
+from writer_app.engine.reading_store import ReadingStore
 
 LOGGER = logging.getLogger(__name__)
 CACHE_SIZE = 8192  # readings kept (4.6 KB each, 38 MB at most): a review re-reads unchanged paragraphs free
@@ -53,6 +54,7 @@ class TextEmbedder:
         n_threads: int,
         *,
         available_memory: Callable[[], int | None] = available_memory_bytes,
+        store: ReadingStore | None = None,
     ) -> None:
         info = read_model_file(model_path)
         check_fits_in_memory(info, EMBED_TOKENS, available_memory(), reader_memory_bytes(info))
@@ -71,6 +73,7 @@ class TextEmbedder:
             self.close()
             raise
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._store = store  # readings kept between runs (saved on close)
         self._without_middle = False  # set once llama.cpp has shown no middle layers (logged once)
 
     def _open_context(self, model_path: Path, n_threads: int) -> None:
@@ -99,8 +102,14 @@ class TextEmbedder:
         return self._width * (1 if self._without_middle else 2)
 
     def cached(self, text: str) -> np.ndarray | None:
-        """The reading of a text read before (None otherwise); reads nothing."""
-        return self._cache.get(_key(text))
+        """The reading of a text read before, in this run or a kept one (None otherwise); reads nothing."""
+        key = _key(text)
+        found = self._cache.get(key)
+        return found if found is not None or self._store is None else self._kept(key)
+
+    def _kept(self, key: bytes) -> np.ndarray | None:
+        kept = self._store.get(key) if self._store is not None else None
+        return kept if kept is not None and len(kept) == self.size else None
 
     def read(self, text: str) -> np.ndarray | None:
         """`embed`, or None (logged) where llama.cpp cannot read the text: one text that fails costs
@@ -118,7 +127,11 @@ class TextEmbedder:
         if found is not None:
             self._cache.move_to_end(key)
             return found
-        vector = self._decode(self._tokens(text))
+        vector = self._kept(key)
+        if vector is None:
+            vector = self._decode(self._tokens(text))
+            if self._store is not None:
+                self._store.put(key, vector)
         self._cache[key] = vector
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -163,7 +176,10 @@ class TextEmbedder:
         return np.concatenate([last, middle]).astype(np.float32)
 
     def close(self) -> None:
-        """Free the batch, the context and the model (each once; closing again does nothing)."""
+        """Keep the readings made (where a store was given), then free the batch, the context and the
+        model (each once; closing again does nothing)."""
+        if self._store is not None:
+            self._store.save()
         if self._batch is not None:
             llama_cpp.llama_batch_free(self._batch)
             self._batch = None

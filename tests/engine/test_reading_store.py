@@ -1,0 +1,81 @@
+"""Readings kept between runs: round trip, the most recent kept, a damaged file started afresh, a
+failed save only logged, and a second reader on the same store reading nothing again."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from writer_app.engine.reading_store import ReadingStore
+
+
+def _key(i: int) -> bytes:
+    return i.to_bytes(16, "little")
+
+
+def test_readings_round_trip_and_the_most_recent_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "readings" / "model.npz"
+    store = ReadingStore(path, limit=3)
+    for i in range(4):
+        store.put(_key(i), np.full(6, float(i)))
+    assert store.get(_key(1)) is not None  # used: now the most recent
+    store.put(_key(4), np.full(6, 4.0))
+    store.save()
+    again = ReadingStore(path, limit=3)
+    assert len(again) == 3 and again.get(_key(0)) is None and again.get(_key(2)) is None
+    assert again.get(_key(1)).tolist() == [1.0] * 6 and again.get(_key(4)).tolist() == [4.0] * 6
+    assert not list(path.parent.glob("*.tmp"))
+
+
+def test_a_reading_of_another_width_replaces_those_kept(tmp_path: Path) -> None:
+    store = ReadingStore(tmp_path / "r.npz")
+    store.put(_key(1), np.ones(4))
+    store.put(_key(2), np.ones(8))
+    assert store.get(_key(1)) is None and len(store) == 1
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 cut short", b"not a zip at all"])
+def test_a_damaged_file_is_started_afresh(tmp_path: Path, caplog, content: bytes) -> None:
+    path = tmp_path / "r.npz"
+    path.write_bytes(content)
+    with caplog.at_level(logging.WARNING):
+        store = ReadingStore(path)
+    assert len(store) == 0 and "read again" in caplog.text
+    store.put(_key(1), np.ones(4))
+    store.save()
+    assert len(ReadingStore(path)) == 1
+
+
+def test_a_save_that_fails_is_logged_not_raised(tmp_path: Path, caplog) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("in the way")
+    store = ReadingStore(blocked / "r.npz")  # its folder cannot be made
+    store.put(_key(1), np.ones(4))
+    with caplog.at_level(logging.WARNING):
+        store.save()
+    assert "could not be kept" in caplog.text
+
+
+def test_a_second_reader_on_the_same_store_reads_nothing_again(tiny_model_path: Path, tmp_path) -> None:
+    from writer_app.engine.embedding import TextEmbedder
+
+    path = tmp_path / "readings.npz"
+    first = TextEmbedder(tiny_model_path, n_threads=2, store=ReadingStore(path))
+    try:
+        reading = first.embed("The boats came in at dawn.")
+    finally:
+        first.close()  # saves the store
+    second = TextEmbedder(tiny_model_path, n_threads=2, store=ReadingStore(path))
+    try:
+
+        def unread(_tokens):
+            raise AssertionError("read again")
+
+        second._decode = unread  # type: ignore[method-assign]
+        assert np.array_equal(second.embed("The boats came in at dawn."), reading)
+        assert second.cached("The boats came in at dawn.") is not None
+    finally:
+        second.close()
