@@ -50,10 +50,11 @@ def scoring_memory_bytes(paths: AppPaths) -> int:
         return 0
 
 
-def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder | None:
+def scoring_reader(paths: AppPaths, threads: int | None = None, *, keep: bool = True) -> TextEmbedder | None:
     """The quality model's reader: the default model in embedding mode, whichever model writes (the
-    quality model was fitted on its readings); None when the default model is not installed."""
-    from writer_app.engine.embedding import TextEmbedder, model_key  # loads llama.cpp: only when one is made
+    quality model was fitted on its readings), keeping its readings between runs unless `keep` is
+    False; None when the default model is not installed."""
+    from writer_app.engine.embedding import READING_FORMAT, TextEmbedder, model_key  # loads llama.cpp
     from writer_app.engine.errors import ModelFileError, NotEnoughMemoryError
     from writer_app.engine.reading_copy import reading_copy
     from writer_app.engine.reading_store import ReadingStore
@@ -69,8 +70,8 @@ def scoring_reader(paths: AppPaths, threads: int | None = None) -> TextEmbedder 
     threads = max(threads or physical_cores(), 1)
     copy = reading_copy(model, paths.cache_dir, threads)
     try:
-        store = ReadingStore(paths.cache_dir / "readings" / f"{model_key(copy)}.npz")
-        return TextEmbedder(copy, threads, store=store)
+        kept = paths.cache_dir / "readings" / f"{model_key(copy)}-format{READING_FORMAT}.npz"
+        return TextEmbedder(copy, threads, store=ReadingStore(kept) if keep else None)
     except (ModelFileError, NotEnoughMemoryError) as error:
         if copy == model:
             raise

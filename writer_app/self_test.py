@@ -147,7 +147,7 @@ def check_quality(home: Path | None) -> str:
     from writer_app.model_config import scoring_reader
     from writer_app.paths import AppPaths
 
-    reader = scoring_reader(AppPaths.default(home))
+    reader = scoring_reader(AppPaths.default(home), keep=False)  # every text read by the model itself
     if reader is None:
         return "quality: the default model is not installed, so scores use the text's features only"
     from writer_app.reward.voice_reading import voice_reading

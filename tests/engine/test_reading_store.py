@@ -37,7 +37,28 @@ def test_a_reading_of_another_width_replaces_those_kept(tmp_path: Path) -> None:
     assert store.get(_key(1)) is None and len(store) == 1
 
 
-@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 cut short", b"not a zip at all"])
+def test_a_reading_used_again_stays_among_the_kept(tmp_path: Path) -> None:
+    store = ReadingStore(tmp_path / "r.npz", limit=2)
+    store.put(_key(1), np.ones(4))
+    store.put(_key(2), np.ones(4))
+    store.touch(_key(1), np.ones(4))  # the samples of a voice, ranked against again
+    store.put(_key(3), np.ones(4))
+    assert store.get(_key(1)) is not None and store.get(_key(2)) is None
+    store.touch(_key(2), np.full(4, 2.0))  # let go meanwhile: kept again
+    assert store.get(_key(2)).tolist() == [2.0] * 4
+    with pytest.raises(ValueError):
+        store.get(_key(2))[0] = 9.0  # read-only: a caller cannot change what is kept
+
+
+def _flat_vectors() -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    np.savez(buffer, keys=np.zeros((2, 16), dtype=np.uint8), vectors=np.ones(2, dtype=np.float32))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 cut short", b"not a zip at all", _flat_vectors()])
 def test_a_damaged_file_is_started_afresh(tmp_path: Path, caplog, content: bytes) -> None:
     path = tmp_path / "r.npz"
     path.write_bytes(content)
@@ -59,6 +80,32 @@ def test_a_save_that_fails_is_logged_not_raised(tmp_path: Path, caplog) -> None:
     assert "could not be kept" in caplog.text
 
 
+def test_a_save_that_runs_out_of_memory_is_logged_not_raised(tmp_path: Path, caplog, monkeypatch) -> None:
+    store = ReadingStore(tmp_path / "r.npz")
+    store.put(_key(1), np.ones(4))
+
+    def no_memory(*_args, **_kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(np, "savez", no_memory)
+    with caplog.at_level(logging.WARNING):
+        store.save()
+    assert "could not be kept" in caplog.text and not (tmp_path / "r.npz").exists()
+
+
+def test_a_reader_that_cannot_make_its_context_says_so_with_a_store(
+    tiny_model_path: Path, tmp_path, monkeypatch
+) -> None:
+    import llama_cpp
+
+    from writer_app.engine.embedding import TextEmbedder
+    from writer_app.engine.errors import NotEnoughMemoryError
+
+    monkeypatch.setattr(llama_cpp, "llama_init_from_model", lambda *_args: None)
+    with pytest.raises(NotEnoughMemoryError, match="too little memory"):
+        TextEmbedder(tiny_model_path, n_threads=2, store=ReadingStore(tmp_path / "r.npz"))
+
+
 def test_a_second_reader_on_the_same_store_reads_nothing_again(tiny_model_path: Path, tmp_path) -> None:
     from writer_app.engine.embedding import TextEmbedder
 
@@ -75,7 +122,7 @@ def test_a_second_reader_on_the_same_store_reads_nothing_again(tiny_model_path: 
             raise AssertionError("read again")
 
         second._decode = unread  # type: ignore[method-assign]
+        assert np.array_equal(second.cached("The boats came in at dawn."), reading)  # peeked at, kept
         assert np.array_equal(second.embed("The boats came in at dawn."), reading)
-        assert second.cached("The boats came in at dawn.") is not None
     finally:
         second.close()

@@ -24,6 +24,7 @@ from writer_app.engine.model_file import (
 from writer_app.engine.reading_store import ReadingStore
 
 LOGGER = logging.getLogger(__name__)
+READING_FORMAT = 2  # what a reading holds (the last layer's mean, then layers 9-18's): kept readings' name
 CACHE_SIZE = 8192  # readings kept (4.6 KB each, 38 MB at most): a review re-reads unchanged paragraphs free
 
 
@@ -62,6 +63,9 @@ class TextEmbedder:
         llama_cpp.llama_backend_init()  # as llama_cpp.Llama does (once is enough; again is harmless)
         self.path = Path(model_path)
         self._ctx = self._batch = None
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._store = store  # readings kept between runs (saved on close)
+        self._without_middle = False  # set once llama.cpp has shown no middle layers (logged once)
         model_params = llama_cpp.llama_model_default_params()
         model_params.n_gpu_layers = 0  # on the CPU, as the quality model and the voice spaces were fitted
         self._model = llama_cpp.llama_model_load_from_file(str(model_path).encode(), model_params)
@@ -72,9 +76,6 @@ class TextEmbedder:
         except BaseException:
             self.close()
             raise
-        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self._store = store  # readings kept between runs (saved on close)
-        self._without_middle = False  # set once llama.cpp has shown no middle layers (logged once)
 
     def _open_context(self, model_path: Path, n_threads: int) -> None:
         self._vocab = llama_cpp.llama_model_get_vocab(self._model)
@@ -126,6 +127,8 @@ class TextEmbedder:
         found = self._cache.get(key)
         if found is not None:
             self._cache.move_to_end(key)
+            if self._store is not None:  # used again: kept among the most recent on disk too
+                self._store.touch(key, found)
             return found
         vector = self._kept(key)
         if vector is None:
@@ -178,8 +181,9 @@ class TextEmbedder:
     def close(self) -> None:
         """Keep the readings made (where a store was given), then free the batch, the context and the
         model (each once; closing again does nothing)."""
-        if self._store is not None:
-            self._store.save()
+        store, self._store = self._store, None
+        if store is not None:
+            store.save()  # never raises: a reading not kept costs only time
         if self._batch is not None:
             llama_cpp.llama_batch_free(self._batch)
             self._batch = None

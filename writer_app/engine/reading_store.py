@@ -29,10 +29,13 @@ class ReadingStore:
         try:
             with np.load(path, allow_pickle=False) as data:
                 keys, vectors = data["keys"], data["vectors"]
-                if keys.ndim != 2 or keys.shape[1] != KEY_BYTES or len(keys) != len(vectors):
+                shape_ok = keys.ndim == 2 and keys.shape[1] == KEY_BYTES and vectors.ndim == 2
+                if not shape_ok or keys.dtype != np.uint8 or vectors.dtype != np.float32:
+                    raise ValueError("not a file of readings")
+                if len(keys) != len(vectors):
                     raise ValueError("the keys and readings do not match")
                 for key, vector in zip(keys, vectors, strict=True):
-                    self._readings[key.tobytes()] = vector.astype(np.float32)
+                    self._readings[key.tobytes()] = _frozen(vector)
         except FileNotFoundError:
             pass
         except Exception as error:  # damaged, cut short, another format: read again, then saved afresh
@@ -46,28 +49,37 @@ class ReadingStore:
         found = self._readings.get(key)
         if found is not None:
             self._readings.move_to_end(key)
+            self._changed = True  # the order is kept too: what is used stays
         return found
+
+    def touch(self, key: bytes, vector: np.ndarray) -> None:
+        """A reading used again: among the most recent (kept again, should it have been let go)."""
+        if key in self._readings:
+            self._readings.move_to_end(key)
+            self._changed = True
+        else:
+            self.put(key, vector)
 
     def put(self, key: bytes, vector: np.ndarray) -> None:
         """Keep a reading (one of another width than those kept replaces them: another model's shape)."""
         widths = {len(v) for v in self._readings.values()}
         if widths and len(vector) not in widths:
             self._readings.clear()
-        self._readings[key] = np.asarray(vector, dtype=np.float32)
+        self._readings[key] = _frozen(vector)
         self._readings.move_to_end(key)
         while len(self._readings) > self.limit:
             self._readings.popitem(last=False)
         self._changed = True
 
     def save(self) -> None:
-        """Write the readings if any were added (atomically: a crash leaves the old file); a failure
-        (a full disk, a read-only folder) is logged and costs only the next run's time."""
+        """Write the readings if any were added (atomically: a crash leaves the old file); a failure is
+        logged and costs only the next run's time, never the caller."""
         if not self._changed or not self._readings:
             return
-        buffer = io.BytesIO()
-        keys = np.frombuffer(b"".join(self._readings), dtype=np.uint8).reshape(-1, KEY_BYTES)
-        np.savez(buffer, keys=keys, vectors=np.stack(list(self._readings.values())))
         try:
+            buffer = io.BytesIO()
+            keys = np.frombuffer(b"".join(self._readings), dtype=np.uint8).reshape(-1, KEY_BYTES)
+            np.savez(buffer, keys=keys, vectors=np.stack(list(self._readings.values())))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             try:
@@ -77,9 +89,16 @@ class ReadingStore:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
-        except OSError as error:
+        except Exception as error:  # a full disk, a read-only folder, too little memory: logged, not raised
             LOGGER.warning(
                 "the readings could not be kept in %s (%s): they are read again next time", self.path, error
             )
             return
         self._changed = False
+
+
+def _frozen(vector: np.ndarray) -> np.ndarray:
+    """A read-only float32 copy: a caller that changed a reading in place would change what is kept."""
+    kept = np.array(vector, dtype=np.float32)
+    kept.setflags(write=False)
+    return kept

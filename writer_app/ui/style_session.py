@@ -244,6 +244,7 @@ class StyleSession(QObject):
     # ----- meter and writing -----------------------------------------------------------------------
     def stop(self) -> None:
         """Stop reading the selection (its result, should it come, is dropped)."""
+        self._meter_timer.stop()
         if self._hearing is not None:
             self.client.cancel(Lane.INTERACTIVE)
             self._hearing = None
