@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.voice_texts import KEEPER, REPORT
+
 
 def run_cli(*args: str, stdin: bytes = b"", home: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
@@ -269,10 +271,7 @@ def test_complete_refuses_bad_input_with_one_sentence(
 
 def test_imitate_ranks_candidates_with_their_style_match(tiny_model_path: Path, tmp_path: Path) -> None:
     samples = tmp_path / "keeper.txt"
-    samples.write_text(
-        "It was late in the evening when the keeper climbed the stairs again. He counted them, as he "
-        "always did, and he thought of the letter. The wind had turned; the sea was loud below. " * 10
-    )
+    samples.write_text(KEEPER * 10)
     model = ["--model", str(tiny_model_path), "--samples", str(samples)]
     result = run_cli("imitate", "--rewrite", "-n", "2", "--json", *model, stdin=b"The meeting is at noon.")
     assert result.returncode == 0, result.stderr
@@ -293,23 +292,15 @@ def test_style_score_measures_a_text_as_a_card_is(tmp_path: Path, reader) -> Non
     from writer_app.reward.style_meter import build_profile, match
     from writer_app.reward.voice_reading import voice_match
 
-    keeper = (
-        "It was late in the evening when the keeper climbed the stairs again. He counted them, as he "
-        "always did, and he thought of the letter. The wind had turned; the sea was loud below. "
-    )
-    report = (
-        "Quarterly revenue rose by four percent, driven by subscriptions in the northern region; costs "
-        "held steady and the board approved the budget for the next year without further discussion. "
-    )
     samples = tmp_path / "keeper.txt"
-    samples.write_text(keeper * 20)  # four passages to read
-    profile = build_profile([keeper * 20])
+    samples.write_text(KEEPER * 20)  # four passages to read
+    profile = build_profile([KEEPER * 20])
     scores = {}
-    for name, text in (("keeper", keeper * 3), ("report", report * 4)):
+    for name, text in (("keeper", KEEPER * 3), ("report", REPORT * 4)):
         result = run_cli("style-score", "--samples", str(samples), "--json", stdin=text.encode())
         assert result.returncode == 0, result.stderr
         scores[name] = json.loads(result.stdout)
-        expected = voice_match(text, profile, [keeper * 20], reader.read)
+        expected = voice_match(text, profile, [KEEPER * 20], reader.read)
         assert scores[name]["score"] == pytest.approx(expected.score, abs=0.05)
         assert scores[name]["score"] != match(text, profile).score  # the reading is in it
     assert scores["keeper"]["score"] > scores["report"]["score"]

@@ -8,19 +8,18 @@ from PySide6.QtCore import Qt
 
 from tests.ui.conftest import TIMEOUT_MS
 from tests.ui.test_rewrite_flow import select, set_text
+from tests.voice_texts import KEEPER
 from writer_app.ui.main_window import MainWindow
 from writer_app.ui.settings import AppSettings
 
-KEEPER = (
-    "It was late in the evening when the keeper climbed the stairs again. He counted them, as he always "
-    "did, and he thought of the letter. The wind had turned; the sea was loud below. "
-)
-DOCUMENT = KEEPER * 12 + "\n\nThe meeting is at noon and nobody knows why it moved."
+MEETING = "The meeting is at noon and nobody knows why it moved."
+DOCUMENT = KEEPER * 12 + "\n\n" + MEETING  # what make_voice leaves in the editor by default
 
 
-def make_voice(qtbot, window: MainWindow, prompts, name: str = "Keeper") -> None:
-    set_text(window, DOCUMENT)
-    select(window, KEEPER * 12)
+def make_voice(qtbot, window: MainWindow, prompts, name: str = "Keeper", sample: str = KEEPER * 12) -> None:
+    """A voice made from the selection `sample` (the document: it, then a line of another kind)."""
+    set_text(window, sample + "\n\n" + MEETING)
+    select(window, sample)
     prompts.answers["ask_text"] = name
     window.style_panel.createRequested.emit("selection")
     qtbot.waitUntil(lambda: window.voices.profile is not None, timeout=TIMEOUT_MS)

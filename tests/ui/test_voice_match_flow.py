@@ -14,26 +14,14 @@ import pytest
 
 from tests.ui.conftest import TIMEOUT_MS
 from tests.ui.test_rewrite_flow import select, set_text
-from tests.ui.test_style_flow import KEEPER
+from tests.ui.test_style_flow import make_voice
+from tests.voice_texts import KEEPER, REPORT
 from writer_app.reward.style_meter import match
 from writer_app.reward.voice_reading import reading_spaces, voice_match
 from writer_app.ui.main_window import MainWindow
 from writer_app.ui.style_session import StyleSession
 
 WIDTH = sum(len(space.origin) for space in reading_spaces())  # the default model's reading: both parts
-OTHER = (
-    "Quarterly revenue rose by four percent, driven by subscriptions in the northern region; costs held "
-    "steady and the board approved the budget for the next year without further discussion of it. "
-)
-
-
-def make_voice(qtbot, window: MainWindow, prompts) -> None:
-    """A voice of 780 words (four passages for the reader) from the selection."""
-    set_text(window, KEEPER * 20)
-    select(window, KEEPER * 20)
-    prompts.answers["ask_text"] = "Keeper"
-    window.style_panel.createRequested.emit("selection")
-    qtbot.waitUntil(lambda: window.voices.profile is not None, timeout=TIMEOUT_MS)
 
 
 class StandInReader:
@@ -81,9 +69,9 @@ def controller(qtbot, tiny_model_path: Path, reader: StandInReader):
 def test_the_selections_voice_match_is_the_cards_once_read(
     qtbot, window: MainWindow, prompts, reader: StandInReader
 ) -> None:
-    make_voice(qtbot, window, prompts)
+    make_voice(qtbot, window, prompts, sample=KEEPER * 20)  # 780 words: four passages to read
     voice = window.voices.profile
-    text = OTHER * 4  # 120 words: long enough to read
+    text = REPORT * 4  # 120 words: long enough to read
     set_text(window, KEEPER * 20 + "\n\n" + text)
     reader.held = text
     select(window, text)
@@ -99,10 +87,10 @@ def test_the_selections_voice_match_is_the_cards_once_read(
 def test_a_short_selection_keeps_the_meters_and_a_rewrite_replaces_a_reading(
     qtbot, window: MainWindow, prompts, reader: StandInReader
 ) -> None:
-    make_voice(qtbot, window, prompts)
+    make_voice(qtbot, window, prompts, sample=KEEPER * 20)  # 780 words: four passages to read
     voice = window.voices.profile
-    short = " ".join(OTHER.split()[:31]) + "."  # over 30 words: the meter's, but too short to read
-    text = OTHER * 3  # 93 words: read, and short enough for the tiny model to rewrite
+    short = " ".join(REPORT.split()[:31]) + "."  # over 30 words: the meter's, but too short to read
+    text = REPORT * 3  # 93 words: read, and short enough for the tiny model to rewrite
     set_text(window, KEEPER * 20 + "\n\n" + short + "\n\n" + text)
     reader.texts.clear()
     select(window, short)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from tests.assist.test_review import DOCUMENT
+from tests.voice_texts import KEEPER, REPORT
 from writer_app.assist.jobs import Lane
 from writer_app.assist.review import NO_READER, ReviewRequest
 from writer_app.errors import UserError
@@ -132,16 +133,6 @@ def test_a_rewrite_is_ranked_on_its_text_at_once_then_by_the_reading(
         controller.shutdown()
 
 
-KEEPER = (
-    "It was late in the evening when the keeper climbed the stairs again. He counted them, as he always "
-    "did, and he thought of the letter. The wind had turned; the sea was loud below. "
-)
-OTHER = (
-    "Quarterly revenue rose by four percent, driven by subscriptions in the northern region; costs held "
-    "steady and the board approved the budget for the next year without further discussion of it. "
-)
-
-
 def test_a_selections_voice_match_is_read_in_the_worker_as_a_cards(qtbot, reading_model_path: Path) -> None:
     from writer_app.assist.types import VoiceMatchRequest
     from writer_app.engine.embedding import TextEmbedder
@@ -150,7 +141,7 @@ def test_a_selections_voice_match_is_read_in_the_worker_as_a_cards(qtbot, readin
 
     samples = (KEEPER * 20,)  # 780 words: four passages to read
     profile = build_profile(list(samples))
-    text = OTHER * 4  # 120 words: long enough to read
+    text = REPORT * 4  # 120 words: long enough to read
     controller = AssistController(
         lambda config: None, reader_factory=lambda: TextEmbedder(reading_model_path, n_threads=2)
     )
@@ -180,7 +171,7 @@ def test_a_voice_match_replaced_by_a_newer_one_reads_no_more() -> None:
 
     samples = (KEEPER * 20,)  # four passages to read after the text
     profile = build_profile(list(samples))
-    request = VoiceMatchRequest(OTHER * 4, samples, profile)
+    request = VoiceMatchRequest(REPORT * 4, samples, profile)
     cancel = threading.Event()
     asked: list[str] = []
 

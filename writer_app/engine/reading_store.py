@@ -62,8 +62,8 @@ class ReadingStore:
 
     def put(self, key: bytes, vector: np.ndarray) -> None:
         """Keep a reading (one of another width than those kept replaces them: another model's shape)."""
-        widths = {len(v) for v in self._readings.values()}
-        if widths and len(vector) not in widths:
+        kept = next(iter(self._readings.values()), None)  # all kept readings are of one width
+        if kept is not None and len(kept) != len(vector):
             self._readings.clear()
         self._readings[key] = _frozen(vector)
         self._readings.move_to_end(key)

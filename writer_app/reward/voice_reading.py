@@ -188,14 +188,7 @@ def joined(meter: StyleMatch, reading_standings: Sequence[float]) -> StyleMatch:
 
 def heard_once(samples: Sequence[str], read: Reader | None) -> Callable[[], VoiceReading | None]:
     """The samples' reading, made on the first call and kept for the next ones (None without a reader)."""
-    kept: list[VoiceReading | None] = []
-
-    def heard() -> VoiceReading | None:
-        if not kept:
-            kept.append(voice_reading(samples, read) if read is not None else None)
-        return kept[0]
-
-    return heard
+    return functools.cache(lambda: voice_reading(samples, read) if read is not None else None)
 
 
 def voice_match(

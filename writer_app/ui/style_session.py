@@ -59,7 +59,8 @@ class StyleSession(QObject):
         self.client = controller.client(self)
         self.client.requestFinished.connect(self._on_heard)
         self.client.requestFailed.connect(lambda request_id, _why: self._on_heard(request_id, None))
-        controller.lanesChanged.connect(self._on_lanes_changed)  # a bound slot: let go with the window
+        # A newer job (another window's suggestion, a rewrite) took its place: no result comes.
+        self.client.requestReplaced.connect(lambda request_id: self._on_heard(request_id, None))
         self._hearing: tuple[int, str] | None = None  # the reading asked for, and the meter's line meanwhile
         self._meter_timer = QTimer(self)
         self._meter_timer.setSingleShot(True)
@@ -256,14 +257,15 @@ class StyleSession(QObject):
         if self.building:
             return
         text = cursor_text(self.editor.textCursor())[:MAX_METERED_CHARS]
+        count = len(words(text))
         if self.profile is None:
             self.panel.show_meter("")
-        elif len(words(text)) < MIN_METERED_WORDS:
+        elif count < MIN_METERED_WORDS:
             self.panel.show_meter(f"Select {MIN_METERED_WORDS} words or more to see how close they are.")
         else:
             line = self._match_line(match(text, self.profile.stats))
             request_id = None
-            if len(words(text)) >= MIN_READING_WORDS:  # skipped (None) while a rewrite runs: the meter's
+            if count >= MIN_READING_WORDS:  # skipped (None) while a rewrite runs: the meter's
                 request = VoiceMatchRequest(text, self.profile.samples, self.profile.stats)
                 request_id = self.client.submit(request, Lane.INTERACTIVE, title="Voice match")
             if request_id is not None:
@@ -277,12 +279,6 @@ class StyleSession(QObject):
             f"Selection: voice {voice.score:.1f}/10, closer than {voice.percentile:.0f}% of the samples' "
             f"own passages — {voice.explanation}"
         )
-
-    def _on_lanes_changed(self, _lanes: str) -> None:
-        """A job of the interactive lane gives way to any newer one or a rewrite (another window's too),
-        and its result never comes: the meter's figure stands."""
-        if self._hearing is not None and not self.client.owns(self._hearing[0]):
-            self._on_heard(self._hearing[0], None)
 
     def _on_heard(self, request_id: int, voice: object) -> None:
         if self._hearing is None or self._hearing[0] != request_id:

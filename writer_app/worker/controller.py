@@ -25,6 +25,7 @@ class AssistClient(QObject):
     candidateFinished = Signal(int, object)
     requestFinished = Signal(int, object)
     requestFailed = Signal(int, str)
+    requestReplaced = Signal(int)  # a job another one replaced (another window's too): no result comes
     jobProgress = Signal(int, int, int, str)
     partialResult = Signal(int, object)
 
@@ -166,7 +167,10 @@ class AssistController(QObject):
         request_id = next(self._ids)
         ticket, dropped = self.scheduler.submit(request_id, job)
         for replaced in dropped:
+            waiting = self._owners.get(replaced.job_id)  # its client, unless it cancelled the job itself
             self._forget(replaced)
+            if waiting is not None:
+                waiting.requestReplaced.emit(replaced.job_id)
         if ticket is None:
             return None
         self._owners[request_id] = owner
