@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -13,16 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from writer_app import __version__
-from writer_app.assist.modes import DEFAULT_MODE, MODES
-from writer_app.assist.rewrite import rewrite
-from writer_app.assist.text_input import check_text, decode_input
-from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
 from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for, open_engine
 from writer_app.paths import AppPaths
 from writer_app.reward.quality import Reading
-from writer_app.reward.style_meter import StyleProfileStats, match
 
 LOGGER = logging.getLogger(__name__)
 EPILOG = """commands (run `writer-app COMMAND --help` for their options):
@@ -120,24 +114,6 @@ def _main_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _rewrite_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="writer-app rewrite",
-        description="Rewrite the text read from standard input and print the candidates.",
-    )
-    how = parser.add_mutually_exclusive_group()
-    how.add_argument(
-        "--mode", choices=list(MODES), default=DEFAULT_MODE, help=f"a preset rewrite (default {DEFAULT_MODE})"
-    )
-    how.add_argument("--instruction", help="a free instruction, e.g. 'make it sound more confident'")
-    how.add_argument("--action", metavar="NAME", help="one of your actions (Assist → My Actions), by name")
-    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    add_engine_options(parser)
-    return parser
-
-
 def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig | ServerConfig:
     """The model file to load, or the server to use (`--server`)."""
     from writer_app.modelhub.default_model import require_default_model
@@ -211,124 +187,6 @@ def configure_logging(verbose: bool) -> None:
         logging.getLogger("writer_app.llama").setLevel(logging.ERROR)
 
 
-def result_json(result: AssistResult, style: StyleProfileStats | None = None) -> dict[str, object]:
-    """The candidates in generation order with their scores; with a voice, each one's style match."""
-    return {
-        "model": result.model,
-        "candidates": [
-            {
-                "text": c.text,
-                "index": c.index,
-                "score": c.score,
-                "rank": c.rank,
-                "breakdown": c.breakdown,
-                "explanation": c.explanation,
-                "merged_into": c.merged_into,
-                **({"style": style_json(c, style)} if style is not None else {}),
-            }
-            for c in result.candidates
-        ],
-        "timings": {
-            "load_s": round(result.timings.load_s, 4),
-            "first_token_s": round(result.timings.first_token_s, 4),
-            "tokens_per_s": round(result.timings.tokens_per_s, 2),
-        },
-    }
-
-
-def run_rewrite(argv: list[str]) -> int:
-    args = _rewrite_parser().parse_args(argv)
-    configure_logging(args.verbose)
-    if args.candidates < 1 or args.candidates > 16:
-        raise UserError("Ask for between 1 and 16 candidates (-n).")
-    stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
-    text = check_text(decode_input(stdin))
-    paths = AppPaths.default(args.home)
-    instruction = args.instruction or ""
-    if args.action:
-        from writer_app.assist.user_actions import ActionStore
-
-        instruction = ActionStore(paths.data_dir / "actions").get(args.action).prompt
-    engine = load_engine(engine_config(args, paths))
-    try:
-        request = RewriteRequest(
-            text=text,
-            mode=args.mode,
-            instruction=instruction,
-            n_candidates=args.candidates,
-            seed=args.seed,
-        )
-        with quality_reader(args) as read:
-            result = rewrite(
-                banning_engine(engine, args, request), request, load_s=engine.load_seconds, read=read
-            )
-    finally:
-        engine.close()
-    print_result(result, args.json)
-    return 0
-
-
-def _complete_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="writer-app complete", description="Continue the text read from standard input."
-    )
-    parser.add_argument("--max-words", type=int, help="about this many words (default: one paragraph)")
-    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    add_engine_options(parser)
-    return parser
-
-
-def run_complete(argv: list[str]) -> int:
-    from writer_app.assist.complete import ContinueRequest, continue_writing
-
-    args = _complete_parser().parse_args(argv)
-    configure_logging(args.verbose)
-    if args.candidates < 1 or args.candidates > 16:
-        raise UserError("Ask for between 1 and 16 candidates (-n).")
-    if args.max_words is not None and not 1 <= args.max_words <= 2_000:
-        raise UserError("--max-words must be between 1 and 2,000.")
-    stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
-    text = check_text(decode_input(stdin), what="text to continue")
-    engine = load_engine(engine_config(args, AppPaths.default(args.home)))
-    try:
-        length = "words" if args.max_words else "paragraph"
-        request = ContinueRequest(
-            text, length=length, words=args.max_words or 0, n_candidates=args.candidates, seed=args.seed
-        )
-        with quality_reader(args) as read:
-            writer = banning_engine(engine, args, request)
-            result = continue_writing(writer, request, load_s=engine.load_seconds, read=read)
-    finally:
-        engine.close()
-    print_result(result, args.json)
-    return 0
-
-
-def style_json(candidate: Candidate, style: StyleProfileStats) -> dict[str, object]:
-    """The voice match as the ranker measured it (with the scoring model's reading), else the meter's."""
-    voice, parts = match(candidate.text, style), candidate.breakdown
-    if "style_score" in parts:
-        return {
-            "score": parts["style_score"],
-            "percentile": round(100 * parts["style_match"], 1),
-            "explanation": voice.explanation,
-        }
-    return {"score": voice.score, "percentile": voice.percentile, "explanation": voice.explanation}
-
-
-def print_result(result: AssistResult, as_json: bool, style: StyleProfileStats | None = None) -> None:
-    if as_json:
-        print(json.dumps(result_json(result, style), ensure_ascii=False))
-        return
-    for position, candidate in enumerate(result.ranked()):
-        if position:
-            print("\n---\n")
-        print(f"[{candidate.rank}] score {candidate.score:.1f}: {candidate.explanation}")
-        print(candidate.text)
-
-
 def run_self_test(args: argparse.Namespace) -> int:
     from writer_app import self_test
 
@@ -341,14 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         command = argv[0] if argv else ""
-        if command == "rewrite":
-            return run_rewrite(argv[1:])
+        if command in ("rewrite", "complete"):
+            from writer_app.assist_cli import run_complete, run_rewrite
+
+            return (run_rewrite if command == "rewrite" else run_complete)(argv[1:])
         if command == "score":
             from writer_app.score_cli import run_score
 
             return run_score(argv[1:])
-        if command == "complete":
-            return run_complete(argv[1:])
         if command in ("style", "style-score", "imitate"):
             from writer_app.style_cli import COMMANDS
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from writer_app.assist.style_profiles import ProfileStore, check_samples, read_sample_files
 from writer_app.assist.text_input import check_text, decode_input
+from writer_app.assist_cli import print_result
 from writer_app.cli import (
     SentenceParser,
     add_engine_options,
@@ -19,7 +20,6 @@ from writer_app.cli import (
     configure_logging,
     engine_config,
     load_engine,
-    print_result,
     quality_reader,
 )
 from writer_app.errors import UserError
