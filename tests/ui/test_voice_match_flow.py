@@ -19,7 +19,7 @@ from tests.voice_texts import KEEPER, REPORT
 from writer_app.reward.style_meter import match
 from writer_app.reward.voice_reading import reading_spaces, voice_match
 from writer_app.ui.main_window import MainWindow
-from writer_app.ui.style_session import StyleSession
+from writer_app.ui.style_session import ROUGH, StyleSession
 
 WIDTH = sum(len(space.origin) for space in reading_spaces())  # the default model's reading: both parts
 
@@ -94,7 +94,7 @@ def test_a_short_selection_keeps_the_meters_and_a_rewrite_replaces_a_reading(
     set_text(window, KEEPER * 20 + "\n\n" + short + "\n\n" + text)
     reader.texts.clear()
     select(window, short)
-    line = StyleSession._match_line(match(short, voice.stats))
+    line = StyleSession._match_line(match(short, voice.stats)) + ROUGH  # said to be rough
     qtbot.waitUntil(lambda: window.style_panel.meter.text() == line, timeout=TIMEOUT_MS)
     qtbot.wait(300)
     assert window.style_panel.meter.text() == line and short not in reader.texts

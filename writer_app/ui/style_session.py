@@ -29,6 +29,7 @@ from writer_app.worker.controller import AssistController
 
 LOGGER = logging.getLogger(__name__)
 MIN_METERED_WORDS = 30  # a voice shows over a few sentences
+ROUGH = f" (a rough figure: {MIN_READING_WORDS} words or more read surer)"
 MAX_METERED_CHARS = 40_000  # the meter reads this much of a long selection (a few ms)
 METER_DELAY_MS = 350
 
@@ -270,8 +271,10 @@ class StyleSession(QObject):
                 request_id = self.client.submit(request, Lane.INTERACTIVE, title="Voice match")
             if request_id is not None:
                 self._hearing = request_id, line
-            reading = " (the scoring model is reading it…)" if request_id is not None else ""
-            self.panel.show_meter(line + reading)
+                line += " (the scoring model is reading it…)"
+            elif count < MIN_READING_WORDS:  # the meter alone, on a few sentences: noisier
+                line += ROUGH
+            self.panel.show_meter(line)
 
     @staticmethod
     def _match_line(voice: StyleMatch) -> str:
