@@ -19,14 +19,14 @@ compared (`voice_space_fit.py`), but the parts' equal weights, the middle layers
 size and the spaces' size and floor were chosen on these same passages (sweeps of each beside the
 meter; no held-out split), so the joined figures are optimistic by that much. The 600 sampled
 comparisons move by about a point from seed to seed: with --seed 0 to 9, authorship 0.938 to 0.958
-(mean 0.949 ± 0.002), across works 0.940 to 0.972 (mean 0.957); --trials 2400 gives 0.957 and 0.955
-(13 minutes). Left out: a text's standing less its standing against a cohort of 20 other voices
-(T-norm; +0.3 and +0.7 points at best on seeds 0 and 1, not the same setting), the nearest sample
-passages in place of the samples' centre (k = 1 to 4; no gain on seeds 0 and 1), other weights of
-the three (+0.4 at most over ten seeds, chosen in sample). A third part, the lower layers' (1-8)
-state, was tried and left out: on seeds 0, 1 and 3 it moved authorship by -0.002, +0.004 and
-+0.008 but the author's passage over the model's retelling from 0.952 to 0.905. --fit also writes
-the shipped reading spaces (fitted on every author).
+(mean 0.949, standard error 0.002), across works 0.940 to 0.972 (mean 0.957); --trials 2400 gives
+0.957 and 0.955 (13 minutes). Left out: a text's standing less its standing against a cohort of 20
+other voices (T-norm; +0.3 and +0.7 points at best on seeds 0 and 1, not the same setting), the
+nearest sample passages in place of the samples' centre (k = 1 to 4; no gain on seeds 0 and 1),
+other weights of the three (+0.4 at most over ten seeds, chosen in sample). A third part, the lower
+layers' (1-8) state, was tried and left out: on seeds 0, 1 and 3 it moved authorship by -0.002,
++0.004 and +0.008 but the author's passage over the model's retelling from 0.952 to 0.905. --fit
+also writes the shipped reading spaces (fitted on every author).
 
 Run with `make eval-style` (--no-imitations for the authorship figures only, --no-reading for the
 meter without the scoring model). Prints figures; asserts nothing.
