@@ -78,3 +78,22 @@ def test_a_lead_in_line_of_the_models_own_is_dropped() -> None:
     assert clean_output("It should read as follows:\n\nThe meeting was moved.", SOURCE) == (
         "The meeting was moved."
     )
+
+
+ECHOES = ("Task:", "Text:", "Rewrite the text below")
+
+
+def test_an_answer_ends_where_it_repeats_the_prompt() -> None:
+    echoing = "The meeting was moved.\n\nTask: Fix the grammar.\n\nText:\nThe meeting have been moved."
+    assert clean_output(echoing, SOURCE, echoes=ECHOES) == "The meeting was moved."
+    inline = "The meeting was moved. Rewrite the text below in the author's voice. Keep its meaning."
+    assert clean_output(inline, SOURCE, echoes=ECHOES) == "The meeting was moved."
+    assert clean_output("Rewrite the text below:\nTask: Fix it.", SOURCE, echoes=ECHOES) == ""  # all echo
+
+
+def test_a_label_is_an_echo_only_at_a_line_start_and_only_when_the_source_lacks_it() -> None:
+    mid_line = "The meeting's Text: was moved to Thursday."
+    assert clean_output(mid_line, SOURCE, echoes=ECHOES) == mid_line
+    source = "Task: book the room\nText: the agenda"  # the user's own labels are theirs to keep
+    answer = "Task: book the room today\nText: the agenda, sent"
+    assert clean_output(answer, source, echoes=ECHOES) == answer

@@ -117,6 +117,20 @@ def test_a_rewrite_that_does_not_end_a_sentence_keeps_its_tail() -> None:
     assert prose.candidates[0].text == "The keeper climbed."  # ran past the end: whole sentences
 
 
+def test_a_rewrite_that_writes_the_task_out_again_ends_there() -> None:
+    echo = "Rewrite the text below in the author's voice. Keep its meaning, names and facts.\n\nText:\n"
+
+    def script(prompt: str, seed: int) -> str:  # as the 135M model did in the window
+        return "He climbed the stairs again.\n\n" + echo + "A princess came into my mind."
+
+    engine = ScriptedEngine(script, n_ctx=6_000)
+    result = imitate(engine, ImitateRequest("rewrite", SAMPLES, text="He climbed.", n_candidates=1))
+    assert result.candidates[0].text == "He climbed the stairs again."
+    only_echo = ScriptedEngine(lambda prompt, seed: echo + "A princess came into my mind.", n_ctx=6_000)
+    with pytest.raises(UserError, match="nothing usable in this voice"):
+        imitate(only_echo, ImitateRequest("rewrite", SAMPLES, text="He climbed.", n_candidates=1))
+
+
 def test_a_continuation_ends_where_the_model_starts_another_passage() -> None:
     def script(prompt: str, seed: int) -> str:
         return "He lit the lamp at last.\n\n* * *\n\nIt was another day entirely."

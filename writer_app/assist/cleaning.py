@@ -1,8 +1,10 @@
-"""Cleans model output: drops preambles, wrapping quotes or fences, labels and trailing chatter."""
+"""Cleans model output: drops preambles, wrapping quotes or fences, labels, trailing chatter and an
+echo of the prompt."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _PREAMBLE = re.compile(
     r"""^\s*(?:(?:sure|certainly|of\ course|okay|ok|absolutely)[!,.]?\s*)?(?:
@@ -54,6 +56,25 @@ def _strip_trailing_chatter(text: str, source: str) -> str:
     return "\n\n".join(paragraphs).strip()
 
 
+def _cut_echo(text: str, source: str, echoes: Sequence[str]) -> str:
+    """The answer up to where it starts repeating the prompt (a small model that loses its place writes
+    the task out again, then a text of its own): a label ("Text:") at the start of a line, a longer
+    line anywhere; never what the source itself contains."""
+    cut = len(text)
+    for echo in echoes:
+        pattern = r"\s+".join(re.escape(word) for word in echo.split())
+        if not pattern:
+            continue
+        if echo.strip().endswith(":"):
+            pattern = rf"(?m)^[ \t]*{pattern}"
+        if re.search(pattern, source, re.IGNORECASE):
+            continue
+        found = re.search(pattern, text, re.IGNORECASE)
+        if found:
+            cut = min(cut, found.start())
+    return text[:cut].strip()
+
+
 def _strip_wrapping_quotes(text: str, source: str) -> str:
     stripped_source = source.strip()
     for opening, closing in _QUOTE_PAIRS:
@@ -80,10 +101,11 @@ def _limit_blocks(text: str, source: str) -> str:
     return "\n\n".join(_PARAGRAPH_BREAK.split(text)[:count]).strip()
 
 
-def clean_output(text: str, source: str = "", *, same_shape: bool = False) -> str:
+def clean_output(text: str, source: str = "", *, same_shape: bool = False, echoes: Sequence[str] = ()) -> str:
     """Return only the rewritten text from a raw model answer for `source`.
 
     With `same_shape`, the answer keeps no more paragraphs than the source: what follows is chatter.
+    `echoes` are the prompt's own labels and lines: the answer ends where it repeats one.
     """
     cleaned = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = _CONTROL.sub("", cleaned.replace("\u2028", "\n").replace("\u2029", "\n")).strip()
@@ -92,6 +114,7 @@ def clean_output(text: str, source: str = "", *, same_shape: bool = False) -> st
     if fenced and not source.lstrip().startswith("```"):
         cleaned = fenced.group(1).strip()
     cleaned = _strip_preamble(cleaned, source)
+    cleaned = _cut_echo(cleaned, source, echoes)
     cleaned = _strip_trailing_chatter(cleaned, source)
     if same_shape:
         cleaned = _limit_blocks(cleaned, source)

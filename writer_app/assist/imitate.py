@@ -27,6 +27,17 @@ from writer_app.reward.style_meter import StyleProfileStats, build_profile
 KINDS = ("rewrite", "continue", "write")
 DEFAULT_WORDS = 150
 REWRITE_TASK = "Rewrite the text below{voice}{extra}. Keep its meaning, names and facts."
+PASSAGES_HEADER = "Passages by the author:"
+WRITE_LEAD = "In the author's voice, write about"
+WRITE_TASK = WRITE_LEAD + " {words} words: {instruction}"
+# The prompt's labels and lines: an answer that repeats one has lost its place, and ends there.
+ECHOES = (
+    "Text:",
+    PASSAGES_HEADER,
+    "Rewrite the text below",
+    "Keep its meaning, names and facts.",
+    WRITE_LEAD,
+)
 _ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 SYSTEM_PROMPT = (
     "You are a writer with a gift for voices. The user shows you passages by one author, then asks "
@@ -66,14 +77,14 @@ def _chat_prompt(engine: TextEngine, request: ImitateRequest, max_new: int) -> l
         task_text = request.text
     else:
         length = request.words or DEFAULT_WORDS
-        task = f"In the author's voice, write about {length} words: {request.instruction.strip()}"
+        task = WRITE_TASK.format(words=length, instruction=request.instruction.strip())
         task_text = request.instruction
 
     def messages(passages: list[str]) -> list[dict[str, str]]:
         shown = SEPARATOR.join(passages)
         return [
             {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": f"Passages by the author:\n\n{shown}\n\n---\n\n{task}"},
+            {"role": "user", "content": f"{PASSAGES_HEADER}\n\n{shown}\n\n---\n\n{task}"},
         ]
 
     reserved = len(engine.chat_tokens(messages([]))) + max_new + 16
@@ -159,7 +170,8 @@ def imitate(
     source = request.text if request.kind == "rewrite" else ""
 
     def clean(raw: str) -> str:
-        return _whole_sentences(clean_output(raw, source or request.instruction, same_shape=False), source)
+        cleaned = clean_output(raw, source or request.instruction, same_shape=False, echoes=ECHOES)
+        return _whole_sentences(cleaned, source)
 
     if request.kind == "rewrite":
         score = ScoreRequest(

@@ -28,6 +28,7 @@ SYSTEM_PROMPT = (
 )
 CONTEXT_HEADER = "Surrounding document, for context only (do not rewrite it):\n"
 CONTEXT_MARK = "[…the text to rewrite stands here…]"
+ECHOES = ("Task:", "Text:", CONTEXT_HEADER.strip(), CONTEXT_MARK)  # the prompt's, never the answer's
 MIN_NEW_TOKENS = 48
 SAFETY_TOKENS = 16
 SAME_SHAPE_FACTOR = 1.5  # modes that should not grow the text also keep its paragraph count
@@ -99,7 +100,7 @@ def rewrite(
         prompt,
         sampling,
         request.n_candidates,
-        lambda raw: clean_output(raw, request.text, same_shape=keeps_shape),
+        lambda raw: clean_output(raw, request.text, same_shape=keeps_shape, echoes=ECHOES),
         score_request_for(request),
         nothing_usable="The model returned no usable text for this request: try again, rephrase the "
         "instruction, or choose a larger model.",
