@@ -80,7 +80,7 @@ def test_a_lead_in_line_of_the_models_own_is_dropped() -> None:
     )
 
 
-ECHOES = ("Task:", "Text:", "Rewrite the text below")
+ECHOES = ("Text:", "Task: Fix the grammar.", "Rewrite the text below", "[…the text to rewrite stands here…]")
 
 
 def test_an_answer_ends_where_it_repeats_the_prompt() -> None:
@@ -88,12 +88,17 @@ def test_an_answer_ends_where_it_repeats_the_prompt() -> None:
     assert clean_output(echoing, SOURCE, echoes=ECHOES) == "The meeting was moved."
     inline = "The meeting was moved. Rewrite the text below in the author's voice. Keep its meaning."
     assert clean_output(inline, SOURCE, echoes=ECHOES) == "The meeting was moved."
-    assert clean_output("Rewrite the text below:\nTask: Fix it.", SOURCE, echoes=ECHOES) == ""  # all echo
+    marked = "The meeting was moved.\n  […the text to rewrite stands here…] and more"
+    assert clean_output(marked, SOURCE, echoes=ECHOES) == "The meeting was moved."
+    indented = "The meeting was moved.\n   text:  \nThe meeting have been moved."
+    assert clean_output(indented, SOURCE, echoes=ECHOES) == "The meeting was moved."
+    # Deliberately all echo: what follows a repeated task is the model's own text, not an answer.
+    assert clean_output("Task: Fix the grammar.\n\nText:\nIt moved.", SOURCE, echoes=ECHOES) == ""
 
 
-def test_a_label_is_an_echo_only_at_a_line_start_and_only_when_the_source_lacks_it() -> None:
-    mid_line = "The meeting's Text: was moved to Thursday."
-    assert clean_output(mid_line, SOURCE, echoes=ECHOES) == mid_line
-    source = "Task: book the room\nText: the agenda"  # the user's own labels are theirs to keep
-    answer = "Task: book the room today\nText: the agenda, sent"
+def test_a_label_is_an_echo_only_alone_on_its_line_and_only_when_the_source_lacks_it() -> None:
+    for kept in ("The meeting's Text: was moved to Thursday.", "It moved.\nText: see the agenda"):
+        assert clean_output(kept, SOURCE, echoes=ECHOES) == kept
+    source = "Book the room.\n\nText:\nthe agenda"  # the user's own label is theirs to keep
+    answer = "Book the room today.\n\nText:\nthe agenda, sent"
     assert clean_output(answer, source, echoes=ECHOES) == answer

@@ -161,6 +161,13 @@ def test_a_section_loses_the_heading_the_model_gave_it(raw: str) -> None:
     assert clean_section(raw, "Part 2") == "The sea was calm."
 
 
+def test_a_section_ends_where_it_writes_the_prompt_out_again() -> None:
+    raw = "The sea was calm.\n\nThe text so far:\n\n## Part 1\n\nThe sea was calm."
+    assert clean_section(raw, "Part 2") == "The sea was calm."
+    told = "The sea was calm. The text so far: a storm, a wreck."  # not the label alone: the story's
+    assert clean_section(told, "Part 2") == told
+
+
 def test_repetition_figures() -> None:
     assert repeated_ngram_share("one two three four five six") == 0.0
     assert repeated_ngram_share("one two three four one two three four") == pytest.approx(1 / 5)

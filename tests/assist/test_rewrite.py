@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.scripted_engine import ScriptedEngine
 from writer_app.assist.candidates import CandidateListener, generate_candidates
 from writer_app.assist.cleaning import clean_output
 from writer_app.assist.rewrite import SYSTEM_PROMPT, build_rewrite_prompt, rewrite
@@ -232,3 +233,18 @@ def test_speed_counts_the_tokens_of_all_candidates_decoded_together(engine: Llam
     run = generate_candidates(engine, prompt, sampling, 3, lambda raw: raw.strip())
     per_sequence = max(s.tokens_per_s for s in run.stats[:3])
     assert run.timings().tokens_per_s > 2 * per_sequence  # three tokens arrive per step, not one
+
+
+def test_a_rewrite_that_writes_the_prompt_out_again_ends_there_but_asked_for_labels_stay() -> None:
+    def script(prompt: str, seed: int) -> str:
+        return "The meeting moved to Thursday.\n\nTask: Make it formal\n\nText:\nThe meeting have moved."
+
+    formal = RewriteRequest("The meeting have moved.", instruction="Make it formal", n_candidates=1)
+    assert rewrite(ScriptedEngine(script), formal).candidates[0].text == "The meeting moved to Thursday."
+    labelled = "The meeting moved.\nTask: call Bob"  # a label the instruction asked for is the answer's
+
+    def obeying(prompt: str, seed: int) -> str:
+        return labelled
+
+    asked = RewriteRequest("The meeting moved.", instruction="Add a line 'Task: call Bob'", n_candidates=1)
+    assert rewrite(ScriptedEngine(obeying), asked).candidates[0].text == labelled

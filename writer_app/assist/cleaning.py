@@ -58,15 +58,16 @@ def _strip_trailing_chatter(text: str, source: str) -> str:
 
 def _cut_echo(text: str, source: str, echoes: Sequence[str]) -> str:
     """The answer up to where it starts repeating the prompt (a small model that loses its place writes
-    the task out again, then a text of its own): a label ("Text:") at the start of a line, a longer
-    line anywhere; never what the source itself contains."""
+    the task out again, then a text of its own): a label ("Text:") alone on its line, as the prompt
+    has it, a longer line anywhere; never one the source itself contains. An answer that opens with
+    an echo is all echo: it comes back empty, and the candidate is generated again."""
     cut = len(text)
     for echo in echoes:
         pattern = r"\s+".join(re.escape(word) for word in echo.split())
         if not pattern:
             continue
         if echo.strip().endswith(":"):
-            pattern = rf"(?m)^[ \t]*{pattern}"
+            pattern = rf"(?m)^[ \t]*{pattern}[ \t]*$"
         if re.search(pattern, source, re.IGNORECASE):
             continue
         found = re.search(pattern, text, re.IGNORECASE)

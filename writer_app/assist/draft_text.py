@@ -64,10 +64,14 @@ _LEAD_IN = re.compile(
 )
 
 
+ECHOES = ("The text so far:",)  # the section prompt's label (`draft.section_messages`), alone on its line
+
+
 def clean_section(raw: str, title: str) -> str:
     """A section's text from the model's answer: no preamble, no heading of its own (the draft adds
-    one), no lead-in lines about itself ("Here's the 370 words of text:"), no chatter after it."""
-    text = _LEAD_IN.sub("", clean_output(raw))
+    one), no lead-in lines about itself ("Here's the 370 words of text:"), no chatter after it, and
+    nothing from where it writes the prompt out again."""
+    text = _LEAD_IN.sub("", clean_output(raw, echoes=ECHOES))
     text = re.sub(r"\n{3,}", "\n\n", text)
     lines = text.split("\n")
     folded_title = " ".join(title.lower().split())

@@ -30,14 +30,11 @@ REWRITE_TASK = "Rewrite the text below{voice}{extra}. Keep its meaning, names an
 PASSAGES_HEADER = "Passages by the author:"
 WRITE_LEAD = "In the author's voice, write about"
 WRITE_TASK = WRITE_LEAD + " {words} words: {instruction}"
-# The prompt's labels and lines: an answer that repeats one has lost its place, and ends there.
-ECHOES = (
-    "Text:",
-    PASSAGES_HEADER,
-    "Rewrite the text below",
-    "Keep its meaning, names and facts.",
-    WRITE_LEAD,
-)
+# The prompts' labels and lines by kind: an answer that repeats one has lost its place, and ends there.
+ECHOES = {
+    "rewrite": ("Text:", PASSAGES_HEADER, "Rewrite the text below", "Keep its meaning, names and facts."),
+    "write": (PASSAGES_HEADER, WRITE_LEAD),
+}
 _ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 SYSTEM_PROMPT = (
     "You are a writer with a gift for voices. The user shows you passages by one author, then asks "
@@ -170,7 +167,9 @@ def imitate(
     source = request.text if request.kind == "rewrite" else ""
 
     def clean(raw: str) -> str:
-        cleaned = clean_output(raw, source or request.instruction, same_shape=False, echoes=ECHOES)
+        cleaned = clean_output(
+            raw, source or request.instruction, same_shape=False, echoes=ECHOES[request.kind]
+        )
         return _whole_sentences(cleaned, source)
 
     if request.kind == "rewrite":

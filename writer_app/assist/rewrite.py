@@ -28,7 +28,7 @@ SYSTEM_PROMPT = (
 )
 CONTEXT_HEADER = "Surrounding document, for context only (do not rewrite it):\n"
 CONTEXT_MARK = "[…the text to rewrite stands here…]"
-ECHOES = ("Task:", "Text:", CONTEXT_HEADER.strip(), CONTEXT_MARK)  # the prompt's, never the answer's
+ECHOES = ("Text:", CONTEXT_HEADER.strip(), CONTEXT_MARK)  # the prompt's own lines, never an answer's
 MIN_NEW_TOKENS = 48
 SAFETY_TOKENS = 16
 SAME_SHAPE_FACTOR = 1.5  # modes that should not grow the text also keep its paragraph count
@@ -91,7 +91,8 @@ def rewrite(
     if request.n_candidates < 1:
         raise ValueError("Ask for at least one candidate.")
     prompt, max_new, trimmed = build_rewrite_prompt(engine, request)
-    _, length_factor, _ = _instruction(request)
+    instruction, length_factor, _ = _instruction(request)
+    echoes = (*ECHOES, f"Task: {instruction}")
     transform = not request.instruction.strip() and mode_or_error(request.mode).transform
     keeps_shape = length_factor <= SAME_SHAPE_FACTOR and not transform  # a list may have more lines
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)
@@ -100,7 +101,7 @@ def rewrite(
         prompt,
         sampling,
         request.n_candidates,
-        lambda raw: clean_output(raw, request.text, same_shape=keeps_shape, echoes=ECHOES),
+        lambda raw: clean_output(raw, request.text, same_shape=keeps_shape, echoes=echoes),
         score_request_for(request),
         nothing_usable="The model returned no usable text for this request: try again, rephrase the "
         "instruction, or choose a larger model.",
