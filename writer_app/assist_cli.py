@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from writer_app.assist.modes import DEFAULT_MODE, MODES
 from writer_app.assist.rewrite import rewrite
-from writer_app.assist.text_input import check_text, decode_input
+from writer_app.assist.text_input import check_text
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.cli import (
+    add_candidate_options,
     add_engine_options,
     banning_engine,
+    check_candidates,
     configure_logging,
     engine_config,
     load_engine,
     quality_reader,
+    read_stdin,
 )
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
@@ -35,9 +37,7 @@ def rewrite_parser() -> argparse.ArgumentParser:
     )
     how.add_argument("--instruction", help="a free instruction, e.g. 'make it sound more confident'")
     how.add_argument("--action", metavar="NAME", help="one of your actions (Assist → My Actions), by name")
-    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_candidate_options(parser)
     add_engine_options(parser)
     return parser
 
@@ -45,10 +45,8 @@ def rewrite_parser() -> argparse.ArgumentParser:
 def run_rewrite(argv: list[str]) -> int:
     args = rewrite_parser().parse_args(argv)
     configure_logging(args.verbose)
-    if args.candidates < 1 or args.candidates > 16:
-        raise UserError("Ask for between 1 and 16 candidates (-n).")
-    stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
-    text = check_text(decode_input(stdin))
+    check_candidates(args.candidates)
+    text = check_text(read_stdin())
     paths = AppPaths.default(args.home)
     instruction = args.instruction or ""
     if args.action:
@@ -79,9 +77,7 @@ def complete_parser() -> argparse.ArgumentParser:
         prog="writer-app complete", description="Continue the text read from standard input."
     )
     parser.add_argument("--max-words", type=int, help="about this many words (default: one paragraph)")
-    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_candidate_options(parser)
     add_engine_options(parser)
     return parser
 
@@ -91,12 +87,10 @@ def run_complete(argv: list[str]) -> int:
 
     args = complete_parser().parse_args(argv)
     configure_logging(args.verbose)
-    if args.candidates < 1 or args.candidates > 16:
-        raise UserError("Ask for between 1 and 16 candidates (-n).")
+    check_candidates(args.candidates)
     if args.max_words is not None and not 1 <= args.max_words <= 2_000:
         raise UserError("--max-words must be between 1 and 2,000.")
-    stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
-    text = check_text(decode_input(stdin), what="text to continue")
+    text = check_text(read_stdin(), what="text to continue")
     engine = load_engine(engine_config(args, AppPaths.default(args.home)))
     try:
         length = "words" if args.max_words else "paragraph"

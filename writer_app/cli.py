@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from writer_app import __version__
+from writer_app.assist.text_input import decode_input
 from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
 from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for, open_engine
@@ -112,6 +113,23 @@ def _main_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"writer-app {__version__}")
     add_engine_options(parser)
     return parser
+
+
+def add_candidate_options(parser: argparse.ArgumentParser) -> None:
+    """How many candidates, the first one's seed, and JSON output: the generating commands' options."""
+    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def check_candidates(count: int) -> None:
+    if not 1 <= count <= 16:
+        raise UserError("Ask for between 1 and 16 candidates (-n).")
+
+
+def read_stdin() -> str:
+    """Standard input as text (empty when there is none); binary or undecodable input is refused."""
+    return decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
 
 
 def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig | ServerConfig:

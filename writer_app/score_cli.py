@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from writer_app.assist.ranking import misspellings
-from writer_app.assist.text_input import decode_input
-from writer_app.cli import add_engine_options, configure_logging, engine_config, quality_reader
+from writer_app.cli import add_engine_options, configure_logging, engine_config, quality_reader, read_stdin
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
 from writer_app.reward.ranker import ScoreRequest, rank_candidates
@@ -66,7 +64,7 @@ def _score_request(payload: object) -> tuple[ScoreRequest, list[str]]:
 def run_score(argv: list[str]) -> int:
     args = _score_parser().parse_args(argv)
     configure_logging(args.verbose)
-    raw = decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
+    raw = read_stdin()
     try:
         payload = json.loads(raw)
     except json.JSONDecodeError as error:

@@ -6,21 +6,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from contextlib import nullcontext
 from pathlib import Path
 
 from writer_app.assist.style_profiles import ProfileStore, check_samples, read_sample_files
-from writer_app.assist.text_input import check_text, decode_input
+from writer_app.assist.text_input import check_text
 from writer_app.assist_cli import print_result
 from writer_app.cli import (
     SentenceParser,
+    add_candidate_options,
     add_engine_options,
     banning_engine,
+    check_candidates,
     configure_logging,
     engine_config,
     load_engine,
     quality_reader,
+    read_stdin,
 )
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
@@ -110,9 +112,7 @@ def run_style_score(argv: list[str]) -> int:
     parser.add_argument("--threads", type=int, help="CPU threads (default: the physical cores)")
     args = parser.parse_args(argv)
     configure_logging(False)
-    text = check_text(
-        decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b""), what="text to score"
-    )
+    text = check_text(read_stdin(), what="text to score")
     if len(text.split()) < MIN_SCORED_WORDS:
         raise UserError(f"Give at least {MIN_SCORED_WORDS} words: a voice shows over a few sentences.")
     samples, stats = _voice(args)
@@ -144,21 +144,18 @@ def run_imitate(argv: list[str]) -> int:
     how.add_argument("--write", metavar="INSTRUCTION", help="write new text (standard input not needed)")
     _add_voice_options(parser)
     parser.add_argument("--words", type=int, default=0, help="about this many words (--write, --continue)")
-    parser.add_argument("-n", "--candidates", type=int, default=3, help="how many candidates (default 3)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the first candidate (default 0)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_candidate_options(parser)
     add_engine_options(parser)
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
-    if not 1 <= args.candidates <= 16:
-        raise UserError("Ask for between 1 and 16 candidates (-n).")
+    check_candidates(args.candidates)
     if not 0 <= args.words <= 2_000:
         raise UserError("--words must be between 1 and 2,000 (or left out).")
     if args.words and args.rewrite:
         raise UserError("--words goes with --write or --continue: a rewrite keeps about the text's length.")
     text = ""
     if args.write is None:
-        text = decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
+        text = read_stdin()
         if args.rewrite:
             check_text(text, what="text to rewrite")
         else:  # only the end of a long text is sent

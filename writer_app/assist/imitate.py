@@ -26,13 +26,14 @@ from writer_app.reward.style_meter import StyleProfileStats, build_profile
 
 KINDS = ("rewrite", "continue", "write")
 DEFAULT_WORDS = 150
-REWRITE_TASK = "Rewrite the text below{voice}{extra}. Keep its meaning, names and facts."
+REWRITE_LEAD, REWRITE_KEEP = "Rewrite the text below", "Keep its meaning, names and facts."
+REWRITE_TASK = REWRITE_LEAD + "{voice}{extra}. " + REWRITE_KEEP
 PASSAGES_HEADER = "Passages by the author:"
 WRITE_LEAD = "In the author's voice, write about"
 WRITE_TASK = WRITE_LEAD + " {words} words: {instruction}"
 # The prompts' labels and lines by kind: an answer that repeats one has lost its place, and ends there.
 ECHOES = {
-    "rewrite": ("Text:", PASSAGES_HEADER, "Rewrite the text below", "Keep its meaning, names and facts."),
+    "rewrite": ("Text:", PASSAGES_HEADER, REWRITE_LEAD, REWRITE_KEEP),
     "write": (PASSAGES_HEADER, WRITE_LEAD),
 }
 _ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
