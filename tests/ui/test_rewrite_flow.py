@@ -250,3 +250,51 @@ def test_candidates_finishing_after_accept_keep_their_actions_off(qtbot, window:
     assert window.assist.active_request_id is None  # accepting stopped the rest of the request
     assert not window.accept_candidate(0)
     assert window.editor.toPlainText() == applied
+
+
+def test_undoing_an_accepted_candidate_lets_another_be_chosen_and_redo_puts_it_back(
+    qtbot, window: MainWindow
+) -> None:
+    type_document(qtbot, window, DOCUMENT)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window)
+    first, second = (window.candidates.candidate_text(window.candidates.index_at(p)) for p in (0, 1))
+    assert first != second
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, first)
+    assert not any(card.buttons["accept"].isEnabled() for card in window.candidates.cards)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor.toPlainText() == DOCUMENT
+    assert all(card.buttons["accept"].isEnabled() for card in window.candidates.cards)
+    assert "Undone" in window.candidates.summary.text()
+    assert window.edits.edits[-1].reverted  # the history says the edit is no longer in the text
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # another one instead
+    assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, second)
+    assert [edit.reverted for edit in window.edits.edits] == [True, False]
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, redo)
+    assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, second)
+    assert not any(card.buttons["accept"].isEnabled() for card in window.candidates.cards)
+    assert not window.accept_candidate(0)  # applied again: the cards wait for a new request
+    assert [edit.reverted for edit in window.edits.edits] == [True, False]
+
+
+def test_an_undone_continuation_can_be_inserted_again_and_typing_after_an_accept_keeps_it(
+    qtbot, window: MainWindow
+) -> None:
+    window.ghost.set_enabled(False)
+    window.editor.setPlainText("The keeper climbed the stairs.")
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        assert window.session.request_continuation("sentence") is not None
+    chosen = window.candidates.candidate_text(window.candidates.index_at(0))
+    assert window.accept_shown(0)
+    window.editor.undo()
+    assert window.editor.toPlainText() == "The keeper climbed the stairs."
+    assert window.accept_shown(0)  # the same card goes in at the same point
+    assert window.editor.toPlainText() == "The keeper climbed the stairs." + chosen
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor, " Then")  # the user writes on: the cards stay off
+    assert not any(card.buttons["insert"].isEnabled() for card in window.candidates.cards)
+    assert "Ctrl+Z undoes it" in window.candidates.summary.text()

@@ -30,10 +30,10 @@ class AiEditHistory:
         self.edits.append(edit)
         return edit
 
-    def mark_reverted(self, edit_id: int) -> AiEdit:
+    def mark_reverted(self, edit_id: int, reverted: bool = True) -> AiEdit:
         for position, edit in enumerate(self.edits):
             if edit.edit_id == edit_id:
-                self.edits[position] = AiEdit(**{**asdict(edit), "others": edit.others, "reverted": True})
+                self.edits[position] = AiEdit(**{**asdict(edit), "others": edit.others, "reverted": reverted})
                 return self.edits[position]
         raise KeyError(edit_id)
 

@@ -4,7 +4,7 @@ stream, and Accept / Insert / Copy / Regenerate / Stop applied to the right rang
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor
@@ -16,49 +16,18 @@ from writer_app.assist.modes import MODES
 from writer_app.assist.style_profiles import StyleProfile
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.ui.ai_edits import AiEditTracker
+from writer_app.ui.applied_undo import AppliedUndoWatch
 from writer_app.ui.candidate_edit import EditRanking
-from writer_app.ui.candidates_panel import (
-    CONTINUATION_VIEW,
-    LEAD_IN_CHARS,
-    REWRITE_VIEW,
-    CandidatesPanel,
-    PanelView,
-)
+from writer_app.ui.candidate_html import LEAD_IN_CHARS
+from writer_app.ui.candidates_panel import CONTINUATION_VIEW, REWRITE_VIEW, CandidatesPanel, PanelView
 from writer_app.ui.editor import Editor, cursor_text
+from writer_app.ui.pending_request import PendingRewrite, Request, as_paragraph, inserts, text_before
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
 
 # Below this best score (of 10) the panel suggests regenerating or a larger model.
 LOW_SCORE = 2.5
 ANCHOR_CHARS = 200  # a continuation goes in only while the text it continues is still before it
-
-
-Request = RewriteRequest | ContinueRequest | ImitateRequest
-
-
-def inserts(request: Request) -> bool:
-    """Whether a request's text goes in at a point (a continuation, new text) rather than replacing."""
-    return isinstance(request, ContinueRequest) or (
-        isinstance(request, ImitateRequest) and request.kind != "rewrite"
-    )
-
-
-@dataclass
-class PendingRewrite:
-    """The request in flight and the live range it applies to (it follows edits): the text a rewrite
-    replaces, or the empty range at the insertion point of a continuation; `anchor` is the text just
-    before that point when it was asked for."""
-
-    request_id: int | None
-    request: Request
-    range_cursor: QTextCursor
-    title: str
-    anchor: str = ""
-    output: str = "replace"  # where Accept puts the text: "replace", "insert" after, or a "new" document
-
-    @property
-    def original(self) -> str:
-        return "" if inserts(self.request) else self.request.text  # type: ignore[union-attr]
 
 
 class AssistSession(QObject):
@@ -86,6 +55,10 @@ class AssistSession(QObject):
         self.pending: PendingRewrite | None = None
         self.last_result: AssistResult | None = None
         self.voice: StyleProfile | None = None  # the active voice (the Style panel's)
+        self._undoable: tuple[tuple[PendingRewrite, str, int, int], int] | None = None  # the last apply
+        self.undo_watch = AppliedUndoWatch(editor.document(), self)
+        self.undo_watch.undone.connect(self._on_apply_undone)
+        self.undo_watch.redone.connect(self._on_apply_redone)
         self._seed = int(time.time()) & 0xFFFF
         client = self.client
         # The client hears every job of this window (one per lane); the panel shows the pending one.
@@ -171,12 +144,14 @@ class AssistSession(QObject):
         """Send `request`; its result applies to `range_cursor` (a selection, or an insertion point)
         as `output` says (a user action's: replace it, insert after it, or a new document)."""
         request_id = self.client.submit(request, title=title, revision=self.editor.document().revision())
+        self.undo_watch.disarm()  # the panel shows the new request's cards from now on
         at = range_cursor.selectionEnd()
-        anchor = self._text_before(at, ANCHOR_CHARS) if inserts(request) else ""
+        anchor = text_before(self.editor.document(), at, ANCHOR_CHARS) if inserts(request) else ""
         self.pending = PendingRewrite(request_id, request, range_cursor, title, anchor, output)
         self.last_result = None
         if inserts(request):
-            lead_in = self._text_before(at, LEAD_IN_CHARS + 1)  # one more: the panel marks the cut
+            # one more character than is shown: the panel marks the cut
+            lead_in = text_before(self.editor.document(), at, LEAD_IN_CHARS + 1)
             view = PanelView(diff=False, actions=CONTINUATION_VIEW.actions, lead_in=lead_in)
             self.panel.start("", title, request.n_candidates, view)
         else:
@@ -229,6 +204,7 @@ class AssistSession(QObject):
         self.stop()
         self.client.cancel_all()
         self.pending = None
+        self.undo_watch.disarm()
 
     # ----- results ------------------------------------------------------------------------------
     def _on_chunks(self, request_id: int, index: int, text: str) -> None:
@@ -283,19 +259,13 @@ class AssistSession(QObject):
         self.messageRequested.emit(message, "error")
 
     # ----- applying -----------------------------------------------------------------------------
-    def _text_before(self, position: int, length: int) -> str:
-        cursor = QTextCursor(self.editor.document())
-        cursor.setPosition(max(0, position - length))
-        cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
-        return cursor_text(cursor)
-
     def _range_still_intact(self) -> bool:
         pending = self.pending
         if pending is None:
             return False
         if inserts(pending.request):  # what it continues must still be there
             anchor = pending.anchor
-            if self._text_before(pending.range_cursor.position(), len(anchor)) != anchor:
+            if text_before(self.editor.document(), pending.range_cursor.position(), len(anchor)) != anchor:
                 self.messageRequested.emit(
                     "The text before the insertion point was edited after the request, so the "
                     "suggestion was not inserted: place the cursor and ask again.",
@@ -331,65 +301,81 @@ class AssistSession(QObject):
         text = self.panel.candidate_text(index)
         if text is None or self.pending is None or not self._range_still_intact():
             return False
-        pending = self.pending
+        pending, before = self.pending, self._before_apply()
         cursor = pending.range_cursor
         text = with_margins_of(pending.original, text)
         start = cursor.selectionStart()
         cursor.beginEditBlock()
         cursor.insertText(text)
         cursor.endEditBlock()
-        self.edits.record(pending.title, pending.original, text, self.panel.other_texts(index), start)
-        self.pending = None
-        self.client.cancel()  # the user chose: the candidates still being written are not needed
-        self.panel.mark_applied(f"Applied {self.panel.display_name(index)}. Ctrl+Z undoes it.")
-        self.busyChanged.emit(False)
+        edit = self.edits.record(pending.title, pending.original, text, self.panel.other_texts(index), start)
+        self._applied(f"Applied {self.panel.display_name(index)}. Ctrl+Z undoes it.", before, edit.edit_id)
         return True
 
-    def _applied(self, message: str) -> None:
+    def _before_apply(self) -> tuple[PendingRewrite, str, int, int]:
+        """What Undo brings back: the request, the document's text and the request's range."""
+        assert self.pending is not None
+        cursor = self.pending.range_cursor
+        return self.pending, self.editor.toPlainText(), cursor.selectionStart(), cursor.selectionEnd()
+
+    def _applied(
+        self, message: str, before: tuple[PendingRewrite, str, int, int] | None = None, edit_id: int = 0
+    ) -> None:
         self.pending = None
         self.client.cancel()  # the user chose: the candidates still being written are not needed
         self.panel.mark_applied(message)
         self.busyChanged.emit(False)
+        self._undoable = (before, edit_id) if before is not None else None
+        if before is not None:
+            self.undo_watch.arm(before[1])
+
+    def _on_apply_undone(self) -> None:
+        """Undo took the applied candidate back out: the request's cards can be chosen again."""
+        if self._undoable is None:
+            return
+        (pending, _text, start, end), edit_id = self._undoable
+        cursor = QTextCursor(self.editor.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.pending = replace(pending, range_cursor=cursor)
+        self.edits.set_undone(edit_id, True)
+        self.panel.reopen("Undone: the text is as it was. Choose another candidate, or Regenerate.")
+
+    def _on_apply_redone(self) -> None:
+        if self._undoable is not None:
+            self.pending = None
+            self.edits.set_undone(self._undoable[1], False)
+            self.panel.mark_applied("Redone: the candidate is back in. Ctrl+Z undoes it.")
 
     def insert_candidate_after(self, index: int) -> bool:
         text = self.panel.candidate_text(index)
         if text is None or self.pending is None or not self._range_still_intact():
             return False
-        pending = self.pending
+        pending, before = self.pending, self._before_apply()
         insert_at = QTextCursor(self.editor.document())
         insert_at.setPosition(pending.range_cursor.selectionEnd())
         if inserts(pending.request):  # the continuation goes at its insertion point
             if isinstance(pending.request, ImitateRequest):  # new text: a paragraph of its own
-                text = self._as_paragraph(text, insert_at.position())
+                text = as_paragraph(self.editor.document(), text, insert_at.position())
             insert_at.beginEditBlock()
             insert_at.insertText(text)
             insert_at.endEditBlock()
             start = insert_at.position() - len(text)
-            self.edits.record(pending.title, "", text, self.panel.other_texts(index), start)
-            self.pending = None
-            self.client.cancel()
-            self.panel.mark_applied(f"Inserted {self.panel.display_name(index)}. Ctrl+Z undoes it.")
-            self.busyChanged.emit(False)
+            edit = self.edits.record(pending.title, "", text, self.panel.other_texts(index), start)
+            name = self.panel.display_name(index)
+            self._applied(f"Inserted {name}. Ctrl+Z undoes it.", before, edit.edit_id)
             return True
         separator = "\n\n" if "\n" in pending.original else " "
         start = insert_at.position() + len(separator)
         insert_at.beginEditBlock()
         insert_at.insertText(separator + text)
         insert_at.endEditBlock()
-        self.edits.record(f"{pending.title} (inserted after)", "", text, self.panel.other_texts(index), start)
+        title = f"{pending.title} (inserted after)"
+        edit = self.edits.record(title, "", text, self.panel.other_texts(index), start)
         if pending.output == "insert":  # a user action's way to apply: the job is done like an Accept
-            self._applied(f"Inserted {self.panel.display_name(index)} after the selection. Ctrl+Z undoes it.")
-            return True
+            name = self.panel.display_name(index)
+            self._applied(f"Inserted {name} after the selection. Ctrl+Z undoes it.", before, edit.edit_id)
         return True
-
-    def _as_paragraph(self, text: str, position: int) -> str:
-        """`text` with the line breaks that set it apart from the text around `position`."""
-        before = self._text_before(position, 2)
-        document = self.editor.document()
-        after = document.characterAt(position) if position < document.characterCount() - 1 else ""
-        lead = "" if not before or before.endswith("\n\n") else "\n" if before.endswith("\n") else "\n\n"
-        trail = "\n\n" if after and after not in ("\n", "\u2029") else ""
-        return lead + text.strip() + trail
 
     def copy_candidate(self, index: int) -> None:
         text = self.panel.candidate_text(index)

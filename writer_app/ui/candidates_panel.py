@@ -3,8 +3,6 @@ rewrite, plain text after its insertion point for a continuation — with the ac
 
 from __future__ import annotations
 
-import html
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,11 +23,10 @@ from PySide6.QtWidgets import (
 
 from writer_app.documents.word_diff import change_summary, word_diff
 from writer_app.ui.candidate_edit import toggle_edit
+from writer_app.ui.candidate_html import continuation_html, diff_html, marked_html
 from writer_app.ui.change_review import ChangeReview, close_review, open_review
 
 STREAM_RENDER_MS = 100  # streamed text is redrawn at most ten times a second
-SLOP_STYLE = "border-bottom:2px dotted #d9822b;color:#b35c00;"
-LEAD_IN_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -49,48 +46,6 @@ class PanelView:
 
 REWRITE_VIEW = PanelView()
 CONTINUATION_VIEW = PanelView(diff=False, actions=(("insert", "Insert"), ("edit", "Edit"), ("copy", "Copy")))
-
-
-def _marked(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
-    """`text` (which starts at `offset` of its document) as HTML, slop spans marked in orange."""
-    cuts = {0, len(text)}
-    for start, end in spans:
-        cuts.update(p - offset for p in (start, end) if 0 < p - offset < len(text))
-    edges = sorted(cuts)
-    out = []
-    for left, right in itertools.pairwise(edges):
-        piece = html.escape(text[left:right]).replace("\n", "<br>")
-        inside = any(start <= offset + left and offset + right <= end for start, end in spans)
-        out.append(f'<span style="{SLOP_STYLE}" title="slop">{piece}</span>' if inside else piece)
-    return "".join(out)
-
-
-def diff_html(original: str, suggestion: str, dark: bool, spans: Sequence[tuple[int, int]] = ()) -> str:
-    """The suggestion with insertions underlined in green, deletions struck through in red and
-    slop spans (positions in the suggestion) marked."""
-    insert = "background:#1e4620;color:#b7f5b9;" if dark else "background:#d4f7d4;color:#0a4d0a;"
-    delete = "background:#4d1e1e;color:#f5b7b7;" if dark else "background:#fbdada;color:#7a1010;"
-    pieces = []
-    position = 0
-    for part in word_diff(original, suggestion):
-        if part.kind == "delete":
-            text = html.escape(part.text).replace("\n", "<br>")
-            pieces.append(f'<span style="{delete}text-decoration:line-through">{text}</span>')
-            continue
-        text = _marked(part.text, position, spans)
-        position += len(part.text)
-        if part.kind == "insert":
-            pieces.append(f'<span style="{insert}text-decoration:underline">{text}</span>')
-        else:
-            pieces.append(text)
-    return "".join(pieces)
-
-
-def continuation_html(lead_in: str, text: str, spans: Sequence[tuple[int, int]] = ()) -> str:
-    """The end of the text before the insertion point, greyed, a ▸ mark, then the new text."""
-    tail = lead_in[-LEAD_IN_CHARS:]
-    before = html.escape(("…" if len(lead_in) > LEAD_IN_CHARS else "") + tail).replace("\n", "<br>")
-    return f'<span style="color:#888">{before}</span><b>▸</b>{_marked(text, 0, spans)}'
 
 
 class CandidateCard(QFrame):
@@ -306,6 +261,14 @@ class CandidatesPanel(QWidget):
             card._set_buttons(False)
         self.finish(message)
 
+    def reopen(self, message: str) -> None:
+        """The applied candidate was undone: the finished cards can be chosen again."""
+        self.applied = False
+        for card in self.cards:
+            card._set_buttons(card.finished)
+        self.summary.setText(message)
+        self.set_busy(False)
+
     def show_ranking(self, source_spans: Sequence[tuple[int, int]], ranked: Sequence[object]) -> None:
         """Put scores, explanations and slop marks on the cards (`ranked`: assist Candidates)."""
         for candidate in ranked:
@@ -327,7 +290,7 @@ class CandidatesPanel(QWidget):
             self._dirty.discard(card)
         if source_spans and self.original:
             self.original_view.setText(
-                "<b>Original</b> (slop marked): " + _marked(self.original, 0, source_spans)
+                "<b>Original</b> (slop marked): " + marked_html(self.original, 0, source_spans)
             )
             self.original_view.show()
         self._arrange()
