@@ -92,12 +92,18 @@ def test_an_answer_ends_where_it_repeats_the_prompt() -> None:
     assert clean_output(marked, SOURCE, echoes=ECHOES) == "The meeting was moved."
     indented = "The meeting was moved.\n   text:  \nThe meeting have been moved."
     assert clean_output(indented, SOURCE, echoes=ECHOES) == "The meeting was moved."
+    for dressed in ("**Text:**", "**Text**:", "## Text:", "_Text:_"):  # a label in Markdown
+        answer = f"The meeting was moved.\n\n{dressed}\nThe meeting have been moved."
+        assert clean_output(answer, SOURCE, echoes=ECHOES) == "The meeting was moved.", dressed
+    curly = "The meeting was moved. Rewrite the text below in the author’s voice."
+    assert clean_output(curly, SOURCE, echoes=ECHOES) == "The meeting was moved."
     # Deliberately all echo: what follows a repeated task is the model's own text, not an answer.
     assert clean_output("Task: Fix the grammar.\n\nText:\nIt moved.", SOURCE, echoes=ECHOES) == ""
 
 
 def test_a_label_is_an_echo_only_alone_on_its_line_and_only_when_the_source_lacks_it() -> None:
-    for kept in ("The meeting's Text: was moved to Thursday.", "It moved.\nText: see the agenda"):
+    kept_lines = ("The meeting's Text: was moved.", "It moved.\nText: agenda", "It moved.\n**Text:** agenda")
+    for kept in kept_lines:
         assert clean_output(kept, SOURCE, echoes=ECHOES) == kept
     source = "Book the room.\n\nText:\nthe agenda"  # the user's own label is theirs to keep
     answer = "Book the room today.\n\nText:\nthe agenda, sent"

@@ -241,6 +241,11 @@ def test_a_rewrite_that_writes_the_prompt_out_again_ends_there_but_asked_for_lab
 
     formal = RewriteRequest("The meeting have moved.", instruction="Make it formal", n_candidates=1)
     assert rewrite(ScriptedEngine(script), formal).candidates[0].text == "The meeting moved to Thursday."
+
+    def system_echo(prompt: str, seed: int) -> str:  # the system prompt's rules, in Markdown
+        return "The meeting moved to Thursday.\n\n**Rules:**\n- Output only the rewritten text."
+
+    assert rewrite(ScriptedEngine(system_echo), formal).candidates[0].text == "The meeting moved to Thursday."
     labelled = "The meeting moved.\nTask: call Bob"  # a label the instruction asked for is the answer's
 
     def obeying(prompt: str, seed: int) -> str:

@@ -56,6 +56,17 @@ def _strip_trailing_chatter(text: str, source: str) -> str:
     return "\n\n".join(paragraphs).strip()
 
 
+def _echo_pattern(echo: str) -> str:
+    """A regex for one of the prompt's lines as a model writes it out again: any spacing, either
+    apostrophe; a label ("Text:") alone on its line, perhaps dressed in Markdown ("**Text:**")."""
+    words = [re.escape(word).replace("'", "['’]") for word in echo.split()]
+    if not words or not echo.strip().endswith(":"):
+        return r"\s+".join(words)
+    words[-1] = words[-1][:-1] + r"[*_]*:"  # "**Text**:" as well as "Text:"
+    label = r"\s+".join(words)
+    return rf"(?m)^[ \t]*(?:[#>][#> \t]*)?[*_]*{label}[*_]*[ \t]*$"
+
+
 def _cut_echo(text: str, source: str, echoes: Sequence[str]) -> str:
     """The answer up to where it starts repeating the prompt (a small model that loses its place writes
     the task out again, then a text of its own): a label ("Text:") alone on its line, as the prompt
@@ -63,12 +74,8 @@ def _cut_echo(text: str, source: str, echoes: Sequence[str]) -> str:
     an echo is all echo: it comes back empty, and the candidate is generated again."""
     cut = len(text)
     for echo in echoes:
-        pattern = r"\s+".join(re.escape(word) for word in echo.split())
-        if not pattern:
-            continue
-        if echo.strip().endswith(":"):
-            pattern = rf"(?m)^[ \t]*{pattern}[ \t]*$"
-        if re.search(pattern, source, re.IGNORECASE):
+        pattern = _echo_pattern(echo)
+        if not pattern or re.search(pattern, source, re.IGNORECASE):
             continue
         found = re.search(pattern, text, re.IGNORECASE)
         if found:

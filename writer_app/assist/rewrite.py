@@ -28,7 +28,7 @@ SYSTEM_PROMPT = (
 )
 CONTEXT_HEADER = "Surrounding document, for context only (do not rewrite it):\n"
 CONTEXT_MARK = "[…the text to rewrite stands here…]"
-ECHOES = ("Text:", CONTEXT_HEADER.strip(), CONTEXT_MARK)  # the prompt's own lines, never an answer's
+ECHOES = ("Text:", "Rules:", CONTEXT_HEADER.strip(), CONTEXT_MARK)  # the prompt's lines, never an answer's
 MIN_NEW_TOKENS = 48
 SAFETY_TOKENS = 16
 SAME_SHAPE_FACTOR = 1.5  # modes that should not grow the text also keep its paragraph count
