@@ -298,3 +298,18 @@ def test_an_undone_continuation_can_be_inserted_again_and_typing_after_an_accept
     qtbot.keyClicks(window.editor, " Then")  # the user writes on: the cards stay off
     assert not any(card.buttons["insert"].isEnabled() for card in window.candidates.cards)
     assert "Ctrl+Z undoes it" in window.candidates.summary.text()
+
+
+def test_undo_reopens_the_cards_in_a_text_with_characters_beyond_the_basic_plane(
+    qtbot, window: MainWindow
+) -> None:
+    text = DOCUMENT + "\nBye 👋 now."  # an emoji is two units to Qt, one character to Python
+    window.editor.setPlainText(text)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window)
+    assert window.accept_candidate(0)
+    window.editor.undo()
+    assert window.editor.toPlainText() == text
+    assert all(card.buttons["accept"].isEnabled() for card in window.candidates.cards)
+    assert window.accept_candidate(1)
+    assert window.editor.toPlainText() == text.replace(PHRASE, window.candidates.candidate_text(1))

@@ -18,11 +18,13 @@ class AppliedUndoWatch(QObject):
         self._before: str | None = None
         self._after = ""
         self._applied = True
+        self._lengths = (0, 0)  # in UTF-16 units, as the document counts: most edits never compare text
         document.contentsChanged.connect(self._check)
 
     def arm(self, before: str) -> None:
         """A candidate was just applied to the document, which read `before` until then."""
         self._before, self._after, self._applied = before, self._document.toPlainText(), True
+        self._lengths = (_units(before), _units(self._after))
 
     def disarm(self) -> None:
         self._before = None
@@ -35,7 +37,13 @@ class AppliedUndoWatch(QObject):
         if self._before is None:
             return
         awaited = self._before if self._applied else self._after
+        if self._document.characterCount() - 1 != self._lengths[0 if self._applied else 1]:
+            return
         if self._document.toPlainText() != awaited:
             return
         self._applied = not self._applied
         (self.redone if self._applied else self.undone).emit()
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

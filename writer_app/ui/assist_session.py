@@ -326,7 +326,9 @@ class AssistSession(QObject):
         self.panel.mark_applied(message)
         self.busyChanged.emit(False)
         self._undoable = (before, edit_id) if before is not None else None
-        if before is not None:
+        if before is None:  # a new document: nothing in this one to undo
+            self.undo_watch.disarm()
+        else:
             self.undo_watch.arm(before[1])
 
     def _on_apply_undone(self) -> None:
