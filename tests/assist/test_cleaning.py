@@ -95,8 +95,9 @@ def test_an_answer_ends_where_it_repeats_the_prompt() -> None:
     for dressed in ("**Text:**", "**Text**:", "## Text:", "_Text:_"):  # a label in Markdown
         answer = f"The meeting was moved.\n\n{dressed}\nThe meeting have been moved."
         assert clean_output(answer, SOURCE, echoes=ECHOES) == "The meeting was moved.", dressed
-    curly = "The meeting was moved. Rewrite the text below in the author’s voice."
-    assert clean_output(curly, SOURCE, echoes=ECHOES) == "The meeting was moved."
+    curly = "The meeting was moved. In the author’s voice, write about a storm."
+    lead = ("In the author's voice, write about",)
+    assert clean_output(curly, SOURCE, echoes=lead) == "The meeting was moved."
     # Deliberately all echo: what follows a repeated task is the model's own text, not an answer.
     assert clean_output("Task: Fix the grammar.\n\nText:\nIt moved.", SOURCE, echoes=ECHOES) == ""
 

@@ -294,6 +294,7 @@ def test_an_undone_continuation_can_be_inserted_again_and_typing_after_an_accept
     assert window.editor.toPlainText() == "The keeper climbed the stairs."
     assert window.accept_shown(0)  # the same card goes in at the same point
     assert window.editor.toPlainText() == "The keeper climbed the stairs." + chosen
+    assert [edit.reverted for edit in window.edits.edits] == [True, False]  # a new edit, the old undone
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(window.editor, " Then")  # the user writes on: the cards stay off
     assert not any(card.buttons["insert"].isEnabled() for card in window.candidates.cards)
@@ -313,3 +314,24 @@ def test_undo_reopens_the_cards_in_a_text_with_characters_beyond_the_basic_plane
     assert all(card.buttons["accept"].isEnabled() for card in window.candidates.cards)
     assert window.accept_candidate(1)
     assert window.editor.toPlainText() == text.replace(PHRASE, window.candidates.candidate_text(1))
+
+
+def test_the_history_follows_undo_and_redo_after_a_newer_request_and_reopening_a_file_reopens_nothing(
+    qtbot, window: MainWindow
+) -> None:
+    type_document(qtbot, window, DOCUMENT)
+    select(window, PHRASE)
+    rewrite_and_wait(qtbot, window)
+    assert window.accept_candidate(0)
+    applied = window.editor.toPlainText()
+    window.editor.undo()
+    assert window.edits.edits[-1].reverted
+    with qtbot.waitSignal(window.assist.requestFinished, timeout=TIMEOUT_MS):
+        window.session.regenerate()  # from the reopened cards: a newer request
+    window.editor.redo()
+    assert window.editor.toPlainText() == applied
+    assert not window.edits.edits[-1].reverted  # back in the text, and the history says so
+    assert all(card.buttons["accept"].isEnabled() for card in window.candidates.cards)  # the newer ones
+    window.editor.setPlainText(DOCUMENT)  # as opening a file does: the text set afresh
+    assert not window.edits.edits[-1].reverted
+    assert not window.accept_candidate(0)  # that request's range went with the old text

@@ -69,8 +69,8 @@ def _echo_pattern(echo: str) -> str:
 
 def _cut_echo(text: str, source: str, echoes: Sequence[str]) -> str:
     """The answer up to where it starts repeating the prompt (a small model that loses its place writes
-    the task out again, then a text of its own): a label ("Text:") alone on its line, as the prompt
-    has it, a longer line anywhere; never one the source itself contains. An answer that opens with
+    the task out again, then a text of its own): a label ("Text:") alone on its line, bare or in
+    Markdown, a longer line anywhere; never one the source itself contains. An answer that opens with
     an echo is all echo: it comes back empty, and the candidate is generated again."""
     cut = len(text)
     for echo in echoes:

@@ -92,7 +92,8 @@ def rewrite(
         raise ValueError("Ask for at least one candidate.")
     prompt, max_new, trimmed = build_rewrite_prompt(engine, request)
     instruction, length_factor, _ = _instruction(request)
-    echoes = (*ECHOES, f"Task: {instruction}")
+    asked = instruction.lower()  # a label the instruction names ("add a Rules: heading") is the answer's
+    echoes = (*(e for e in ECHOES if not (e.endswith(":") and e.lower() in asked)), f"Task: {instruction}")
     transform = not request.instruction.strip() and mode_or_error(request.mode).transform
     keeps_shape = length_factor <= SAME_SHAPE_FACTOR and not transform  # a list may have more lines
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)

@@ -21,7 +21,14 @@ from writer_app.ui.candidate_edit import EditRanking
 from writer_app.ui.candidate_html import LEAD_IN_CHARS
 from writer_app.ui.candidates_panel import CONTINUATION_VIEW, REWRITE_VIEW, CandidatesPanel, PanelView
 from writer_app.ui.editor import Editor, cursor_text
-from writer_app.ui.pending_request import PendingRewrite, Request, as_paragraph, inserts, text_before
+from writer_app.ui.pending_request import (
+    AppliedCandidate,
+    PendingRewrite,
+    Request,
+    as_paragraph,
+    inserts,
+    text_before,
+)
 from writer_app.ui.settings import AppSettings
 from writer_app.worker.controller import AssistController
 
@@ -55,7 +62,6 @@ class AssistSession(QObject):
         self.pending: PendingRewrite | None = None
         self.last_result: AssistResult | None = None
         self.voice: StyleProfile | None = None  # the active voice (the Style panel's)
-        self._undoable: tuple[tuple[PendingRewrite, str, int, int], int] | None = None  # the last apply
         self.undo_watch = AppliedUndoWatch(editor.document(), self)
         self.undo_watch.undone.connect(self._on_apply_undone)
         self.undo_watch.redone.connect(self._on_apply_redone)
@@ -144,7 +150,6 @@ class AssistSession(QObject):
         """Send `request`; its result applies to `range_cursor` (a selection, or an insertion point)
         as `output` says (a user action's: replace it, insert after it, or a new document)."""
         request_id = self.client.submit(request, title=title, revision=self.editor.document().revision())
-        self.undo_watch.disarm()  # the panel shows the new request's cards from now on
         at = range_cursor.selectionEnd()
         anchor = text_before(self.editor.document(), at, ANCHOR_CHARS) if inserts(request) else ""
         self.pending = PendingRewrite(request_id, request, range_cursor, title, anchor, output)
@@ -312,41 +317,41 @@ class AssistSession(QObject):
         self._applied(f"Applied {self.panel.display_name(index)}. Ctrl+Z undoes it.", before, edit.edit_id)
         return True
 
-    def _before_apply(self) -> tuple[PendingRewrite, str, int, int]:
-        """What Undo brings back: the request, the document's text and the request's range."""
+    def _before_apply(self) -> AppliedCandidate:
+        """What Undo of the candidate about to go in brings back (a new edit ends the last one's Undo)."""
         assert self.pending is not None
+        self.undo_watch.disarm()
         cursor = self.pending.range_cursor
-        return self.pending, self.editor.toPlainText(), cursor.selectionStart(), cursor.selectionEnd()
+        text = self.editor.toPlainText()
+        return AppliedCandidate(self.pending, text, cursor.selectionStart(), cursor.selectionEnd())
 
-    def _applied(
-        self, message: str, before: tuple[PendingRewrite, str, int, int] | None = None, edit_id: int = 0
-    ) -> None:
+    def _applied(self, message: str, before: AppliedCandidate | None = None, edit_id: int = 0) -> None:
         self.pending = None
         self.client.cancel()  # the user chose: the candidates still being written are not needed
         self.panel.mark_applied(message)
         self.busyChanged.emit(False)
-        self._undoable = (before, edit_id) if before is not None else None
         if before is None:  # a new document: nothing in this one to undo
             self.undo_watch.disarm()
         else:
-            self.undo_watch.arm(before[1])
+            self.undo_watch.arm(replace(before, edit_id=edit_id))
 
-    def _on_apply_undone(self) -> None:
-        """Undo took the applied candidate back out: the request's cards can be chosen again."""
-        if self._undoable is None:
+    def _on_apply_undone(self, applied: AppliedCandidate) -> None:
+        """Undo took the last applied candidate back out: the history says so and, while the panel
+        still shows its request, the request's cards can be chosen again."""
+        self.edits.set_undone(applied.edit_id, True)
+        if self.pending is not None:  # the panel shows a newer request
             return
-        (pending, _text, start, end), edit_id = self._undoable
         cursor = QTextCursor(self.editor.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        self.pending = replace(pending, range_cursor=cursor)
-        self.edits.set_undone(edit_id, True)
-        self.panel.reopen("Undone: the text is as it was. Choose another candidate, or Regenerate.")
+        cursor.setPosition(applied.start)
+        cursor.setPosition(applied.end, QTextCursor.MoveMode.KeepAnchor)
+        self.pending = replace(applied.pending, range_cursor=cursor)
+        again = "" if inserts(applied.pending.request) else ", or Regenerate"
+        self.panel.reopen(f"Undone: the text is as it was. Choose another candidate{again}.")
 
-    def _on_apply_redone(self) -> None:
-        if self._undoable is not None:
-            self.pending = None
-            self.edits.set_undone(self._undoable[1], False)
+    def _on_apply_redone(self, applied: AppliedCandidate) -> None:
+        self.edits.set_undone(applied.edit_id, False)
+        if self.pending is not None and self.pending.request_id == applied.pending.request_id:
+            self.pending = None  # the reopened cards close again
             self.panel.mark_applied("Redone: the candidate is back in. Ctrl+Z undoes it.")
 
     def insert_candidate_after(self, index: int) -> bool:

@@ -109,7 +109,7 @@ class CandidatesPanel(QWidget):
         super().__init__(parent)
         self.original = ""
         self.view = REWRITE_VIEW
-        self.applied = False  # a candidate was accepted: the cards' actions stay off until a new request
+        self.applied = False  # a candidate was accepted: the cards' actions stay off (till Undo takes it out)
         self.cards: list[CandidateCard] = []
         self.review: ChangeReview | None = None
         self.laid_out: list[CandidateCard] = []
@@ -254,7 +254,7 @@ class CandidatesPanel(QWidget):
         self.set_busy(False)
 
     def mark_applied(self, message: str) -> None:
-        """A candidate was applied: every card's actions go off and stay off for this request."""
+        """A candidate was applied: every card's actions go off (`reopen` turns them on again)."""
         self.applied = True
         close_review(self)
         for card in self.cards:

@@ -173,9 +173,8 @@ def open_review(panel, index: int) -> ChangeReview | None:
             panel.summary.setText("No change was accepted: the text stays as it was.")
             return
         before, card.text = card.text, text
-        panel.acceptRequested.emit(index)
-        if not panel.applied:  # Accept refused (the selection changed): the candidate stays as it was
-            card.text = before
+        panel.acceptRequested.emit(index)  # applied at once (or refused: the selection changed)
+        card.text = before  # the card stays the whole candidate, should Undo bring the cards back
 
     review.finished.connect(done)
     review.cancelled.connect(lambda: close_review(panel))

@@ -39,6 +39,18 @@ class PendingRewrite:
         return "" if inserts(self.request) else self.request.text  # type: ignore[union-attr]
 
 
+@dataclass(frozen=True)
+class AppliedCandidate:
+    """A candidate just applied, as Undo would bring its request back: the request, the document's
+    text and the request's range before it went in, and its entry in the AI-edit history."""
+
+    pending: PendingRewrite
+    text_before: str
+    start: int
+    end: int
+    edit_id: int = 0
+
+
 def text_before(document: QTextDocument, position: int, length: int) -> str:
     """Up to `length` characters of `document` just before `position`."""
     cursor = QTextCursor(document)
