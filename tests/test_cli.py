@@ -395,3 +395,20 @@ def test_rewrite_runs_a_users_action(tiny_model_path: Path, tmp_path: Path) -> N
     assert json.loads(result.stdout)["candidates"]
     missing = run_cli("rewrite", "--action", "Whisper", "--home", str(home), stdin=b"the day is good")
     assert missing.returncode == 1 and "no action called “Whisper” (yours: Shout)" in missing.stderr.decode()
+
+
+def test_options_before_the_command_are_the_commands_own(tmp_path: Path, capsys) -> None:
+    from writer_app.cli import command_first, main
+
+    assert command_first(["--home", "h", "style", "list"]) == ["style", "--home", "h", "list"]
+    assert command_first(["-v", "--threads", "2", "rewrite", "--mode", "concise"]) == [
+        "rewrite", "-v", "--threads", "2", "--mode", "concise",
+    ]  # fmt: skip
+    assert command_first(["--home=h", "imitate", "--write", "x"]) == ["imitate", "--home=h", "--write", "x"]
+    for kept in (["--home", "style", "notes.md"], ["--home", "h", "--", "rewrite"], ["--home", "h", "a.md"]):
+        assert command_first(kept) == kept  # a home called "style", a file called "rewrite", a file
+    samples = tmp_path / "me.txt"
+    samples.write_text(" ".join(["The rain came on, and we went in."] * 50))
+    assert main(["--home", str(tmp_path / "home"), "style", "create", "Me", str(samples)]) == 0
+    assert main(["--home", str(tmp_path / "home"), "style", "list"]) == 0
+    assert "Me: 1 sample(s)" in capsys.readouterr().out

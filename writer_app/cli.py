@@ -20,7 +20,7 @@ from writer_app.paths import AppPaths
 from writer_app.reward.quality import Reading
 
 LOGGER = logging.getLogger(__name__)
-EPILOG = """commands (run `writer-app COMMAND --help` for their options):
+EPILOG = """commands (run `writer-app COMMAND --help` for their options, which may also come before it):
   rewrite     rewrite the text read from standard input, print the candidates best first
   complete    continue the text read from standard input, print the candidates best first
   plan        plan a long text: sections with their main points and word budgets
@@ -211,9 +211,32 @@ def run_self_test(args: argparse.Namespace) -> int:
     return self_test.run(args, engine_config(args, AppPaths.default(args.home)), load_engine)
 
 
+COMMANDS = (
+    "rewrite", "complete", "score", "style", "style-score", "imitate", "review", "export", "plan", "draft",
+    "models", "open",
+)  # fmt: skip
+
+
+def command_first(argv: list[str]) -> list[str]:
+    """`argv` with its command first when options came before it (`--home DIR style list`), as every
+    command takes them after it; a file to open (after `--`, or not named like a command) stays put."""
+    taking_values = {
+        option
+        for action in _main_parser()._actions
+        if action.option_strings and action.nargs != 0
+        for option in action.option_strings
+    }
+    position = 0
+    while position < len(argv) and argv[position].startswith("-") and argv[position] != "--":
+        position += 2 if argv[position] in taking_values else 1
+    if 0 < position < len(argv) and argv[position] in COMMANDS:
+        return [argv[position], *argv[:position], *argv[position + 1 :]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     ensure_std_streams()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = command_first(list(sys.argv[1:] if argv is None else argv))
     started = time.perf_counter()
     try:
         command = argv[0] if argv else ""
