@@ -78,8 +78,8 @@ def test_rewrite_plain_output_separates_candidates(tiny_model_path: Path) -> Non
 @pytest.mark.parametrize(
     ("stdin", "message"),
     [
-        (b"", "no text to rewrite"),
-        (b"   \n\t ", "no text to rewrite"),
+        (b"", "no text to rewrite on standard input"),
+        (b"   \n\t ", "no text to rewrite on standard input"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b"caf\xe9 au lait", "not valid UTF-8"),
     ],
@@ -259,7 +259,7 @@ def test_complete_continues_standard_input_with_ranked_candidates(tiny_model_pat
 
 @pytest.mark.parametrize(
     ("stdin", "message"),
-    [(b"   ", b"no text to continue"), (b"\x00\x01\x02", b"binary"), (b"text", b"between 1 and 16")],
+    [(b"   ", b"no text to continue on standard input"), (b"\x00\x01\x02", b"binary"), (b"text", b"between 1 and 16")],
 )
 def test_complete_refuses_bad_input_with_one_sentence(
     tiny_model_path: Path, stdin: bytes, message: bytes
@@ -313,7 +313,7 @@ def test_style_score_measures_a_text_as_a_card_is(tmp_path: Path, reader) -> Non
         (["--rewrite", "--profile", "Nobody"], b"Some text.", b"no style profile called"),
         (["--continue"], b"Some text.", b"the arguments --samples --profile is required"),
         (["--rewrite", "--samples", "SHORT"], b"Some text.", b"at least 300"),
-        (["--rewrite", "--samples", "LONG"], b"", b"no text to rewrite"),
+        (["--rewrite", "--samples", "LONG"], b"", b"no text to rewrite on standard input"),
     ],
 )
 def test_imitate_bad_input_gets_one_sentence(

@@ -18,6 +18,7 @@ from writer_app.cli import (
     configure_logging,
     engine_config,
     load_engine,
+    nothing_piped,
     quality_reader,
     read_stdin,
 )
@@ -46,7 +47,7 @@ def run_rewrite(argv: list[str]) -> int:
     args = rewrite_parser().parse_args(argv)
     configure_logging(args.verbose)
     check_candidates(args.candidates)
-    text = check_text(read_stdin())
+    text = check_text(read_stdin(), empty=nothing_piped("text to rewrite", "rewrite"))
     paths = AppPaths.default(args.home)
     instruction = args.instruction or ""
     if args.action:
@@ -90,7 +91,9 @@ def run_complete(argv: list[str]) -> int:
     check_candidates(args.candidates)
     if args.max_words is not None and not 1 <= args.max_words <= 2_000:
         raise UserError("--max-words must be between 1 and 2,000.")
-    text = check_text(read_stdin(), what="text to continue")
+    text = check_text(
+        read_stdin(), what="text to continue", empty=nothing_piped("text to continue", "complete")
+    )
     engine = load_engine(engine_config(args, AppPaths.default(args.home)))
     try:
         length = "words" if args.max_words else "paragraph"

@@ -132,6 +132,11 @@ def read_stdin() -> str:
     return decode_input(sys.stdin.buffer.read() if sys.stdin is not None else b"")
 
 
+def nothing_piped(what: str, command: str) -> str:
+    """The sentence for a command's empty standard input."""
+    return f"There is no {what} on standard input: pipe it in, as in `writer-app {command} < draft.txt`."
+
+
 def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig | ServerConfig:
     """The model file to load, or the server to use (`--server`)."""
     from writer_app.modelhub.default_model import require_default_model

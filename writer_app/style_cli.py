@@ -21,6 +21,7 @@ from writer_app.cli import (
     configure_logging,
     engine_config,
     load_engine,
+    nothing_piped,
     quality_reader,
     read_stdin,
 )
@@ -112,7 +113,7 @@ def run_style_score(argv: list[str]) -> int:
     parser.add_argument("--threads", type=int, help="CPU threads (default: the physical cores)")
     args = parser.parse_args(argv)
     configure_logging(False)
-    text = check_text(read_stdin(), what="text to score")
+    text = check_text(read_stdin(), what="text to score", empty=nothing_piped("text to score", "style-score"))
     if len(text.split()) < MIN_SCORED_WORDS:
         raise UserError(f"Give at least {MIN_SCORED_WORDS} words: a voice shows over a few sentences.")
     samples, stats = _voice(args)
@@ -157,9 +158,10 @@ def run_imitate(argv: list[str]) -> int:
     if args.write is None:
         text = read_stdin()
         if args.rewrite:
-            check_text(text, what="text to rewrite")
+            check_text(text, empty=nothing_piped("text to rewrite", "imitate --rewrite"))
         else:  # only the end of a long text is sent
-            check_text(text[-MAX_SENT_CHARS:], what="text to continue")
+            empty = nothing_piped("text to continue", "imitate --continue")
+            check_text(text[-MAX_SENT_CHARS:], what="text to continue", empty=empty)
     samples, stats = _voice(args)
     request = ImitateRequest(
         kind="rewrite" if args.rewrite else "continue" if args.go_on else "write",

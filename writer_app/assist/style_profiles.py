@@ -81,7 +81,9 @@ def read_sample_files(files: list[Path]) -> list[str]:
             data = Path(path).expanduser().read_bytes()
         except OSError as error:
             raise UserError(f"Could not read the sample {path}: {error.strerror or error}.") from error
-        samples.append(check_text(decode_input(data), what=f"sample {Path(path).name}"))
+        name = Path(path).name
+        empty = f"The sample {name} is empty: pass a file with your writing."
+        samples.append(check_text(decode_input(data), what=f"sample {name}", empty=empty))
     return samples
 
 

@@ -26,10 +26,11 @@ def decode_input(data: bytes) -> str:
         ) from error
 
 
-def check_text(text: str, *, what: str = "text to rewrite") -> str:
-    """Return `text` if it can be sent to the model, else raise InputTextError."""
+def check_text(text: str, *, what: str = "text to rewrite", empty: str = "") -> str:
+    """Return `text` if it can be sent to the model, else raise InputTextError (`empty`: the sentence
+    for no text, where "select or type some text first" is not the way to give it)."""
     if not text or not text.strip():
-        raise InputTextError(f"There is no {what}: select or type some text first.")
+        raise InputTextError(empty or f"There is no {what}: select or type some text first.")
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\n\r\f")
     if "\x00" in text or controls > max(8, len(text) // 100):
         raise InputTextError("The text contains binary control characters: paste plain text instead.")
