@@ -259,7 +259,11 @@ def test_complete_continues_standard_input_with_ranked_candidates(tiny_model_pat
 
 @pytest.mark.parametrize(
     ("stdin", "message"),
-    [(b"   ", b"no text to continue on standard input"), (b"\x00\x01\x02", b"binary"), (b"text", b"between 1 and 16")],
+    [
+        (b"   ", b"no text to continue on standard input"),
+        (b"\x00\x01\x02", b"binary"),
+        (b"text", b"between 1 and 16"),
+    ],
 )
 def test_complete_refuses_bad_input_with_one_sentence(
     tiny_model_path: Path, stdin: bytes, message: bytes

@@ -263,10 +263,11 @@ def test_undoing_an_accepted_candidate_lets_another_be_chosen_and_redo_puts_it_b
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, first)
     assert not any(card.buttons["accept"].isEnabled() for card in window.candidates.cards)
+    assert not window.candidates.regenerate_button.isEnabled()  # its text is no longer there
     qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.editor.toPlainText() == DOCUMENT
     assert all(card.buttons["accept"].isEnabled() for card in window.candidates.cards)
-    assert "Undone" in window.candidates.summary.text()
+    assert "Undone" in window.candidates.summary.text() and window.candidates.regenerate_button.isEnabled()
     assert window.edits.edits[-1].reverted  # the history says the edit is no longer in the text
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # another one instead
     assert window.editor.toPlainText() == DOCUMENT.replace(PHRASE, second)

@@ -260,6 +260,7 @@ class CandidatesPanel(QWidget):
         for card in self.cards:
             card._set_buttons(False)
         self.finish(message)
+        self.regenerate_button.setEnabled(False)  # its text is gone from the document (till Undo)
 
     def reopen(self, message: str) -> None:
         """The applied candidate was undone: the finished cards can be chosen again."""
