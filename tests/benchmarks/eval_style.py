@@ -23,7 +23,11 @@ comparisons move by about a point from seed to seed: with --seed 0 to 9, authors
 0.957 and 0.955 (13 minutes). Left out: a text's standing less its standing against a cohort of 20
 other voices (T-norm; +0.3 and +0.7 points at best on seeds 0 and 1, not the same setting), the
 nearest sample passages in place of the samples' centre (k = 1 to 4; no gain on seeds 0 and 1),
-other weights of the three (+0.4 at most over ten seeds, chosen in sample). A third part, the lower
+other weights of the three (+0.4 at most over ten seeds, chosen in sample), and the in-context
+likelihood ratio - how much four sample passages as a prefix raise the scoring model's log-probability
+of the text - measured on 401 of seed 0's comparisons: 0.860 alone, and averaged in beside the three at
+weight 1 it moved 0.940 to 0.948 (3 comparisons), for two log-probability passes a candidate (about
+5 s a comparison here): not worth tripling a ranking's reading time. A third part, the lower
 layers' (1-8) state, was tried and left out: on seeds 0, 1 and 3 it moved authorship by -0.002,
 +0.004 and +0.008 but the author's passage over the model's retelling from 0.952 to 0.905. --fit
 also writes the shipped reading spaces (fitted on every author).
