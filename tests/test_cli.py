@@ -403,14 +403,25 @@ def test_rewrite_runs_a_users_action(tiny_model_path: Path, tmp_path: Path) -> N
 
 def test_options_before_the_command_are_the_commands_own(tmp_path: Path, capsys) -> None:
     from writer_app.cli import command_first, main
+    from writer_app.errors import UserError
 
     assert command_first(["--home", "h", "style", "list"]) == ["style", "--home", "h", "list"]
     assert command_first(["-v", "--threads", "2", "rewrite", "--mode", "concise"]) == [
         "rewrite", "-v", "--threads", "2", "--mode", "concise",
     ]  # fmt: skip
     assert command_first(["--home=h", "imitate", "--write", "x"]) == ["imitate", "--home=h", "--write", "x"]
-    for kept in (["--home", "style", "notes.md"], ["--home", "h", "--", "rewrite"], ["--home", "h", "a.md"]):
-        assert command_first(kept) == kept  # a home called "style", a file called "rewrite", a file
+    assert command_first(["--threads=2", "rewrite"]) == ["rewrite", "--threads=2"]
+    for kept in (
+        ["--home", "style", "notes.md"],  # a home called "style"
+        ["--home", "h", "--", "rewrite"],  # a file called "rewrite"
+        ["-v", "notes.md"],
+        ["--screenshot", "out.png"],
+    ):
+        assert command_first(kept) == kept
+    with pytest.raises(UserError, match="--screenshot is the window's, not `writer-app rewrite`'s"):
+        command_first(["--screenshot", "out.png", "rewrite"])
+    with pytest.raises(SystemExit):  # no abbreviation: not read as --model (a usage error, exit 2)
+        main(["--mode", "grammar", "rewrite"])
     samples = tmp_path / "me.txt"
     samples.write_text(" ".join(["The rain came on, and we went in."] * 50))
     assert main(["--home", str(tmp_path / "home"), "style", "create", "Me", str(samples)]) == 0

@@ -20,7 +20,8 @@ from writer_app.paths import AppPaths
 from writer_app.reward.quality import Reading
 
 LOGGER = logging.getLogger(__name__)
-EPILOG = """commands (run `writer-app COMMAND --help` for their options, which may also come before it):
+EPILOG = """commands (run `writer-app COMMAND --help` for their options; --home, --model, --threads, -v and
+the other engine options below may also come before the command):
   rewrite     rewrite the text read from standard input, print the candidates best first
   complete    continue the text read from standard input, print the candidates best first
   plan        plan a long text: sections with their main points and word budgets
@@ -91,6 +92,7 @@ def add_engine_options(parser: argparse.ArgumentParser, server: bool = True) -> 
 def _main_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="writer-app",
+        allow_abbrev=False,  # "--mode grammar rewrite" must not be read as --model
         description="A local-first writing assistant: a text editor with a local language model.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -222,6 +224,9 @@ COMMANDS = (
 )  # fmt: skip
 
 
+WINDOW_ONLY = ("--self-test", "--screenshot", "--exit-when-ready", "--version", "-h", "--help")
+
+
 def command_first(argv: list[str]) -> list[str]:
     """`argv` with its command first when options came before it (`--home DIR style list`), as every
     command takes them after it; a file to open (after `--`, or not named like a command) stays put."""
@@ -234,16 +239,21 @@ def command_first(argv: list[str]) -> list[str]:
     position = 0
     while position < len(argv) and argv[position].startswith("-") and argv[position] != "--":
         position += 2 if argv[position] in taking_values else 1
-    if 0 < position < len(argv) and argv[position] in COMMANDS:
-        return [argv[position], *argv[:position], *argv[position + 1 :]]
-    return argv
+    if not (0 < position < len(argv) and argv[position] in COMMANDS):
+        return argv
+    command = argv[position]
+    for option in argv[:position]:
+        if option.split("=")[0] in WINDOW_ONLY:
+            raise UserError(f"{option.split('=')[0]} is the window's, not `writer-app {command}`'s.")
+    return [command, *argv[:position], *argv[position + 1 :]]
 
 
 def main(argv: list[str] | None = None) -> int:
     ensure_std_streams()
-    argv = command_first(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
     started = time.perf_counter()
     try:
+        argv = command_first(argv)
         command = argv[0] if argv else ""
         if command in ("rewrite", "complete"):
             from writer_app.assist_cli import run_complete, run_rewrite

@@ -113,7 +113,8 @@ def run_style_score(argv: list[str]) -> int:
     parser.add_argument("--threads", type=int, help="CPU threads (default: the physical cores)")
     args = parser.parse_args(argv)
     configure_logging(False)
-    text = check_text(read_stdin(), what="text to score", empty=nothing_piped("text to score", "style-score"))
+    empty = nothing_piped("text to score", "style-score --profile NAME")
+    text = check_text(read_stdin(), what="text to score", empty=empty)
     if len(text.split()) < MIN_SCORED_WORDS:
         raise UserError(f"Give at least {MIN_SCORED_WORDS} words: a voice shows over a few sentences.")
     samples, stats = _voice(args)
@@ -158,9 +159,9 @@ def run_imitate(argv: list[str]) -> int:
     if args.write is None:
         text = read_stdin()
         if args.rewrite:
-            check_text(text, empty=nothing_piped("text to rewrite", "imitate --rewrite"))
+            check_text(text, empty=nothing_piped("text to rewrite", "imitate --rewrite --profile NAME"))
         else:  # only the end of a long text is sent
-            empty = nothing_piped("text to continue", "imitate --continue")
+            empty = nothing_piped("text to continue", "imitate --continue --profile NAME")
             check_text(text[-MAX_SENT_CHARS:], what="text to continue", empty=empty)
     samples, stats = _voice(args)
     request = ImitateRequest(

@@ -246,7 +246,7 @@ def test_a_rewrite_that_writes_the_prompt_out_again_ends_there_but_asked_for_lab
         return "The meeting moved to Thursday.\n\n**Rules:**\n- Output only the rewritten text."
 
     assert rewrite(ScriptedEngine(system_echo), formal).candidates[0].text == "The meeting moved to Thursday."
-    heading = RewriteRequest("No dogs.", instruction="Put it under a Rules: heading", n_candidates=1)
+    heading = RewriteRequest("No dogs.", instruction="Put it under a Rules heading", n_candidates=1)
     ruled = rewrite(ScriptedEngine(lambda prompt, seed: "House notes.\n\nRules:\n- No dogs."), heading)
     assert ruled.candidates[0].text == "House notes.\n\nRules:\n- No dogs."  # asked for: kept
     labelled = "The meeting moved.\nTask: call Bob"  # a label the instruction asked for is the answer's

@@ -83,7 +83,7 @@ def test_the_style_commands(tmp_path: Path, capsys) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n")
     assert cli.main(["style", "create", "Empty", str(empty), *home]) == 1
-    assert "The sample empty.txt is empty: pass a file with your writing." in capsys.readouterr().err
+    assert "The sample empty.txt is empty: use a file with your writing in it." in capsys.readouterr().err
 
 
 def test_a_crash_mid_write_leaves_the_profile_as_it_was(tmp_path: Path, monkeypatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
@@ -40,6 +41,17 @@ def _instruction(request: RewriteRequest) -> tuple[str, float, bool]:
         return request.instruction.strip(), CUSTOM_LENGTH_FACTOR, True
     mode = mode_or_error(request.mode)
     return mode.instruction, mode.length_factor, mode.uses_context
+
+
+def _asked_for(echo: str, instruction: str) -> bool:
+    """Whether the instruction names a label of the prompt ("under a Rules heading"), so the answer may
+    carry it; "Text:" counts only with its colon, as instructions speak of "the text" all the time."""
+    if not echo.endswith(":"):
+        return False
+    label = echo[:-1].lower()
+    if label == "text":
+        return "text:" in instruction.lower()
+    return re.search(rf"\b{re.escape(label.rstrip('s'))}", instruction.lower()) is not None
 
 
 def _messages(instruction: str, text: str, before: str, after: str) -> list[dict[str, str]]:
@@ -92,8 +104,7 @@ def rewrite(
         raise ValueError("Ask for at least one candidate.")
     prompt, max_new, trimmed = build_rewrite_prompt(engine, request)
     instruction, length_factor, _ = _instruction(request)
-    asked = instruction.lower()  # a label the instruction names ("add a Rules: heading") is the answer's
-    echoes = (*(e for e in ECHOES if not (e.endswith(":") and e.lower() in asked)), f"Task: {instruction}")
+    echoes = (*(e for e in ECHOES if not _asked_for(e, instruction)), f"Task: {instruction}")
     transform = not request.instruction.strip() and mode_or_error(request.mode).transform
     keeps_shape = length_factor <= SAME_SHAPE_FACTOR and not transform  # a list may have more lines
     sampling = Sampling(temperature=request.temperature, max_tokens=max_new, seed=request.seed)

@@ -82,7 +82,7 @@ def read_sample_files(files: list[Path]) -> list[str]:
         except OSError as error:
             raise UserError(f"Could not read the sample {path}: {error.strerror or error}.") from error
         name = Path(path).name
-        empty = f"The sample {name} is empty: pass a file with your writing."
+        empty = f"The sample {name} is empty: use a file with your writing in it."
         samples.append(check_text(decode_input(data), what=f"sample {name}", empty=empty))
     return samples
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QTextCursor
 
 from writer_app.documents.ai_history import AiEdit, AiEditHistory
 from writer_app.errors import UserError
-from writer_app.ui.editor import Editor, cursor_text
+from writer_app.ui.editor import Editor, cursor_text, qt_length
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class AiEditTracker(QObject):
         edit = self.history.record(feature, original, chosen, others)
         tracker = QTextCursor(self.editor.document())
         tracker.setPosition(start)
-        tracker.setPosition(start + len(chosen), QTextCursor.MoveMode.KeepAnchor)
+        tracker.setPosition(start + qt_length(chosen), QTextCursor.MoveMode.KeepAnchor)
         self._ranges[edit.edit_id] = tracker
         self.editsChanged.emit(self.history.edits)
         return edit
@@ -76,8 +76,9 @@ class AiEditTracker(QObject):
         text = self.editor.toPlainText()  # after a reopen: the text must occur exactly once
         if chosen and text.count(chosen) == 1:
             found = QTextCursor(self.editor.document())
-            found.setPosition(text.index(chosen))
-            found.setPosition(text.index(chosen) + len(chosen), QTextCursor.MoveMode.KeepAnchor)
+            at = qt_length(text[: text.index(chosen)])
+            found.setPosition(at)
+            found.setPosition(at + qt_length(chosen), QTextCursor.MoveMode.KeepAnchor)
             return found
         return None
 

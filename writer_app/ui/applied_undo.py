@@ -5,12 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextDocument
 
+from writer_app.ui.editor import qt_length
 from writer_app.ui.pending_request import AppliedCandidate
 
 
 class AppliedUndoWatch(QObject):
-    """Compares the document with its text just before and just after the last candidate went in, on
-    an Undo or Redo only (text set afresh, as when a file is opened, clears both and counts as neither)."""
+    """Notices the document back at the undo step where it was before the last candidate went in and
+    reading as it did then (undone), or at the step just after it, reading as it did with it (redone):
+    an edit by hand that restores the text lands on another step, and text set afresh (a file opened)
+    clears both stacks. Typing merged into the candidate's step goes out and comes back with it."""
 
     undone = Signal(object)  # AppliedCandidate: the document reads as it did before it went in
     redone = Signal(object)  # … and, after that, as it did with it
@@ -22,27 +25,29 @@ class AppliedUndoWatch(QObject):
         self._after = ""
         self._in = True  # the candidate is in the document (not undone)
         self._lengths = (0, 0)  # in UTF-16 units, as the document counts: most edits never compare text
+        self._steps = 0  # the document's undo steps just after the candidate went in (Qt counts items)
         document.contentsChanged.connect(self._check)
 
     def arm(self, applied: AppliedCandidate) -> None:
         """`applied` just went into the document, which read `applied.text_before` until then."""
         self.applied, self._after, self._in = applied, self._document.toPlainText(), True
-        self._lengths = (_units(applied.text_before), _units(self._after))
+        self._lengths = (qt_length(applied.text_before), qt_length(self._after))
+        self._steps = self._document.availableUndoSteps()
 
     def disarm(self) -> None:
         self.applied = None
 
     def _check(self) -> None:
         document, applied = self._document, self.applied
-        if applied is None or not (document.isRedoAvailable() if self._in else document.isUndoAvailable()):
+        if applied is None:
             return
+        if document.availableUndoSteps() != (applied.undo_steps if self._in else self._steps):
+            return
+        if not (document.isRedoAvailable() if self._in else document.isUndoAvailable()):
+            return  # text set afresh: neither stack is left
         if document.characterCount() - 1 != self._lengths[0 if self._in else 1]:
             return
         if document.toPlainText() != (applied.text_before if self._in else self._after):
             return
         self._in = not self._in
         (self.redone if self._in else self.undone).emit(applied)
-
-
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2

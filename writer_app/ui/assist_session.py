@@ -20,7 +20,7 @@ from writer_app.ui.applied_undo import AppliedUndoWatch
 from writer_app.ui.candidate_edit import EditRanking
 from writer_app.ui.candidate_html import LEAD_IN_CHARS
 from writer_app.ui.candidates_panel import CONTINUATION_VIEW, REWRITE_VIEW, CandidatesPanel, PanelView
-from writer_app.ui.editor import Editor, cursor_text
+from writer_app.ui.editor import Editor, cursor_text, qt_length
 from writer_app.ui.pending_request import (
     AppliedCandidate,
     PendingRewrite,
@@ -322,8 +322,9 @@ class AssistSession(QObject):
         assert self.pending is not None
         self.undo_watch.disarm()
         cursor = self.pending.range_cursor
-        text = self.editor.toPlainText()
-        return AppliedCandidate(self.pending, text, cursor.selectionStart(), cursor.selectionEnd())
+        document = self.editor.document()
+        start, end, steps = cursor.selectionStart(), cursor.selectionEnd(), document.availableUndoSteps()
+        return AppliedCandidate(self.pending, document.toPlainText(), start, end, steps)
 
     def _applied(self, message: str, before: AppliedCandidate | None = None, edit_id: int = 0) -> None:
         self.pending = None
@@ -344,13 +345,14 @@ class AssistSession(QObject):
         cursor = QTextCursor(self.editor.document())
         cursor.setPosition(applied.start)
         cursor.setPosition(applied.end, QTextCursor.MoveMode.KeepAnchor)
-        self.pending = replace(applied.pending, range_cursor=cursor)
+        self.pending = replace(applied.pending, range_cursor=cursor, request_id=None)  # its job ended
         again = "" if inserts(applied.pending.request) else ", or Regenerate"
         self.panel.reopen(f"Undone: the text is as it was. Choose another candidate{again}.")
 
     def _on_apply_redone(self, applied: AppliedCandidate) -> None:
         self.edits.set_undone(applied.edit_id, False)
-        if self.pending is not None and self.pending.request_id == applied.pending.request_id:
+        reopened = self.pending is not None and self.pending.request is applied.pending.request
+        if reopened and self.pending.request_id is None:  # type: ignore[union-attr]
             self.pending = None  # the reopened cards close again
             self.panel.mark_applied("Redone: the candidate is back in. Ctrl+Z undoes it.")
 
@@ -367,13 +369,13 @@ class AssistSession(QObject):
             insert_at.beginEditBlock()
             insert_at.insertText(text)
             insert_at.endEditBlock()
-            start = insert_at.position() - len(text)
+            start = insert_at.position() - qt_length(text)
             edit = self.edits.record(pending.title, "", text, self.panel.other_texts(index), start)
             name = self.panel.display_name(index)
             self._applied(f"Inserted {name}. Ctrl+Z undoes it.", before, edit.edit_id)
             return True
         separator = "\n\n" if "\n" in pending.original else " "
-        start = insert_at.position() + len(separator)
+        start = insert_at.position() + qt_length(separator)
         insert_at.beginEditBlock()
         insert_at.insertText(separator + text)
         insert_at.endEditBlock()

@@ -39,6 +39,11 @@ def cursor_text(cursor: QTextCursor) -> str:
     return cursor.selectedText().replace(PARAGRAPH_SEPARATOR, "\n")
 
 
+def qt_length(text: str) -> int:
+    """How many positions `text` takes in a Qt document (UTF-16 units: an emoji takes two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 class Editor(QPlainTextEdit):
     """Emits `focusLost` for autosave; the window supplies the Assist menu for the context menu.
 

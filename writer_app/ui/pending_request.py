@@ -48,6 +48,7 @@ class AppliedCandidate:
     text_before: str
     start: int
     end: int
+    undo_steps: int  # the document's availableUndoSteps() before it went in: where its Undo lands
     edit_id: int = 0
 
 
