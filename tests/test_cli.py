@@ -427,3 +427,19 @@ def test_options_before_the_command_are_the_commands_own(tmp_path: Path, capsys)
     assert main(["--home", str(tmp_path / "home"), "style", "create", "Me", str(samples)]) == 0
     assert main(["--home", str(tmp_path / "home"), "style", "list"]) == 0
     assert "Me: 1 sample(s)" in capsys.readouterr().out
+
+
+def test_a_command_reading_a_terminal_says_how_to_end_the_text(monkeypatch, capsys) -> None:
+    import io
+
+    from writer_app import cli
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"Typed here.\n")))
+    assert cli.read_stdin() == "Typed here.\n"
+    assert "Type or paste the text, then press Ctrl+D" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Piped.")))  # a pipe: nothing said
+    assert cli.read_stdin() == "Piped." and capsys.readouterr().err == ""
