@@ -402,7 +402,7 @@ def test_rewrite_runs_a_users_action(tiny_model_path: Path, tmp_path: Path) -> N
 
 
 def test_options_before_the_command_are_the_commands_own(tmp_path: Path, capsys) -> None:
-    from writer_app.cli import command_first, main
+    from writer_app.cli import _main_parser, command_first, main
     from writer_app.errors import UserError
 
     assert command_first(["--home", "h", "style", "list"]) == ["style", "--home", "h", "list"]
@@ -420,8 +420,11 @@ def test_options_before_the_command_are_the_commands_own(tmp_path: Path, capsys)
         assert command_first(kept) == kept
     with pytest.raises(UserError, match="--screenshot is the window's, not `writer-app rewrite`'s"):
         command_first(["--screenshot", "out.png", "rewrite"])
-    with pytest.raises(SystemExit):  # no abbreviation: not read as --model (a usage error, exit 2)
-        main(["--mode", "grammar", "rewrite"])
+    with pytest.raises(SystemExit):  # no abbreviation: "--mode" is not read as --model
+        _main_parser().parse_args(["--mode", "grammar"])
+    assert command_first(["-h", "rewrite"]) == ["rewrite", "-h"]  # the command's own help
+    window = ["--exit-when-ready", "open", "notes.md"]
+    assert command_first(window) == ["open", "--exit-when-ready", "notes.md"]  # open is the window
     samples = tmp_path / "me.txt"
     samples.write_text(" ".join(["The rain came on, and we went in."] * 50))
     assert main(["--home", str(tmp_path / "home"), "style", "create", "Me", str(samples)]) == 0
@@ -440,6 +443,6 @@ def test_a_command_reading_a_terminal_says_how_to_end_the_text(monkeypatch, caps
 
     monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"Typed here.\n")))
     assert cli.read_stdin() == "Typed here.\n"
-    assert "Type or paste the text, then press Ctrl+D" in capsys.readouterr().err
+    assert "Type or paste the text, then press Ctrl+" in capsys.readouterr().err
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Piped.")))  # a pipe: nothing said
     assert cli.read_stdin() == "Piped." and capsys.readouterr().err == ""

@@ -20,8 +20,8 @@ from writer_app.paths import AppPaths
 from writer_app.reward.quality import Reading
 
 LOGGER = logging.getLogger(__name__)
-EPILOG = """commands (run `writer-app COMMAND --help` for their options; --home, --model, --threads, -v and
-the other engine options below may also come before the command):
+EPILOG = """commands (run `writer-app COMMAND --help` for their options, which may also come before the
+command, as in `writer-app --home DIR style list`):
   rewrite     rewrite the text read from standard input, print the candidates best first
   complete    continue the text read from standard input, print the candidates best first
   plan        plan a long text: sections with their main points and word budgets
@@ -230,7 +230,7 @@ COMMANDS = (
 )  # fmt: skip
 
 
-WINDOW_ONLY = ("--self-test", "--screenshot", "--exit-when-ready", "--version", "-h", "--help")
+WINDOW_ONLY = ("--self-test", "--screenshot", "--exit-when-ready", "--version")
 
 
 def command_first(argv: list[str]) -> list[str]:
@@ -248,7 +248,7 @@ def command_first(argv: list[str]) -> list[str]:
     if not (0 < position < len(argv) and argv[position] in COMMANDS):
         return argv
     command = argv[position]
-    for option in argv[:position]:
+    for option in argv[:position] if command != "open" else ():  # `open` is the window
         if option.split("=")[0] in WINDOW_ONLY:
             raise UserError(f"{option.split('=')[0]} is the window's, not `writer-app {command}`'s.")
     return [command, *argv[:position], *argv[position + 1 :]]

@@ -249,6 +249,9 @@ def test_a_rewrite_that_writes_the_prompt_out_again_ends_there_but_asked_for_lab
     heading = RewriteRequest("No dogs.", instruction="Put it under a Rules heading", n_candidates=1)
     ruled = rewrite(ScriptedEngine(lambda prompt, seed: "House notes.\n\nRules:\n- No dogs."), heading)
     assert ruled.candidates[0].text == "House notes.\n\nRules:\n- No dogs."  # asked for: kept
+    ruler = RewriteRequest("No dogs.", instruction="Write it like a ruler would", n_candidates=1)
+    echoed = rewrite(ScriptedEngine(lambda prompt, seed: "No dogs here.\n\nRules:\n- Output only."), ruler)
+    assert echoed.candidates[0].text == "No dogs here."  # "ruler" names no Rules heading
     labelled = "The meeting moved.\nTask: call Bob"  # a label the instruction asked for is the answer's
 
     def obeying(prompt: str, seed: int) -> str:

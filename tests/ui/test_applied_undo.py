@@ -62,18 +62,18 @@ def test_deleting_the_candidate_by_hand_or_new_text_reopens_nothing(qtbot) -> No
     assert heard == []
 
 
-def test_typing_merged_into_the_candidates_step_goes_out_with_it(qtbot) -> None:
+def test_typing_merged_into_the_candidates_step_goes_out_and_comes_back_with_it(qtbot) -> None:
     document = QTextDocument()
     _typed(document, "The day is good.", 0)
     watch = AppliedUndoWatch(document, None)
     heard: list[str] = []
     watch.undone.connect(lambda _applied: heard.append("undone"))
+    watch.redone.connect(lambda _applied: heard.append("redone"))
     watch.arm(_applied(document, 4, 7, "night"))
-    _typed(document, " More.", 18)  # right after it: Qt merges it into the candidate's step
+    _typed(document, "ly", 9)  # right after it: Qt merges the typing into the candidate's step
     document.undo()
-    if document.toPlainText() == "The day is good.":  # both went out in one step: that is its Undo
-        assert heard == ["undone"]
-    else:  # Qt kept the typing a step of its own
-        assert heard == []
-        document.undo()
-        assert heard == ["undone"]
+    assert document.toPlainText() == "The day is good." and heard == ["undone"]
+    document.redo()
+    assert document.toPlainText() == "The nightly is good." and heard == ["undone", "redone"]
+    document.undo()
+    assert heard == ["undone", "redone", "undone"]

@@ -50,8 +50,9 @@ def _asked_for(echo: str, instruction: str) -> bool:
         return False
     label = echo[:-1].lower()
     if label == "text":
-        return "text:" in instruction.lower()
-    return re.search(rf"\b{re.escape(label.rstrip('s'))}", instruction.lower()) is not None
+        return re.search(r"\btext:", instruction.lower()) is not None
+    singular = re.escape(label.removesuffix("s"))
+    return re.search(rf"\b{singular}s?\b", instruction.lower()) is not None
 
 
 def _messages(instruction: str, text: str, before: str, after: str) -> list[dict[str, str]]:

@@ -41,6 +41,10 @@ class AppliedUndoWatch(QObject):
         document, applied = self._document, self.applied
         if applied is None:
             return
+        if self._in and document.availableUndoSteps() == self._steps:  # typing Qt merged into its step
+            self._after = document.toPlainText()  # is what Redo brings back with it
+            self._lengths = (self._lengths[0], qt_length(self._after))
+            return
         if document.availableUndoSteps() != (applied.undo_steps if self._in else self._steps):
             return
         if not (document.isRedoAvailable() if self._in else document.isUndoAvailable()):
