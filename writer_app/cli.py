@@ -129,14 +129,14 @@ def check_candidates(count: int) -> None:
         raise UserError("Ask for between 1 and 16 candidates (-n).")
 
 
-def read_stdin() -> str:
+def read_stdin(what: str = "the text") -> str:
     """Standard input as text (empty when there is none); binary or undecodable input is refused. At a
     terminal, a line on standard error says how to end the text, rather than waiting in silence."""
     if sys.stdin is None:
         return ""
     if sys.stdin.isatty():
         end = "Ctrl+Z, then Enter" if sys.platform == "win32" else "Ctrl+D on a line of its own"
-        print(f"Type or paste the text, then press {end}.", file=sys.stderr, flush=True)
+        print(f"Type or paste {what}, then press {end}.", file=sys.stderr, flush=True)
     return decode_input(sys.stdin.buffer.read())
 
 

@@ -64,7 +64,7 @@ def _score_request(payload: object) -> tuple[ScoreRequest, list[str]]:
 def run_score(argv: list[str]) -> int:
     args = _score_parser().parse_args(argv)
     configure_logging(args.verbose)
-    raw = read_stdin()
+    raw = read_stdin("the JSON")
     try:
         payload = json.loads(raw)
     except json.JSONDecodeError as error:

@@ -111,8 +111,9 @@ def run_style_score(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--home", type=Path, help="keep settings, data and state under this folder")
     parser.add_argument("--threads", type=int, help="CPU threads (default: the physical cores)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to standard error")
     args = parser.parse_args(argv)
-    configure_logging(False)
+    configure_logging(args.verbose)
     empty = nothing_piped("text to score", "style-score --profile NAME")
     text = check_text(read_stdin(), what="text to score", empty=empty)
     if len(text.split()) < MIN_SCORED_WORDS:
