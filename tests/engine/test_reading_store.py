@@ -4,6 +4,8 @@ failed save only logged, and a second reader on the same store reading nothing a
 from __future__ import annotations
 
 import logging
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +128,20 @@ def test_a_second_reader_on_the_same_store_reads_nothing_again(tiny_model_path: 
         assert np.array_equal(second.embed("The boats came in at dawn."), reading)
     finally:
         second.close()
+
+
+def test_another_copys_readings_untouched_for_a_month_are_removed_on_save(tmp_path: Path) -> None:
+    old, recent, half = (
+        tmp_path / "older-llama-format2.npz",
+        tmp_path / "other-format2.npz",
+        tmp_path / "x.tmp",
+    )
+    for path in (old, recent, half):
+        path.write_bytes(b"kept")
+    month_ago = time.time() - 31 * 86400
+    for path in (old, half):
+        os.utime(path, (month_ago, month_ago))
+    store = ReadingStore(tmp_path / "current-format2.npz")
+    store.put(b"k" * 16, np.ones(4, dtype=np.float32))
+    store.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current-format2.npz", "other-format2.npz"]

@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import tempfile
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import numpy as np
 
 LOGGER = logging.getLogger(__name__)
 MAX_READINGS = 2048  # at most 9.4 MB of the default model's readings
+STALE_SECONDS = 30 * 86400  # another reading copy's kept readings, untouched this long, are removed
 KEY_BYTES = 16
 
 
@@ -95,6 +97,22 @@ class ReadingStore:
             )
             return
         self._changed = False
+        self._remove_stale()
+
+    def _remove_stale(self) -> None:
+        """Kept readings of another reading copy or format (an older llama.cpp's copy) untouched for
+        STALE_SECONDS, and halves a crash left an hour ago or more: never this store's own file."""
+        now = time.time()
+        try:
+            for other in self.path.parent.iterdir():
+                age = now - other.stat().st_mtime
+                stale = (other.suffix == ".npz" and age > STALE_SECONDS) or (
+                    other.suffix == ".tmp" and age > 3600
+                )
+                if stale and other != self.path:
+                    other.unlink(missing_ok=True)
+        except OSError as error:  # another process removed it first, or the folder went: nothing lost
+            LOGGER.debug("could not tidy the kept readings' folder: %s", error)
 
 
 def _frozen(vector: np.ndarray) -> np.ndarray:
