@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 
 from writer_app.assist.modes import DEFAULT_MODE, MODES
 from writer_app.assist.rewrite import rewrite
-from writer_app.assist.text_input import check_text
 from writer_app.assist.types import AssistResult, Candidate, RewriteRequest
 from writer_app.cli import (
     add_candidate_options,
@@ -18,9 +18,8 @@ from writer_app.cli import (
     configure_logging,
     engine_config,
     load_engine,
-    nothing_piped,
+    piped_text,
     quality_reader,
-    read_stdin,
 )
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
@@ -47,29 +46,36 @@ def run_rewrite(argv: list[str]) -> int:
     args = rewrite_parser().parse_args(argv)
     configure_logging(args.verbose)
     check_candidates(args.candidates)
-    text = check_text(read_stdin(), empty=nothing_piped("text to rewrite", "rewrite"))
+    text = piped_text("text to rewrite", "rewrite")
     paths = AppPaths.default(args.home)
     instruction = args.instruction or ""
     if args.action:
         from writer_app.assist.user_actions import ActionStore
 
         instruction = ActionStore(paths.data_dir / "actions").get(args.action).prompt
+    request = RewriteRequest(
+        text=text, mode=args.mode, instruction=instruction, n_candidates=args.candidates, seed=args.seed
+    )
+    return generate_and_print(args, paths, request, rewrite)
+
+
+def generate_and_print(
+    args: argparse.Namespace,
+    paths: AppPaths,
+    request: object,
+    assist: Callable[..., AssistResult],
+    style: StyleProfileStats | None = None,
+) -> int:
+    """Load the model, run `assist` on `request` with the scoring model reading the candidates, and
+    print them best first (or as JSON; with `style`, each one's match to that voice)."""
     engine = load_engine(engine_config(args, paths))
     try:
-        request = RewriteRequest(
-            text=text,
-            mode=args.mode,
-            instruction=instruction,
-            n_candidates=args.candidates,
-            seed=args.seed,
-        )
         with quality_reader(args) as read:
-            result = rewrite(
-                banning_engine(engine, args, request), request, load_s=engine.load_seconds, read=read
-            )
+            writer = banning_engine(engine, args, request)
+            result = assist(writer, request, load_s=engine.load_seconds, read=read)
     finally:
         engine.close()
-    print_result(result, args.json)
+    print_result(result, args.json, style)
     return 0
 
 
@@ -91,22 +97,12 @@ def run_complete(argv: list[str]) -> int:
     check_candidates(args.candidates)
     if args.max_words is not None and not 1 <= args.max_words <= 2_000:
         raise UserError("--max-words must be between 1 and 2,000.")
-    text = check_text(
-        read_stdin(), what="text to continue", empty=nothing_piped("text to continue", "complete")
+    text = piped_text("text to continue", "complete")
+    length = "words" if args.max_words else "paragraph"
+    request = ContinueRequest(
+        text, length=length, words=args.max_words or 0, n_candidates=args.candidates, seed=args.seed
     )
-    engine = load_engine(engine_config(args, AppPaths.default(args.home)))
-    try:
-        length = "words" if args.max_words else "paragraph"
-        request = ContinueRequest(
-            text, length=length, words=args.max_words or 0, n_candidates=args.candidates, seed=args.seed
-        )
-        with quality_reader(args) as read:
-            writer = banning_engine(engine, args, request)
-            result = continue_writing(writer, request, load_s=engine.load_seconds, read=read)
-    finally:
-        engine.close()
-    print_result(result, args.json)
-    return 0
+    return generate_and_print(args, AppPaths.default(args.home), request, continue_writing)
 
 
 def result_json(result: AssistResult, style: StyleProfileStats | None = None) -> dict[str, object]:

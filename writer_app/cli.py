@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from writer_app import __version__
-from writer_app.assist.text_input import decode_input
+from writer_app.assist.text_input import check_text, decode_input
 from writer_app.engine.types import EngineConfig, ServerConfig
 from writer_app.errors import UserError
 from writer_app.model_config import DEFAULT_CONTEXT, engine_config_for, open_engine
@@ -140,9 +140,13 @@ def read_stdin(what: str = "the text") -> str:
     return decode_input(sys.stdin.buffer.read())
 
 
-def nothing_piped(what: str, command: str) -> str:
-    """The sentence for a command's empty standard input."""
-    return f"There is no {what} on standard input: pipe it in, as in `writer-app {command} < draft.txt`."
+def piped_text(what: str, command: str, tail: int = 0) -> str:
+    """Standard input as text, checked as the model gets it (only its last `tail` characters, when
+    given); empty input gets a sentence that says how to pipe it in."""
+    text = read_stdin()
+    empty = f"There is no {what} on standard input: pipe it in, as in `writer-app {command} < draft.txt`."
+    check_text(text[-tail:] if tail else text, what=what, empty=empty)
+    return text
 
 
 def engine_config(args: argparse.Namespace, paths: AppPaths) -> EngineConfig | ServerConfig:

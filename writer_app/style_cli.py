@@ -10,20 +10,15 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from writer_app.assist.style_profiles import ProfileStore, check_samples, read_sample_files
-from writer_app.assist.text_input import check_text
-from writer_app.assist_cli import print_result
+from writer_app.assist_cli import generate_and_print
 from writer_app.cli import (
     SentenceParser,
     add_candidate_options,
     add_engine_options,
-    banning_engine,
     check_candidates,
     configure_logging,
-    engine_config,
-    load_engine,
-    nothing_piped,
+    piped_text,
     quality_reader,
-    read_stdin,
 )
 from writer_app.errors import UserError
 from writer_app.paths import AppPaths
@@ -114,8 +109,7 @@ def run_style_score(argv: list[str]) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to standard error")
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
-    empty = nothing_piped("text to score", "style-score --profile NAME")
-    text = check_text(read_stdin(), what="text to score", empty=empty)
+    text = piped_text("text to score", "style-score --profile NAME")
     if len(text.split()) < MIN_SCORED_WORDS:
         raise UserError(f"Give at least {MIN_SCORED_WORDS} words: a voice shows over a few sentences.")
     samples, stats = _voice(args)
@@ -158,12 +152,10 @@ def run_imitate(argv: list[str]) -> int:
         raise UserError("--words goes with --write or --continue: a rewrite keeps about the text's length.")
     text = ""
     if args.write is None:
-        text = read_stdin()
         if args.rewrite:
-            check_text(text, empty=nothing_piped("text to rewrite", "imitate --rewrite --profile NAME"))
+            text = piped_text("text to rewrite", "imitate --rewrite --profile NAME")
         else:  # only the end of a long text is sent
-            empty = nothing_piped("text to continue", "imitate --continue --profile NAME")
-            check_text(text[-MAX_SENT_CHARS:], what="text to continue", empty=empty)
+            text = piped_text("text to continue", "imitate --continue --profile NAME", tail=MAX_SENT_CHARS)
     samples, stats = _voice(args)
     request = ImitateRequest(
         kind="rewrite" if args.rewrite else "continue" if args.go_on else "write",
@@ -175,15 +167,7 @@ def run_imitate(argv: list[str]) -> int:
         seed=args.seed,
         profile=stats,
     )
-    engine = load_engine(engine_config(args, AppPaths.default(args.home)))
-    try:
-        with quality_reader(args) as read:
-            writer = banning_engine(engine, args, request)
-            result = imitate(writer, request, load_s=engine.load_seconds, read=read)
-    finally:
-        engine.close()
-    print_result(result, args.json, stats)
-    return 0
+    return generate_and_print(args, AppPaths.default(args.home), request, imitate, stats)
 
 
 COMMANDS = {"style": run_style, "style-score": run_style_score, "imitate": run_imitate}

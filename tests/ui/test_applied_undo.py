@@ -29,13 +29,19 @@ def _applied(document: QTextDocument, start: int, end: int, text: str) -> Applie
     return AppliedCandidate(pending, before, start, end, steps)
 
 
-def test_an_accept_that_changed_nothing_reopens_only_on_its_own_undo(qtbot) -> None:
+def _watched(text: str) -> tuple[QTextDocument, AppliedUndoWatch, list[str]]:
+    """A document holding `text` as typed, its watch, and what the watch has said so far."""
     document = QTextDocument()
-    _typed(document, "The day is good.", 0)
+    _typed(document, text, 0)
     watch = AppliedUndoWatch(document, None)
     heard: list[str] = []
     watch.undone.connect(lambda _applied: heard.append("undone"))
     watch.redone.connect(lambda _applied: heard.append("redone"))
+    return document, watch, heard
+
+
+def test_an_accept_that_changed_nothing_reopens_only_on_its_own_undo(qtbot) -> None:
+    document, watch, heard = _watched("The day is good.")
     watch.arm(_applied(document, 0, 16, "The day is good."))  # the candidate was the text itself
     _typed(document, "So. ", 0)
     document.undo()  # the typing, not the Accept
@@ -47,11 +53,7 @@ def test_an_accept_that_changed_nothing_reopens_only_on_its_own_undo(qtbot) -> N
 
 
 def test_deleting_the_candidate_by_hand_or_new_text_reopens_nothing(qtbot) -> None:
-    document = QTextDocument()
-    _typed(document, "The day is good.", 0)
-    watch = AppliedUndoWatch(document, None)
-    heard: list[str] = []
-    watch.undone.connect(lambda _applied: heard.append("undone"))
+    document, watch, heard = _watched("The day is good.")
     watch.arm(_applied(document, 4, 7, "night"))
     cursor = QTextCursor(document)
     cursor.setPosition(4)
@@ -63,12 +65,7 @@ def test_deleting_the_candidate_by_hand_or_new_text_reopens_nothing(qtbot) -> No
 
 
 def test_typing_merged_into_the_candidates_step_goes_out_and_comes_back_with_it(qtbot) -> None:
-    document = QTextDocument()
-    _typed(document, "The day is good.", 0)
-    watch = AppliedUndoWatch(document, None)
-    heard: list[str] = []
-    watch.undone.connect(lambda _applied: heard.append("undone"))
-    watch.redone.connect(lambda _applied: heard.append("redone"))
+    document, watch, heard = _watched("The day is good.")
     watch.arm(_applied(document, 4, 7, "night"))
     _typed(document, "ly", 9)  # right after it: Qt merges the typing into the candidate's step
     document.undo()

@@ -351,9 +351,8 @@ class AssistSession(QObject):
 
     def _on_apply_redone(self, applied: AppliedCandidate) -> None:
         self.edits.set_undone(applied.edit_id, False)
-        reopened = self.pending is not None and self.pending.request is applied.pending.request
-        if reopened and self.pending.request_id is None:  # type: ignore[union-attr]
-            self.pending = None  # the reopened cards close again
+        if self.pending is not None and self.pending.request is applied.pending.request:
+            self.pending = None  # the reopened cards close again (a Regenerate made a request of its own)
             self.panel.mark_applied("Redone: the candidate is back in. Ctrl+Z undoes it.")
 
     def insert_candidate_after(self, index: int) -> bool:
