@@ -150,14 +150,14 @@ def check_quality(home: Path | None) -> str:
     reader = scoring_reader(AppPaths.default(home), keep=False)  # every text read by the model itself
     if reader is None:
         return "quality: the default model is not installed, so scores use the text's features only"
-    from writer_app.reward.voice_reading import voice_reading
+    from writer_app.reward.voice_reading import reading_spaces, voice_reading
 
     try:
         review = review_document(ReviewRequest(f"{PLAIN}\n\n{CLICHED}"), read=reader.embed)
         voice = voice_reading((KEEPER * 20,), reader.embed)  # a voice as the scoring model hears it
         near = (
             voice
-            and len(voice.parts) == 2
+            and len(voice.parts) == len(reading_spaces())  # the last layer's and the two bands'
             and all(
                 own < other
                 for own, other in zip(
@@ -178,7 +178,7 @@ def check_quality(home: Path | None) -> str:
     copy = "its fast reading copy" if reader.path.name.endswith(READING_SUFFIX) else "the model itself"
     return (
         f"quality: the review reads each paragraph (with {copy}) and marks the weakest ({scores}); "
-        "a voice's reading (last and middle layers) tells its own text from another"
+        "a voice's reading (last, middle and later layers) tells its own text from another"
     )
 
 

@@ -151,9 +151,10 @@ def review_timing(reader: Path, threads: int, words: int = 5000) -> tuple[float,
 
 
 def reading_vs_bare(reader: Path, threads: int, rounds: int = 3) -> tuple[float, float, int]:
-    """Seconds to read 12 paragraphs of about 200 words with the app's reader (the last layer's and the
-    middle layers' states in one pass) and with a bare `llama_cpp.Llama.embed` on the same file (the
-    last layer's only), best of `rounds`, interleaved; fresh texts each time (neither keeps them)."""
+    """Seconds to read 12 paragraphs of about 200 words with the app's reader (the last layer's, the
+    middle and the later layers' states in one pass) and with a bare `llama_cpp.Llama.embed` on the
+    same file (the last layer's only), best of `rounds`, interleaved; fresh texts each time (neither
+    keeps them)."""
     texts = [
         " ".join(f"{PARAGRAPH} It was day {i}, round {r}." for i in range(6)) for r in range(12 * rounds * 2)
     ]
@@ -221,7 +222,7 @@ def main() -> int:
         )
     ours_s, bare_s, words = in_thread(reading_vs_bare, reading, args.threads)
     print(
-        f"reading 12 paragraphs of {words} words: {ours_s:.2f} s with the middle layers' states too, "
+        f"reading 12 paragraphs of {words} words: {ours_s:.2f} s with the bands' states too, "
         f"{bare_s:.2f} s with a bare llama_cpp embed (last layer only): {ours_s / bare_s:.2f}x"
     )
     first_s, total_s, words = in_thread(review_timing, reading, args.threads)

@@ -2,7 +2,7 @@
 
 Reading 2,000 LAMP paragraphs takes about a quarter of an hour on 2 cores; the cache keeps every
 embedding made, one JSON line each, so a run that is stopped goes on where it was. Readings made
-before the reader kept the middle layers' states hold the last layer's only: `get` (the quality
+before the reader kept its bands' states hold the last layer's only (or fewer bands): `get` (the quality
 model's part) takes them as they are, `whole` reads such a text again.
 """
 
@@ -73,7 +73,7 @@ class EmbeddingCache:
         return found is not None and len(found) == max(reading_widths(self.width))
 
     def whole(self, text: str) -> np.ndarray:
-        """The text's whole reading (the last layer's state, then the middle layers')."""
+        """The text's whole reading (the last layer's state, then the middle and later layers')."""
         if self._has_whole(text):
             return self._known[text_key(text)]
         if self._embedder is None:
@@ -83,7 +83,7 @@ class EmbeddingCache:
         return vector
 
     def fill(self, texts: Iterable[str], label: str = "", whole: bool = False) -> None:
-        """Embed every text not cached yet (`whole`: nor read with the middle layers), printing progress
+        """Embed every text not cached yet (`whole`: nor read with every band), printing progress
         now and then."""
         missing = [t for t in dict.fromkeys(texts) if not (self._has_whole(t) if whole else t in self)]
         started = time.perf_counter()

@@ -1,5 +1,5 @@
 """Fits the reading spaces of `reward.voice_reading` on authors' passages, one per part of a reading
-(the last layer's state, from LAMP's average reading; the middle layers', from the authors' average):
+(the last layer's state, from LAMP's average reading; each band's after it, from the authors' average):
 the directions in which one author's readings differ among themselves (topic, mostly) are shrunk — a
 within-author whitening, kept as its strongest DIRECTIONS eigenvectors — and a typical voice's own
 distances are measured in it.
@@ -27,14 +27,15 @@ def fit_spaces(
     readings_by_author: dict[str, Sequence[np.ndarray]], last_origin: Sequence[float]
 ) -> tuple[ReadingSpace, ...]:
     """The spaces for these authors' readings: the last layer's part (the width of `last_origin`),
-    and the middle layers' part after it where the readings have it."""
-    width = len(last_origin)
-    last = {a: [np.asarray(r)[:width] for r in rs] for a, rs in readings_by_author.items()}
+    then one for each band's part after it (the middle layers', the later layers') every reading has."""
+    width, readings = len(last_origin), readings_by_author
+    last = {a: [np.asarray(r)[:width] for r in rs] for a, rs in readings.items()}
     spaces = [fit_space(last, last_origin)]
-    if all(len(r) >= 2 * width for rs in readings_by_author.values() for r in rs):
-        middle = {a: [np.asarray(r)[width : 2 * width] for r in rs] for a, rs in readings_by_author.items()}
-        origin = np.mean([r for rs in middle.values() for r in rs], axis=0)
-        spaces.append(replace(fit_space(middle, origin), offset=width))
+    parts = min(len(r) for rs in readings.values() for r in rs) // width
+    for offset in range(width, parts * width, width):
+        band = {a: [np.asarray(r)[offset : offset + width] for r in rs] for a, rs in readings.items()}
+        origin = np.mean([r for rs in band.values() for r in rs], axis=0)
+        spaces.append(replace(fit_space(band, origin), offset=offset))
     return tuple(spaces)
 
 

@@ -27,12 +27,12 @@ def test_readings_have_the_models_width_and_differ_by_text(tiny_model_path: Path
         reader.close()
 
 
-def test_a_reading_is_the_last_layers_state_then_the_middle_layers(tiny_model_path: Path) -> None:
-    """The first half is what llama.cpp's own embedding gives (the quality model was fitted on it);
-    the second the middle layers' states, seen during the same pass."""
+def test_a_reading_is_the_last_layers_state_then_the_bands(tiny_model_path: Path) -> None:
+    """The first part is what llama.cpp's own embedding gives (the quality model was fitted on it);
+    then the middle layers' states and the later layers', seen during the same pass."""
     import llama_cpp
 
-    from writer_app.engine.layer_capture import middle_layers
+    from writer_app.engine.layer_capture import voice_bands
 
     reader = TextEmbedder(tiny_model_path, n_threads=2)
     plain = llama_cpp.Llama(
@@ -43,25 +43,31 @@ def test_a_reading_is_the_last_layers_state_then_the_middle_layers(tiny_model_pa
         text = "The boats came in at dawn, and the gulls came with them."
         reading, own = reader.embed(text), np.asarray(plain.embed(text), dtype=np.float32)
         width = len(own)
-        assert reader.size == 2 * width
+        assert reader.size == 3 * width and len(reading) == reader.size
         cosine = float(reading[:width] @ own / np.linalg.norm(reading[:width]) / np.linalg.norm(own))
         assert cosine > 0.999
-        assert reader._capture.seen == len(middle_layers(2))  # each of the band's layers, once a pass
-        assert np.isfinite(reading[width:]).all() and not np.allclose(reading[width:], reading[:width])
+        assert reader._capture.seen == sum(len(band) for band in voice_bands(2))  # each layer, once a pass
+        middle, later = reading[width : 2 * width], reading[2 * width :]
+        assert np.isfinite(reading).all()
+        assert not np.allclose(middle, reading[:width]) and not np.allclose(later, middle)
         other = reader.embed("A gull stole a herring from the crate while nobody looked.")
-        assert not np.allclose(reading[width:], other[width:])  # the middle part follows the text too
+        assert not np.allclose(middle, other[width : 2 * width])  # the bands follow the text too
+        assert not np.allclose(later, other[2 * width :])
     finally:
         plain.close()
         reader.close()
 
 
-def test_where_llama_cpp_shows_no_middle_layers_the_last_layers_state_is_read(tiny_model_path: Path) -> None:
+@pytest.mark.parametrize("names", [{b"no-such-layer": 0}, {b"l_out-0": 0}], ids=["no band", "one band"])
+def test_where_llama_cpp_shows_too_few_layers_the_last_layers_state_is_read(
+    tiny_model_path: Path, names: dict
+) -> None:
     reader = TextEmbedder(tiny_model_path, n_threads=2)
     try:
-        reader._capture._names = {b"no-such-layer"}  # as if llama.cpp named its layers otherwise
+        reader._capture._names = names  # as if llama.cpp named its layers otherwise, or had fewer
         reading = reader.embed("The boats came in at dawn.")
         assert reading.shape == (reader.size,) and reader.size == reader._width  # the quality model's part
-        assert reader._capture.seen == 0
+        assert reader._capture.seen == sum(name.startswith(b"l_out") for name in names)
     finally:
         reader.close()
     reader.close()  # twice is harmless
@@ -80,16 +86,20 @@ def test_a_failure_inside_the_layer_callback_costs_that_reading_only(
         monkeypatch.setattr(reader._capture, "_take", broken)
         assert reader.read("The boats came in at dawn.") is None  # logged, and not a wrong reading
         monkeypatch.undo()
-        assert reader.read("The boats came in at dawn.").shape == (reader.size,) == (2 * reader._width,)
+        assert reader.read("The boats came in at dawn.").shape == (reader.size,) == (3 * reader._width,)
     finally:
         reader.close()
 
 
-def test_the_middle_band_is_the_same_share_of_any_depth() -> None:
-    from writer_app.engine.layer_capture import middle_layers
+def test_the_bands_are_the_same_share_of_any_depth() -> None:
+    from writer_app.engine.layer_capture import later_layers, middle_layers, voice_bands
 
     assert middle_layers(30) == range(9, 19)  # the default model's: measured by make eval-style
+    assert later_layers(30) == range(19, 29)
     assert list(middle_layers(2)) == [0] and list(middle_layers(12)) == [3, 4, 5, 6]
+    assert list(later_layers(2)) == [1] and list(later_layers(12)) == [7, 8, 9, 10]
+    assert voice_bands(1) == (range(0, 1),)  # no layer after the middle band: no later band
+    assert [list(later_layers(n)) for n in (1, 4)] == [[], [2]]  # none after a one-layer model's band
 
 
 def test_a_damaged_file_is_refused_with_a_sentence(tmp_path: Path) -> None:

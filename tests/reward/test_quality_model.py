@@ -35,6 +35,7 @@ def test_the_model_loads_from_the_shipped_file_with_both_heads() -> None:
     assert model.head(None) is model.text and model.head(np.zeros(576)) is model.full
     assert model.head(np.zeros(64)) is model.text  # another model's reading cannot be used
     assert model.head(np.zeros(1152)) is model.full  # the middle layers' part after it is not read
+    assert model.head(np.zeros(1728)) is model.full  # nor the later layers' after that
     assert model.head(np.zeros(1000)) is model.text  # no model's reading of ours
     parts = model.full.contributions(dict.fromkeys(FEATURES, 0.0), np.r_[np.ones(576), np.full(576, 9.0)])
     assert parts["reading"] == pytest.approx(
@@ -57,7 +58,7 @@ def test_a_clichéd_paragraph_and_its_plain_rewrite_are_ordered_right_with_text_
 def test_a_clichéd_paragraph_and_its_plain_rewrite_are_ordered_right_when_read(reader) -> None:
     model = QualityModel.load()
     plain, cliched = reader.embed(PLAIN), reader.embed(CLICHED)
-    assert len(plain) == 2 * 576 and not np.allclose(plain, cliched)
+    assert len(plain) == 3 * 576 and not np.allclose(plain, cliched)  # the last layer's, two bands'
     assert model.score(quality_features(PLAIN).values, plain) > model.score(
         quality_features(CLICHED).values, cliched
     )

@@ -50,25 +50,24 @@ def test_the_samples_own_spread_is_the_yardstick() -> None:
 
 
 def test_each_part_of_a_reading_is_measured_in_its_own_space() -> None:
-    """A reading of two parts (the last layer's, the middle layers'): each space reads its own, and a
-    reading without the second part is measured in the first alone."""
+    """A reading of three parts (the last layer's, the middle layers', the later layers'): each space
+    reads its own, and a reading without the later parts is measured in those it has."""
     rng = np.random.default_rng(4)
-    last, middle = rng.normal(size=8), rng.normal(size=8)
+    last, middle, later = rng.normal(size=8), rng.normal(size=8), rng.normal(size=8)
     vectors = {
-        _passage(i): np.concatenate(
-            [last + rng.normal(scale=0.4, size=8), middle + rng.normal(scale=0.4, size=8)]
-        )
+        _passage(i): np.concatenate([part + rng.normal(scale=0.4, size=8) for part in (last, middle, later)])
         for i in range(5)
     }
-    spaces = [ReadingSpace(tuple(np.zeros(8))), ReadingSpace(tuple(np.zeros(8)), offset=8)]
+    spaces = [ReadingSpace(tuple(np.zeros(8)), offset=offset) for offset in (0, 8, 16)]
     heard = voice_reading(list(vectors), vectors.get, spaces)
-    assert heard is not None and [p.space.offset for p in heard.parts] == [0, 8]
-    near, far_middle = np.concatenate([last, middle]), np.concatenate([last, -middle])
-    (a, b), (c, d) = heard.standings(near), heard.standings(far_middle)
-    assert a == pytest.approx(c) and b < 0 < d  # only the middle part moved
+    assert heard is not None and [p.space.offset for p in heard.parts] == [0, 8, 16]
+    near, far_middle = np.concatenate([last, middle, later]), np.concatenate([last, -middle, later])
+    (a, b, c), (d, e, f) = heard.standings(near), heard.standings(far_middle)
+    assert a == pytest.approx(d) and c == pytest.approx(f) and b < 0 < e  # only the middle part moved
+    assert len(heard.standings(np.concatenate([last, middle]))) == 2  # the parts it has
     assert len(heard.standings(last)) == 1  # the last layer's part only
-    narrow = {t: v[:8] for t, v in vectors.items()}
-    assert len(voice_reading(list(narrow), narrow.get, spaces).parts) == 1
+    narrow = {t: v[:16] for t, v in vectors.items()}
+    assert len(voice_reading(list(narrow), narrow.get, spaces).parts) == 2
 
 
 def test_too_few_passages_an_unread_one_or_another_width_leave_the_meter_alone() -> None:
@@ -77,7 +76,7 @@ def test_too_few_passages_an_unread_one_or_another_width_leave_the_meter_alone()
     enough = [_passage(i) for i in range(MIN_PASSAGES)]
     assert voice_reading(enough, lambda t: None if t == enough[1] else np.ones(4), [FLAT]) is None
     assert voice_reading(enough, lambda _t: np.ones(3), [FLAT]) is None
-    assert voice_reading(enough, lambda _t: np.ones(12), [FLAT]) is None  # wider: another model's
+    assert voice_reading(enough, lambda _t: np.ones(20), [FLAT]) is None  # wider: another model's
 
 
 def test_joined_averages_the_standings_and_scores_follow() -> None:
@@ -93,13 +92,14 @@ def test_joined_averages_the_standings_and_scores_follow() -> None:
 
 
 def test_a_held_out_passage_of_the_author_reads_closer_than_other_authors(passages, read) -> None:
-    last, middle = reading_spaces()
-    assert middle.offset == len(last.origin) and middle.offset + len(middle.origin) == len(read("A text."))
-    for part in (0, 1):
+    last, middle, later = reading_spaces()
+    assert middle.offset == len(last.origin) and later.offset == middle.offset + len(middle.origin)
+    assert later.offset + len(later.origin) == len(read("A text."))
+    for part in (0, 1, 2):
 
         def heard_in_part(author: str, part: int = part):
             heard = voice_reading(passages[author][:8], read)
-            assert heard is not None and len(heard.parts) == 2
+            assert heard is not None and len(heard.parts) == 3
             return lambda text: heard.parts[part].standing(read(text))
 
         assert own_closer_share(passages, heard_in_part, own=slice(40, 43), others=slice(40, 41)) > 0.8
@@ -156,7 +156,7 @@ def test_the_space_shrinks_the_directions_an_author_varies_in_and_round_trips() 
     assert half.unit((2.0, 1.0, 0.0)) == pytest.approx([1 / 2**0.5, 1 / 2**0.5, 0.0])  # shrunk, not gone
     assert ReadingSpace.from_data(json.loads(json.dumps(space.to_data()))) == space
     shipped = reading_spaces()
-    assert len(shipped) == 2
+    assert [part.offset for part in shipped] == [0, 576, 1152]  # the last layer's, the two bands'
     for part in shipped:
         assert len(part.directions) == len(part.shrink) > 0 and all(0.0 <= s < 1.0 for s in part.shrink)
 

@@ -1,4 +1,4 @@
-"""The scoring model's reading of a text: its last and middle layers' mean states, in a context of its own."""
+"""The scoring model's reading of a text: its last layer's and two bands' mean states, in a context apart."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import llama_cpp
 import numpy as np
 
 from writer_app.engine.errors import ModelFileError, NotEnoughMemoryError
-from writer_app.engine.layer_capture import LayerCapture, middle_layers
+from writer_app.engine.layer_capture import LayerCapture, voice_bands
 from writer_app.engine.llama_log import route_llama_log_to_logging
 from writer_app.engine.model_file import (
     EMBED_TOKENS,
@@ -24,8 +24,8 @@ from writer_app.engine.model_file import (
 from writer_app.engine.reading_store import ReadingStore
 
 LOGGER = logging.getLogger(__name__)
-READING_FORMAT = 2  # what a reading holds (the last layer's mean, then layers 9-18's): kept readings' name
-CACHE_SIZE = 8192  # readings kept (4.6 KB each, 38 MB at most): a review re-reads unchanged paragraphs free
+READING_FORMAT = 3  # a reading: the last layer's mean, layers 9-18's, 19-28's (in kept readings' names)
+CACHE_SIZE = 8192  # readings kept (6.9 KB each, 57 MB at most): a review re-reads unchanged paragraphs free
 
 
 def model_key(model_path: Path) -> str:
@@ -44,10 +44,10 @@ def _key(text: str) -> bytes:
 class TextEmbedder:
     """Owns the scoring model and a context of its own in embedding mode (mean pooling); one thread
     only. A reading is the last layer's mean state (what the quality model reads) followed by the
-    middle layers' (`engine.layer_capture`: what the voice reading reads), both from one pass; where
-    llama.cpp shows no middle layers, the last layer's alone. It costs the model's weights, a 512-token
-    context, its compute buffer and its logits buffer (about 215 MB beside the 145 MB reading copy of
-    the default model, counted by the memory check)."""
+    middle layers' and the later layers' (`engine.layer_capture`: what the voice reading reads), all
+    from one pass; where llama.cpp shows none of a band's layers, the last layer's alone. It costs the
+    model's weights, a 512-token context, its compute buffer and its logits buffer (about 215 MB beside
+    the 145 MB reading copy of the default model, counted by the memory check)."""
 
     def __init__(
         self,
@@ -65,7 +65,7 @@ class TextEmbedder:
         self._ctx = self._batch = None
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._store = store  # readings kept between runs (saved on close)
-        self._without_middle = False  # set once llama.cpp has shown no middle layers (logged once)
+        self._without_bands = False  # set once llama.cpp has shown none of a band's layers (logged once)
         model_params = llama_cpp.llama_model_default_params()
         model_params.n_gpu_layers = 0  # on the CPU, as the quality model and the voice spaces were fitted
         self._model = llama_cpp.llama_model_load_from_file(str(model_path).encode(), model_params)
@@ -80,7 +80,8 @@ class TextEmbedder:
     def _open_context(self, model_path: Path, n_threads: int) -> None:
         self._vocab = llama_cpp.llama_model_get_vocab(self._model)
         self._width = int(llama_cpp.llama_model_n_embd(self._model))
-        self._capture = LayerCapture(middle_layers(llama_cpp.llama_model_n_layer(self._model)))
+        self._bands = voice_bands(llama_cpp.llama_model_n_layer(self._model))
+        self._capture = LayerCapture(self._bands)
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = params.n_batch = params.n_ubatch = EMBED_TOKENS
         params.n_threads = params.n_threads_batch = n_threads
@@ -99,8 +100,8 @@ class TextEmbedder:
 
     @property
     def size(self) -> int:
-        """A reading's width: the model's state width twice (the last layer's, the middle layers')."""
-        return self._width * (1 if self._without_middle else 2)
+        """A reading's width: the model's state width once for the last layer's, once per band."""
+        return self._width * (1 if self._without_bands else 1 + len(self._bands))
 
     def cached(self, text: str) -> np.ndarray | None:
         """The reading of a text read before, in this run or a kept one (None otherwise); reads nothing."""
@@ -169,14 +170,14 @@ class TextEmbedder:
             raise RuntimeError(f"llama_decode returned {code}")
         last = np.ctypeslib.as_array(llama_cpp.llama_get_embeddings_seq(self._ctx, 0), shape=(self._width,))
         if self._capture.failed:  # the pass itself may be incomplete
-            raise RuntimeError("the middle layers' states could not be read")
-        middle = self._capture.mean()
-        if middle is None or middle.shape != (self._width,):
-            if not self._without_middle:
-                LOGGER.warning("llama.cpp showed no middle layers: the voice reads the last layer alone")
-            self._without_middle = True
+            raise RuntimeError("the layers' states could not be read")
+        bands = self._capture.means()
+        if bands is None or any(band.shape != (self._width,) for band in bands):
+            if not self._without_bands:
+                LOGGER.warning("llama.cpp showed too few layers: the voice reads the last layer alone")
+            self._without_bands = True
             return last.astype(np.float32)
-        return np.concatenate([last, middle]).astype(np.float32)
+        return np.concatenate([last, *bands]).astype(np.float32)
 
     def close(self) -> None:
         """Keep the readings made (where a store was given), then free the batch, the context and the

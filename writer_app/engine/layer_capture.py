@@ -1,9 +1,10 @@
-"""The middle layers' states of a decode, averaged over its tokens: a graph callback that reads them as
-llama.cpp computes them (`cb_eval`), so the scoring model's one pass gives them beside its reading.
+"""The middle and later layers' states of a decode, averaged over its tokens: a graph callback that
+reads them as llama.cpp computes them (`cb_eval`), so the scoring model's one pass gives them beside its
+reading.
 
 Measured on the authors' passages (`make eval-style`), the mean state of the middle layers tells one
-author's voice from another's better than the last layer's (its next-token guess), which is what the
-voice reading uses them for.
+author's voice from another's better than the last layer's (its next-token guess), and the band after
+them adds to both, which is what the voice reading uses them for.
 """
 
 from __future__ import annotations
@@ -39,14 +40,29 @@ def middle_layers(n_layer: int) -> range:
     return range(start, min(n_layer, start + max(1, n_layer // 3)))
 
 
-class LayerCapture:
-    """Set `callback` as a context's `cb_eval`; after each decode, `mean()` is the average over the
-    band's layers of their states, each averaged over the tokens but the first (which every causal
-    model uses as an attention sink, with states unlike the others'). `seen` counts the layers seen."""
+def later_layers(n_layer: int) -> range:
+    """The band after the middle one, as many layers (fewer or none where the model ends first): the
+    default model's layers 19–28."""
+    middle = middle_layers(n_layer)
+    return range(middle.stop, min(n_layer, middle.stop + len(middle)))
 
-    def __init__(self, layers: range) -> None:
-        self._names = {f"l_out-{layer}".encode() for layer in layers}
-        self._means: list[np.ndarray] = []
+
+def voice_bands(n_layer: int) -> tuple[range, ...]:
+    """The bands a reading holds after the last layer's state: the middle one, then the later one where
+    the model has layers after the middle band."""
+    return tuple(band for band in (middle_layers(n_layer), later_layers(n_layer)) if band)
+
+
+class LayerCapture:
+    """Set `callback` as a context's `cb_eval`; after each decode, `means()` is, for each band, the
+    average over its layers of their states, each averaged over the tokens but the first (which every
+    causal model uses as an attention sink, with states unlike the others'). `seen` counts the layers
+    seen."""
+
+    def __init__(self, bands: tuple[range, ...]) -> None:
+        self._bands = bands
+        self._names = {f"l_out-{layer}".encode(): layer for band in bands for layer in band}
+        self._means: dict[int, np.ndarray] = {}
         self.failed = False
         self.callback = llama_cpp.ggml_backend_sched_eval_callback(self._observe)
 
@@ -55,7 +71,7 @@ class LayerCapture:
         return len(self._means)
 
     def reset(self) -> None:
-        self._means = []
+        self._means = {}
         self.failed = False
 
     def _observe(self, tensor: int, ask: bool, _user_data: int) -> bool:
@@ -66,7 +82,8 @@ class LayerCapture:
             return True
 
     def _take(self, tensor: int, ask: bool) -> bool:
-        if _GGML.ggml_get_name(tensor) not in self._names:
+        layer = self._names.get(_GGML.ggml_get_name(tensor))
+        if layer is None:
             return not ask  # not asked for: computed without stopping; never stop a decode
         if ask:
             return True
@@ -76,11 +93,12 @@ class LayerCapture:
         states = np.empty(count, dtype=np.float32)  # copied out wherever the backend keeps them
         _GGML.ggml_backend_tensor_get(tensor, states.ctypes.data, 0, 4 * count)
         states = states.reshape(rows, -1)
-        self._means.append(states[1:].mean(axis=0) if rows > 1 else states[0])
+        self._means[layer] = states[1:].mean(axis=0) if rows > 1 else states[0]
         return True
 
-    def mean(self) -> np.ndarray | None:
-        """The band's mean state of the last decode (None when none of its layers was seen)."""
-        if self.failed or not self._means:
+    def means(self) -> list[np.ndarray] | None:
+        """Each band's mean state of the last decode (None when a band had none of its layers seen)."""
+        bands = [[self._means[layer] for layer in band if layer in self._means] for band in self._bands]
+        if self.failed or not all(bands):
             return None
-        return np.mean(self._means, axis=0).astype(np.float32)
+        return [np.mean(states, axis=0).astype(np.float32) for states in bands]

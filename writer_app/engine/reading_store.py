@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 LOGGER = logging.getLogger(__name__)
-MAX_READINGS = 2048  # at most 9.4 MB of the default model's readings
+MAX_READINGS = 2048  # at most 14 MB of the default model's readings
 STALE_SECONDS = 30 * 86400  # another reading copy's kept readings, untouched this long, are removed
 KEY_BYTES = 16
 

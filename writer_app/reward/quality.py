@@ -142,10 +142,10 @@ class QualityHead:
         return self.logit_per_point * sum(v for name, v in parts.items() if name not in ignore)
 
 
-def reading_widths(width: int) -> tuple[int, int]:
+def reading_widths(width: int) -> tuple[int, ...]:
     """The widths a reading of a model whose state is `width` wide comes in: the last layer's state
-    alone, or with the middle layers' after it (`engine.embedding`)."""
-    return width, 2 * width
+    alone, or with the middle layers' after it, or those and the later layers' (`engine.embedding`)."""
+    return width, 2 * width, 3 * width
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class QualityModel:
 
     def head(self, embedding: Sequence[float] | None) -> QualityHead:
         """The full head for a reading that starts with the last layer's state it was fitted on (the
-        middle layers' after it are the voice's, not read here), else the text features' head."""
+        bands' after it are the voice's, not read here), else the text features' head."""
         reading = self.full.reading
         usable = (
             embedding is not None and reading is not None and len(embedding) in reading_widths(len(reading))

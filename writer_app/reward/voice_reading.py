@@ -2,9 +2,9 @@
 with the style meter's standing where the scoring model is at hand.
 
 The meter counts function words, punctuation and sentence shapes; the default model's reading
-(`engine.embedding`: its last layer's mean state, then its middle layers') also carries a voice's
-era, register and syntax. Each part is compared in a space of its own; measured on the authors'
-passages (`make eval-style`), the meter and both parts together tell authors apart better than any
+(`engine.embedding`: its last layer's mean state, then its middle and later layers') also carries a
+voice's era, register and syntax. Each part is compared in a space of its own; measured on the authors'
+passages (`make eval-style`), the meter and the parts together tell authors apart better than any
 alone, and put the author's own passage over the model's retelling of it more often.
 """
 
@@ -32,7 +32,7 @@ MIN_SPREAD = 0.02
 FAR = 1.0  # a reading standing beyond this is "reads unlike the samples"
 MIN_READING_WORDS = 90  # a shorter text reads too noisily against 180-word passages: the meter alone
 SPACE_FILE = Path(__file__).with_name("voice_space.json")
-PART_WEIGHTS = (1.0, 1.0)  # the last layer's standing and the middle layers', each beside the meter's 1
+PART_WEIGHTS = (1.0, 1.0, 1.0)  # the last layer's standing, the middle and later layers', beside the meter's
 
 Vector = Sequence[float]
 Reader = Callable[[str], "Vector | None"]
@@ -49,7 +49,7 @@ class ReadingSpace:
     directions: tuple[tuple[float, ...], ...] = ()
     shrink: tuple[float, ...] = ()
     typical: tuple[float, float] = (0.18, 0.07)
-    offset: int = 0  # where its part of a reading starts (0: the last layer's; then the middle layers')
+    offset: int = 0  # where its part of a reading starts (0: the last layer's; then each band's)
 
     @classmethod
     def from_data(cls, data: dict) -> ReadingSpace:  # type: ignore[type-arg]
@@ -75,7 +75,7 @@ class ReadingSpace:
 
     def reads(self, reading: Vector) -> bool:
         """Whether a reading has this space's part: readings are the last layer's state alone or with
-        the middle layers' after it, each as wide as a space's origin."""
+        bands' after it (the middle layers', the later layers'), each as wide as a space's origin."""
         width = len(self.origin)
         return len(reading) in reading_widths(width) and len(reading) >= self.offset + width
 
@@ -166,9 +166,9 @@ def voice_reading(
 
 def joined(meter: StyleMatch, reading_standings: Sequence[float]) -> StyleMatch:
     """The meter's match with the reading's standings averaged in (equal weights: the meter, the last
-    layer's, the middle layers'; `make eval-style` reports the alternatives); score and percentile
-    follow the joined standing as the meter's own do, and where only the reading finds the text far,
-    the explanation says so."""
+    layer's, the middle and the later layers'; `make eval-style` reports the alternatives); score and
+    percentile follow the joined standing as the meter's own do, and where only the reading finds the
+    text far, the explanation says so."""
     if not reading_standings:
         return meter
     clamped = [max(-4.0, min(8.0, s)) for s in reading_standings]  # one odd passage never decides alone
