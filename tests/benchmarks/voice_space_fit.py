@@ -18,7 +18,7 @@ import numpy as np
 
 from writer_app.reward.voice_reading import ReadingSpace
 
-DIRECTIONS = 48  # 48 of 576: the measured figures of the full whitening, in 0.3 MB
+DIRECTIONS = 48  # 48 of 576: the measured figures of the full whitening, in 0.3 MB a space
 FLOOR = 1.0  # the whitening's floor, as a share of the mean eigenvalue (chosen among 0.1, 1, 3, 10)
 VOICE_PASSAGES = 8
 

@@ -46,7 +46,8 @@ def test_a_reading_is_the_last_layers_state_then_the_bands(tiny_model_path: Path
         assert reader.size == 3 * width and len(reading) == reader.size
         cosine = float(reading[:width] @ own / np.linalg.norm(reading[:width]) / np.linalg.norm(own))
         assert cosine > 0.999
-        assert reader._capture.seen == sum(len(band) for band in voice_bands(2))  # each layer, once a pass
+        assert reader._bands == voice_bands(2) == (range(0, 1), range(1, 2))
+        assert reader._capture.seen == 2  # each band's layer
         middle, later = reading[width : 2 * width], reading[2 * width :]
         assert np.isfinite(reading).all()
         assert not np.allclose(middle, reading[:width]) and not np.allclose(later, middle)
@@ -58,7 +59,11 @@ def test_a_reading_is_the_last_layers_state_then_the_bands(tiny_model_path: Path
         reader.close()
 
 
-@pytest.mark.parametrize("names", [{b"no-such-layer": 0}, {b"l_out-0": 0}], ids=["no band", "one band"])
+@pytest.mark.parametrize(
+    "names",
+    [{b"no-such-layer": 0}, {b"l_out-0": 0}, {b"l_out-1": 1}],
+    ids=["no band", "the middle band only", "the later band only"],
+)
 def test_where_llama_cpp_shows_too_few_layers_the_last_layers_state_is_read(
     tiny_model_path: Path, names: dict
 ) -> None:
@@ -68,6 +73,8 @@ def test_where_llama_cpp_shows_too_few_layers_the_last_layers_state_is_read(
         reading = reader.embed("The boats came in at dawn.")
         assert reading.shape == (reader.size,) and reader.size == reader._width  # the quality model's part
         assert reader._capture.seen == sum(name.startswith(b"l_out") for name in names)
+        reader._capture._names = {b"l_out-0": 0, b"l_out-1": 1}  # every band seen from now on
+        assert len(reader.embed("The gulls came with them.")) == reader._width  # one width in a run
     finally:
         reader.close()
     reader.close()  # twice is harmless
@@ -99,6 +106,10 @@ def test_the_bands_are_the_same_share_of_any_depth() -> None:
     assert list(middle_layers(2)) == [0] and list(middle_layers(12)) == [3, 4, 5, 6]
     assert list(later_layers(2)) == [1] and list(later_layers(12)) == [7, 8, 9, 10]
     assert voice_bands(1) == (range(0, 1),)  # no layer after the middle band: no later band
+    for depth in range(1, 80):
+        bands = voice_bands(depth)
+        assert all(band and band.stop <= depth for band in bands)
+        assert len(bands) == 1 or bands[0].stop == bands[1].start  # the later band right after, never over
     assert [list(later_layers(n)) for n in (1, 4)] == [[], [2]]  # none after a one-layer model's band
 
 

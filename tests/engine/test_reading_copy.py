@@ -41,7 +41,8 @@ def test_the_copy_is_q8_0_made_once_and_reads_as_the_model_does(
     assert copies.reading_copy(default_model_path, reading_model_path.parent, 2) == reading_model_path
     assert reading_model_path.stat().st_mtime_ns == made_at  # found, not made again
     mine, its = _reading(reading_model_path, PARAGRAPH), _reading(default_model_path, PARAGRAPH)
-    width = len(mine) // 3
+    width = read_model_file(default_model_path).arch_value("embedding_length")
+    assert len(mine) == len(its) == 3 * width
     for start in (0, width, 2 * width):  # the last layer's state, the middle layers', the later layers'
         part = slice(start, start + width)
         assert float(mine[part] @ its[part] / np.linalg.norm(mine[part]) / np.linalg.norm(its[part])) > 0.999

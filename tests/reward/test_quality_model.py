@@ -36,6 +36,7 @@ def test_the_model_loads_from_the_shipped_file_with_both_heads() -> None:
     assert model.head(np.zeros(64)) is model.text  # another model's reading cannot be used
     assert model.head(np.zeros(1152)) is model.full  # the middle layers' part after it is not read
     assert model.head(np.zeros(1728)) is model.full  # nor the later layers' after that
+    assert model.head(np.zeros(2304)) is model.text  # four parts: no reading of ours
     assert model.head(np.zeros(1000)) is model.text  # no model's reading of ours
     parts = model.full.contributions(dict.fromkeys(FEATURES, 0.0), np.r_[np.ones(576), np.full(576, 9.0)])
     assert parts["reading"] == pytest.approx(

@@ -21,7 +21,7 @@ from writer_app.reward.voice_reading import reading_spaces, voice_match
 from writer_app.ui.main_window import MainWindow
 from writer_app.ui.style_session import ROUGH, StyleSession
 
-WIDTH = sum(len(space.origin) for space in reading_spaces())  # the default model's reading: both parts
+WIDTH = sum(len(space.origin) for space in reading_spaces())  # the default model's reading: every part
 
 
 class StandInReader:

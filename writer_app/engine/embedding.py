@@ -171,7 +171,7 @@ class TextEmbedder:
         last = np.ctypeslib.as_array(llama_cpp.llama_get_embeddings_seq(self._ctx, 0), shape=(self._width,))
         if self._capture.failed:  # the pass itself may be incomplete
             raise RuntimeError("the layers' states could not be read")
-        bands = self._capture.means()
+        bands = None if self._without_bands else self._capture.means()  # one width for the whole run
         if bands is None or any(band.shape != (self._width,) for band in bands):
             if not self._without_bands:
                 LOGGER.warning("llama.cpp showed too few layers: the voice reads the last layer alone")

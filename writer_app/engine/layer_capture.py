@@ -62,16 +62,16 @@ class LayerCapture:
     def __init__(self, bands: tuple[range, ...]) -> None:
         self._bands = bands
         self._names = {f"l_out-{layer}".encode(): layer for band in bands for layer in band}
-        self._means: dict[int, np.ndarray] = {}
+        self._sums: dict[int, tuple[np.ndarray, int]] = {}  # by layer: its states summed, and how many
         self.failed = False
         self.callback = llama_cpp.ggml_backend_sched_eval_callback(self._observe)
 
     @property
     def seen(self) -> int:
-        return len(self._means)
+        return len(self._sums)
 
     def reset(self) -> None:
-        self._means = {}
+        self._sums = {}
         self.failed = False
 
     def _observe(self, tensor: int, ask: bool, _user_data: int) -> bool:
@@ -93,12 +93,15 @@ class LayerCapture:
         states = np.empty(count, dtype=np.float32)  # copied out wherever the backend keeps them
         _GGML.ggml_backend_tensor_get(tensor, states.ctypes.data, 0, 4 * count)
         states = states.reshape(rows, -1)
-        self._means[layer] = states[1:].mean(axis=0) if rows > 1 else states[0]
+        total, seen = self._sums.get(layer, (0.0, 0))
+        if not seen and rows > 1:
+            states = states[1:]  # the attention sink; a later batch of the same pass has none
+        self._sums[layer] = (total + states.sum(axis=0, dtype=np.float64), seen + len(states))
         return True
 
     def means(self) -> list[np.ndarray] | None:
-        """Each band's mean state of the last decode (None when a band had none of its layers seen)."""
-        bands = [[self._means[layer] for layer in band if layer in self._means] for band in self._bands]
-        if self.failed or not all(bands):
+        """Each band's mean state of the last decode (None when any of a band's layers was not seen)."""
+        if self.failed or not all(layer in self._sums for band in self._bands for layer in band):
             return None
-        return [np.mean(states, axis=0).astype(np.float32) for states in bands]
+        layer_means = {layer: total / seen for layer, (total, seen) in self._sums.items()}
+        return [np.mean([layer_means[n] for n in band], axis=0).astype(np.float32) for band in self._bands]
