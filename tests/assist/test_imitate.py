@@ -131,6 +131,19 @@ def test_a_rewrite_that_writes_the_task_out_again_ends_there() -> None:
         imitate(only_echo, ImitateRequest("rewrite", SAMPLES, text="He climbed.", n_candidates=1))
 
 
+@pytest.mark.parametrize("kind", ["rewrite", "write"])
+def test_a_rewrite_or_new_text_ends_where_the_model_starts_another_passage(kind: str) -> None:
+    def script(prompt: str, seed: int) -> str:  # as the 135M model did from the command line
+        return "* * *\n\nHe climbed the stairs again.\n\n***\n\nShe was a ship by herself.\n\n---\n\nEnd."
+
+    engine = ScriptedEngine(script, n_ctx=6_000)
+    request = ImitateRequest(kind, SAMPLES, text="He climbed.", instruction="a note", n_candidates=1)
+    assert imitate(engine, request).candidates[0].text == "He climbed the stairs again."
+    with_breaks = "He climbed.\n\n* * *\n\nShe waited."  # the text rewritten, or the instruction
+    kept = ImitateRequest(kind, SAMPLES, text=with_breaks, instruction=with_breaks, n_candidates=1)
+    assert "She was a ship by herself." in imitate(engine, kept).candidates[0].text
+
+
 def test_a_continuation_ends_where_the_model_starts_another_passage() -> None:
     def script(prompt: str, seed: int) -> str:
         return "He lit the lamp at last.\n\n* * *\n\nIt was another day entirely."

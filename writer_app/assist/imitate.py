@@ -37,6 +37,7 @@ ECHOES = {
     "write": (PASSAGES_HEADER, WRITE_LEAD),
 }
 _ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+_BREAK_LINE = re.compile(r"(?m)^[ \t]*([*_~=-])(?:[ \t]*\1){2,}[ \t]*$")  # "* * *", "***", "---"
 SYSTEM_PROMPT = (
     "You are a writer with a gift for voices. The user shows you passages by one author, then asks "
     "for a text. Write it in that author's voice: their sentence length and rhythm, punctuation, "
@@ -118,6 +119,20 @@ def check_request(request: ImitateRequest) -> None:
         raise UserError("Ask for at least one candidate.")
 
 
+def _before_a_break(text: str, source: str) -> str:
+    """The answer up to a scene-break line ("* * *", "---"): the prompt puts one between the samples and
+    before the task, so a model that writes one is starting another passage (seen with the 135M model:
+    a rewrite, then two passages of its own). A break that opens the answer is dropped; where the
+    source or instruction has such lines itself, the answer is kept whole."""
+    if _BREAK_LINE.search(source):
+        return text
+    body = text.strip()
+    while opening := _BREAK_LINE.match(body):
+        body = body[opening.end() :].strip()
+    found = _BREAK_LINE.search(body)
+    return body[: found.start()].strip() if found else body
+
+
 def _whole_sentences(text: str, source: str) -> str:
     """New text that ran past its budget, cut back to whole sentences — unless it is a rewrite of a
     text that itself does not end a sentence (a heading, a list, verse)."""
@@ -168,9 +183,9 @@ def imitate(
     source = request.text if request.kind == "rewrite" else ""
 
     def clean(raw: str) -> str:
-        cleaned = clean_output(
-            raw, source or request.instruction, same_shape=False, echoes=ECHOES[request.kind]
-        )
+        given = source or request.instruction
+        raw = _before_a_break(raw, given)
+        cleaned = clean_output(raw, given, same_shape=False, echoes=ECHOES[request.kind])
         return _whole_sentences(cleaned, source)
 
     if request.kind == "rewrite":
