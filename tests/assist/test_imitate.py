@@ -139,9 +139,22 @@ def test_a_rewrite_or_new_text_ends_where_the_model_starts_another_passage(kind:
     engine = ScriptedEngine(script, n_ctx=6_000)
     request = ImitateRequest(kind, SAMPLES, text="He climbed.", instruction="a note", n_candidates=1)
     assert imitate(engine, request).candidates[0].text == "He climbed the stairs again."
-    with_breaks = "He climbed.\n\n* * *\n\nShe waited."  # the text rewritten, or the instruction
-    kept = ImitateRequest(kind, SAMPLES, text=with_breaks, instruction=with_breaks, n_candidates=1)
-    assert "She was a ship by herself." in imitate(engine, kept).candidates[0].text
+    with_breaks = "He climbed.\n\n* * *\n\nShe waited."
+    own = {"text": with_breaks} if kind == "rewrite" else {"text": "He climbed.", "instruction": with_breaks}
+    kept = ImitateRequest(kind, SAMPLES, n_candidates=1, **{"instruction": "a note", **own})
+    assert "She was a ship by herself." in imitate(engine, kept).candidates[0].text  # its source has breaks
+
+
+def test_a_break_is_found_after_the_answers_preamble_and_not_under_a_title() -> None:
+    def script(prompt: str, seed: int) -> str:
+        return "Here is the rewritten text:\n\n---\n\nHe climbed the stairs.\n\n---\n\nI hope this helps!"
+
+    engine = ScriptedEngine(script, n_ctx=6_000)
+    request = ImitateRequest("rewrite", SAMPLES, text="He climbed.", n_candidates=1)
+    assert imitate(engine, request).candidates[0].text == "He climbed the stairs."
+    titled = ScriptedEngine(lambda prompt, seed: "The Stairs\n---\n\nHe climbed them twice.", n_ctx=6_000)
+    note = ImitateRequest("write", SAMPLES, instruction="a note on stairs", n_candidates=1)
+    assert imitate(titled, note).candidates[0].text.endswith("He climbed them twice.")  # an underline
 
 
 def test_a_continuation_ends_where_the_model_starts_another_passage() -> None:

@@ -3,7 +3,7 @@ authorship accuracy — samples are passages of one author; another passage of t
 closer than a passage of another author — also when samples and test passage come from different
 works (Austen, Chesterton: topic cannot help). The background the meter measures against is fitted
 without the two authors of each comparison, so the figures are for voices the meter never saw;
---fit writes the shipped background and reading space (fitted on every passage) first.
+--fit writes the shipped background and reading spaces (fitted on every passage) first.
 
 Then the case the product is for, on the imitation set shared with the reward's evaluation
 (tests/benchmarks/imitation_set.py, generated once by the default model): the author's own passage must
@@ -34,11 +34,12 @@ over ten seeds, chosen in sample), the tokens' spread of a band's states beside 
 +0.4), more bands of five layers (no more than the later band alone), and the in-context likelihood
 ratio - how much four sample passages as a prefix raise the scoring model's log-probability of the
 text - measured on 401 of seed 0's comparisons (with the last and middle layers' parts): 0.860 alone,
-and averaged in beside the three at weight 1 it moved 0.940 to 0.948 (3 comparisons), for two
-log-probability passes a candidate (about 5 s a comparison here): not worth tripling a ranking's
-reading time. A part of the lower layers' (1-8) state was tried and left out: on seeds 0, 1 and 3 it
-moved authorship by -0.002, +0.004 and +0.008 but the author's passage over the model's retelling
-from 0.952 to 0.905. --fit also writes the shipped reading spaces (fitted on every author).
+and averaged in beside the meter and the two parts at weight 1 it moved 0.940 to 0.948 (3
+comparisons), for two log-probability passes a candidate (about 5 s a comparison here): not worth
+tripling a ranking's reading time. A part of the lower layers' (1-8) state was tried and left
+out: on seeds 0, 1 and 3 it moved authorship by -0.002, +0.004 and +0.008 but the author's passage
+over the model's retelling from 0.952 to 0.905. --fit also writes the shipped reading spaces
+(fitted on every author).
 
 Run with `make eval-style` (--no-imitations for the authorship figures only, --no-reading for the
 meter without the scoring model). Prints figures; asserts nothing.
@@ -272,7 +273,7 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=2400, help="comparisons of each kind")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--fit", action="store_true", help="refit the shipped background and reading space first"
+        "--fit", action="store_true", help="refit the shipped background and reading spaces first"
     )
     parser.add_argument("--no-imitations", action="store_true", help="the meter's authorship figures only")
     parser.add_argument("--model", type=Path, help="the model that imitates (default: the embedded model)")

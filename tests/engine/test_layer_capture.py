@@ -87,9 +87,9 @@ def test_a_band_not_wholly_seen_gives_no_means(ggml: FakeGgml) -> None:
 def test_a_layer_seen_in_two_batches_is_averaged_over_both(ggml: FakeGgml) -> None:
     capture = LayerCapture((range(0, 1),))
     _decode(capture, ggml, {0: np.array([[100.0], [1.0], [2.0]])})  # the first batch: the sink left out
-    _decode(capture, ggml, {0: np.array([[3.0], [6.0]])})  # the second: every token counts
+    _decode(capture, ggml, {0: np.array([[3.0], [6.0], [9.0]])})  # the second: every token counts
     (mean,) = capture.means()
-    assert mean == pytest.approx([3.0])  # (1 + 2 + 3 + 6) / 4
+    assert mean == pytest.approx([4.2])  # (1 + 2 + 3 + 6 + 9) / 5: by token, not by batch
     assert capture.seen == 1
 
 
@@ -98,5 +98,9 @@ def test_a_state_not_in_float32_is_not_read_and_a_failure_spoils_the_pass(ggml: 
     tensor = ggml.add("l_out-0", np.ones((2, 2)))
     ggml.ggml_nbytes = lambda _tensor: 2 * 4  # as a half-precision tensor of four numbers would be
     assert capture._take(tensor, False) is True and capture.means() is None
-    capture.failed = True
+    capture.reset()
+    ggml.ggml_nbytes = lambda tensor: ggml.tensors[tensor][1].nbytes
+    _decode(capture, ggml, {0: np.ones((2, 2))})
+    assert capture.means() is not None
+    capture.failed = True  # as when copying a state failed part-way
     assert capture.means() is None

@@ -37,7 +37,8 @@ ECHOES = {
     "write": (PASSAGES_HEADER, WRITE_LEAD),
 }
 _ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
-_BREAK_LINE = re.compile(r"(?m)^[ \t]*([*_~=-])(?:[ \t]*\1){2,}[ \t]*$")  # "* * *", "***", "---"
+# A scene break ("* * *", "***", "---") on a line of its own after a blank line (not a heading's underline)
+_BREAK_LINE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*([*-])(?:[ \t]*\1){2,}[ \t]*(?=\n|\Z)")
 SYSTEM_PROMPT = (
     "You are a writer with a gift for voices. The user shows you passages by one author, then asks "
     "for a text. Write it in that author's voice: their sentence length and rhythm, punctuation, "
@@ -184,8 +185,8 @@ def imitate(
 
     def clean(raw: str) -> str:
         given = source or request.instruction
-        raw = _before_a_break(raw, given)
         cleaned = clean_output(raw, given, same_shape=False, echoes=ECHOES[request.kind])
+        cleaned = _before_a_break(cleaned, given)  # after a preamble or a code fence is gone
         return _whole_sentences(cleaned, source)
 
     if request.kind == "rewrite":

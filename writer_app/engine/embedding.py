@@ -45,7 +45,8 @@ class TextEmbedder:
     """Owns the scoring model and a context of its own in embedding mode (mean pooling); one thread
     only. A reading is the last layer's mean state (what the quality model reads) followed by the
     middle layers' and the later layers' (`engine.layer_capture`: what the voice reading reads), all
-    from one pass; where llama.cpp shows none of a band's layers, the last layer's alone. It costs the
+    from one pass; where llama.cpp does not show every layer of both bands, the last layer's alone
+    (from then on, for the whole run). It costs the
     model's weights, a 512-token context, its compute buffer and its logits buffer (about 215 MB beside
     the 145 MB reading copy of the default model, counted by the memory check)."""
 
@@ -65,7 +66,7 @@ class TextEmbedder:
         self._ctx = self._batch = None
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._store = store  # readings kept between runs (saved on close)
-        self._without_bands = False  # set once llama.cpp has shown none of a band's layers (logged once)
+        self._without_bands = False  # set once a pass lacked a band's layer: the last layer's from then on
         model_params = llama_cpp.llama_model_default_params()
         model_params.n_gpu_layers = 0  # on the CPU, as the quality model and the voice spaces were fitted
         self._model = llama_cpp.llama_model_load_from_file(str(model_path).encode(), model_params)
@@ -175,6 +176,7 @@ class TextEmbedder:
         if bands is None or any(band.shape != (self._width,) for band in bands):
             if not self._without_bands:
                 LOGGER.warning("llama.cpp showed too few layers: the voice reads the last layer alone")
+                self._cache.clear()  # readings of the wider kind are not mixed in
             self._without_bands = True
             return last.astype(np.float32)
         return np.concatenate([last, *bands]).astype(np.float32)
