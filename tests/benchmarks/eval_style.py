@@ -19,7 +19,7 @@ spaces are fitted without the authors compared (`voice_space_fit.py`), but the p
 the bands, the passage size and the spaces' size and floor were chosen on these same passages (sweeps
 of each beside the meter; no held-out split), so the joined figures are optimistic by that much.
 
-The comparisons are sampled: 2,400 of each kind by default (about 15 minutes here), since 600 move by
+The comparisons are sampled: 2,400 of each kind by default (about 20 minutes here), since 600 move by
 about a point from seed to seed, as much as the margin the goal is judged on. With 600 and --seed 0
 to 9: authorship 0.940 to 0.970 (mean 0.954, standard error 0.003), across works 0.945 to 0.973
 (mean 0.961); with the last and middle layers' parts alone (before the later layers' part was added,
