@@ -240,6 +240,8 @@ WINDOW_ONLY = ("--self-test", "--screenshot", "--exit-when-ready", "--version")
 def command_first(argv: list[str]) -> list[str]:
     """`argv` with its command first when options came before it (`--home DIR style list`), as every
     command takes them after it; a file to open (after `--`, or not named like a command) stays put."""
+    if not argv or not argv[0].startswith("-") or argv[0] == "--":
+        return argv  # nothing before a command (the window's parser is not built for it)
     taking_values = {
         option
         for action in _main_parser()._actions
@@ -274,9 +276,9 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_score(argv[1:])
         if command in ("style", "style-score", "imitate"):
-            from writer_app.style_cli import COMMANDS
+            from writer_app.style_cli import COMMANDS as STYLE_COMMANDS
 
-            return COMMANDS[command](argv[1:])
+            return STYLE_COMMANDS[command](argv[1:])
         if command == "review":
             from writer_app.review_cli import run as run_review
 

@@ -24,11 +24,11 @@ VOICE_PASSAGES = 8
 
 
 def fit_spaces(
-    readings_by_author: dict[str, Sequence[np.ndarray]], last_origin: Sequence[float]
+    readings: dict[str, Sequence[np.ndarray]], last_origin: Sequence[float]
 ) -> tuple[ReadingSpace, ...]:
     """The spaces for these authors' readings: the last layer's part (the width of `last_origin`),
     then one for each band's part after it (the middle layers', the later layers') every reading has."""
-    width, readings = len(last_origin), readings_by_author
+    width = len(last_origin)
     last = {a: [np.asarray(r)[:width] for r in rs] for a, rs in readings.items()}
     spaces = [fit_space(last, last_origin)]
     parts = min(len(r) for rs in readings.values() for r in rs) // width

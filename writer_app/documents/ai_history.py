@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 
@@ -33,7 +33,7 @@ class AiEditHistory:
     def mark_reverted(self, edit_id: int, reverted: bool = True) -> AiEdit:
         for position, edit in enumerate(self.edits):
             if edit.edit_id == edit_id:
-                self.edits[position] = AiEdit(**{**asdict(edit), "others": edit.others, "reverted": reverted})
+                self.edits[position] = replace(edit, reverted=reverted)
                 return self.edits[position]
         raise KeyError(edit_id)
 

@@ -46,9 +46,9 @@ class TextEmbedder:
     only. A reading is the last layer's mean state (what the quality model reads) followed by the
     middle layers' and the later layers' (`engine.layer_capture`: what the voice reading reads), all
     from one pass; where llama.cpp does not show every layer of both bands, the last layer's alone
-    (from then on, for the whole run). It costs the
-    model's weights, a 512-token context, its compute buffer and its logits buffer (about 215 MB beside
-    the 145 MB reading copy of the default model, counted by the memory check)."""
+    (from then on, for the whole run). It costs the model's weights, a 512-token context, its compute
+    buffer and its logits buffer (about 215 MB beside the 145 MB reading copy of the default model,
+    counted by the memory check)."""
 
     def __init__(
         self,

@@ -32,7 +32,6 @@ MIN_SPREAD = 0.02
 FAR = 1.0  # a reading standing beyond this is "reads unlike the samples"
 MIN_READING_WORDS = 90  # a shorter text reads too noisily against 180-word passages: the meter alone
 SPACE_FILE = Path(__file__).with_name("voice_space.json")
-PART_WEIGHTS = (1.0, 1.0, 1.0)  # the last layer's standing, the middle and later layers', beside the meter's
 
 Vector = Sequence[float]
 Reader = Callable[[str], "Vector | None"]
@@ -172,10 +171,7 @@ def joined(meter: StyleMatch, reading_standings: Sequence[float]) -> StyleMatch:
     if not reading_standings:
         return meter
     clamped = [max(-4.0, min(8.0, s)) for s in reading_standings]  # one odd passage never decides alone
-    weights = [PART_WEIGHTS[i] if i < len(PART_WEIGHTS) else 1.0 for i in range(len(clamped))]
-    standing = (meter.standing + sum(w * s for w, s in zip(weights, clamped, strict=True))) / (
-        1 + sum(weights)
-    )
+    standing = (meter.standing + sum(clamped)) / (1 + len(clamped))
     reading_standing = sum(clamped) / len(clamped)
     score, percentile = standing_score(standing), round(normal_percentile(standing), 1)
     explanation = meter.explanation

@@ -84,9 +84,11 @@ class AiEditTracker(QObject):
 
     def set_undone(self, edit_id: int, undone: bool) -> None:
         """Undo took the edit's text back out (`undone`), or Redo put it back."""
-        if any(e.edit_id == edit_id for e in self.history.edits):
+        try:
             self.history.mark_reverted(edit_id, undone)
-            self.editsChanged.emit(self.history.edits)
+        except KeyError:
+            return  # not in this window's history (set afresh since)
+        self.editsChanged.emit(self.history.edits)
 
     def revert(self, edit_id: int) -> bool:
         edit = next((e for e in self.history.edits if e.edit_id == edit_id), None)

@@ -31,7 +31,7 @@ class AppliedUndoWatch(QObject):
     def arm(self, applied: AppliedCandidate) -> None:
         """`applied` just went into the document, which read `applied.text_before` until then."""
         self.applied, self._after, self._in = applied, self._document.toPlainText(), True
-        self._lengths = (qt_length(applied.text_before), qt_length(self._after))
+        self._lengths = (qt_length(applied.text_before), self._document.characterCount() - 1)
         self._steps = self._document.availableUndoSteps()
 
     def disarm(self) -> None:
@@ -43,7 +43,7 @@ class AppliedUndoWatch(QObject):
             return
         if self._in and document.availableUndoSteps() == self._steps:  # typing Qt merged into its step
             self._after = document.toPlainText()  # is what Redo brings back with it
-            self._lengths = (self._lengths[0], qt_length(self._after))
+            self._lengths = (self._lengths[0], document.characterCount() - 1)
             return
         if document.availableUndoSteps() != (applied.undo_steps if self._in else self._steps):
             return

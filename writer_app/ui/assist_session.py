@@ -365,10 +365,10 @@ class AssistSession(QObject):
         if inserts(pending.request):  # the continuation goes at its insertion point
             if isinstance(pending.request, ImitateRequest):  # new text: a paragraph of its own
                 text = as_paragraph(self.editor.document(), text, insert_at.position())
+            start = insert_at.position()
             insert_at.beginEditBlock()
             insert_at.insertText(text)
             insert_at.endEditBlock()
-            start = insert_at.position() - qt_length(text)
             edit = self.edits.record(pending.title, "", text, self.panel.other_texts(index), start)
             name = self.panel.display_name(index)
             self._applied(f"Inserted {name}. Ctrl+Z undoes it.", before, edit.edit_id)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu
 
 from writer_app.documents.spelling import LANGUAGES, Spelling
 from writer_app.errors import UserError
-from writer_app.ui.editor import Editor
+from writer_app.ui.editor import Editor, qt_length
 
 SCROLL_SETTLE_MS = 80
 LANGUAGE_PAUSE_MS = 2_000
@@ -131,11 +131,8 @@ class SpellCheck(QObject):
         for start, end in self.spelling.misspelled(text):
             if start <= offset <= end:
                 word = QTextCursor(block)
-                word.setPosition(block.position() + len(text[:start].encode("utf-16-le")) // 2)
-                word.setPosition(
-                    block.position() + len(text[:end].encode("utf-16-le")) // 2,
-                    QTextCursor.MoveMode.KeepAnchor,
-                )
+                word.setPosition(block.position() + qt_length(text[:start]))
+                word.setPosition(block.position() + qt_length(text[:end]), QTextCursor.MoveMode.KeepAnchor)
                 return word, text[start:end]
         return None
 
